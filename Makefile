@@ -1,0 +1,48 @@
+# Set-up and the two README commands. `make demo` runs the main job, `make test` the whole suite.
+# Each installs what it needs: Debian packages (Graphviz, Chromium) when missing, then a virtualenv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+APT    := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
+
+.PHONY: demo test test-fast bench system-deps venv clean
+
+demo: system-deps venv
+	$(BIN)/autograd-mini demo
+
+test: system-deps venv
+	$(BIN)/python -m pytest
+
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: venv
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/bench_value_mlp.py
+	$(BIN)/python benchmarks/bench_chain.py
+
+# Graphviz's `dot` renders the graphs; Chromium + ChromeDriver open the step-through page in tests.
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -q && $(APT) $$missing; \
+	  else \
+	    echo "warning: missing$$missing (install them with apt-get as root)"; \
+	  fi; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg setup.py pyproject.toml
+	$(PYTHON) -m venv $(VENV) || { apt-get update -q && $(APT) python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

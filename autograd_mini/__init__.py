@@ -1,0 +1,31 @@
+"""autograd_mini: a computational-graph autodiff engine for learning, teaching and checking backprop.
+
+The scalar :class:`Value` and the numpy-backed :class:`Tensor` record every operation;
+``backward()`` walks the graph in reverse topological order and fills every ``grad``.
+Names follow the course notes: X is (n_x, m), W1 is (n[1], n[0]), dZ = A − Y, ...
+"""
+
+from .errors import ShapeError
+from .graph import backward, collector_paused, is_grad_enabled, no_grad, topo_order, zero_grad
+from .gradcheck import GradcheckResult, gradcheck, numerical_grad, relative_difference
+from .tensor import Tensor
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value",
+    "Tensor",
+    "ShapeError",
+    "backward",
+    "topo_order",
+    "no_grad",
+    "is_grad_enabled",
+    "collector_paused",
+    "zero_grad",
+    "gradcheck",
+    "numerical_grad",
+    "relative_difference",
+    "GradcheckResult",
+    "__version__",
+]

@@ -1,0 +1,223 @@
+"""The graph core shared by :class:`~autograd_mini.Value` and :class:`~autograd_mini.Tensor`.
+
+Every node records the :class:`Op` that made it and its parents as an ordered tuple.
+One iterative topological sort (:func:`topo_order`) serves ``backward()``, ``viz`` and
+the step-through frames, so every picture shows exactly the order that ran.
+
+Second ``backward()`` on the same graph
+---------------------------------------
+Each ``backward()`` first resets the gradient of every *intermediate* node of the graph
+to zero, then seeds the root and accumulates (``+=``) into every parent. Leaves
+(parameters and inputs) keep accumulating, as in PyTorch: a second ``backward()``
+without ``zero_grad`` gives every leaf exactly twice its gradient. (micrograd leaves
+stale intermediate gradients in place, so its second pass compounds them.)
+
+>>> from autograd_mini import Value
+>>> a = Value(3.0)
+>>> b = a + a          # both edges recorded: b's parents are (a, a)
+>>> c = b + b
+>>> c.backward()
+>>> b.grad, a.grad     # dc/db = 2, dc/da = 2 * 2
+(2.0, 4.0)
+>>> c.backward()       # leaves accumulate, intermediates are recomputed
+>>> b.grad, a.grad
+(2.0, 8.0)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator
+
+__all__ = [
+    "Node",
+    "Op",
+    "topo_order",
+    "backward",
+    "no_grad",
+    "is_grad_enabled",
+    "collector_paused",
+    "zero_grad",
+]
+
+
+class Op:
+    """One differentiable operation.
+
+    Subclasses define, side by side:
+
+    * ``name``: the symbol shown in pictures (``"*"``, ``"sigmoid"``, ...);
+    * the forward rule, in the node class that builds the result;
+    * ``vjp(out, g)``: the backward rule. Given the node ``out`` that the op produced and
+      ``g = dL/d(out)``, return one contribution ``dL/d(parent)`` per parent, in parent
+      order, or ``None`` for a parent that needs no gradient;
+    * ``dformula``: per parent, the local derivative d(out)/d(parent) as the notes write
+      it, with ``{out}``, ``{0}``, ``{1}`` standing for the names of the output and the
+      parents and ``{k}`` for the op's constant. ``viz`` draws the derivative graph
+      from these.
+    """
+
+    __slots__ = ()
+    name = "?"
+    dformula: tuple[str, ...] = ()
+
+    def vjp(self, out, g):  # pragma: no cover - every concrete op overrides it
+        raise NotImplementedError(f"op {self.name!r} has no backward rule")
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+class Node:
+    """Common state of a graph node.
+
+    ``data`` and ``grad`` hold the value and dL/d(value); ``label`` is an optional name
+    (the notes' symbols: ``"w1"``, ``"z"``, ...); ``op`` and ``parents`` record how the
+    node was made; ``has_grad`` turns True once a ``backward()`` pass has reached it.
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_parents", "_ctx", "has_grad")
+
+    @property
+    def op(self) -> Op | None:
+        """The :class:`Op` that produced this node, or ``None`` for a leaf."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple:
+        """The nodes this one was computed from, in argument order (``a * a`` gives ``(a, a)``)."""
+        return self._parents
+
+    @property
+    def ctx(self):
+        """The op's constant, if it has one (an exponent, a slope, an axis, an index)."""
+        return self._ctx
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._op is None
+
+    def backward(self, grad=None) -> None:
+        """Back-propagate from this node; see :func:`backward`."""
+        backward(self, grad)
+
+    def topo_order(self) -> list:
+        """The nodes of this graph, every node after its parents (see :func:`topo_order`)."""
+        return topo_order([self])
+
+
+class _GradMode:
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """False inside :func:`no_grad`."""
+    return grad_mode.enabled
+
+
+@contextlib.contextmanager
+def no_grad() -> Iterator[None]:
+    """Record nothing: results made inside are leaves with no parents.
+
+    >>> from autograd_mini import Value
+    >>> with no_grad():
+    ...     y = Value(2.0) * 3
+    >>> y.parents
+    ()
+    """
+    previous = grad_mode.enabled
+    grad_mode.enabled = False
+    try:
+        yield
+    finally:
+        grad_mode.enabled = previous
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building a large graph (opt-in).
+
+    Graph nodes hold no reference cycles, so the collector has nothing to free in them,
+    yet it re-scans every live node each time enough objects have been allocated. Wrap
+    the construction of a large graph in this context to skip that work; the collector's
+    previous state is restored on exit. ``backward()`` does the same for its own walk.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def topo_order(roots: Iterable) -> list:
+    """Every node reachable from ``roots``, each after all of its parents.
+
+    Iterative depth-first post-order (no recursion, so a 1,000,000-node chain is fine);
+    parents are visited in their tuple order and roots in the order given, so the same
+    graph always yields the same list. ``backward()`` walks it in reverse.
+    """
+    if isinstance(roots, Node):
+        roots = [roots]
+    order: list = []
+    visited: set = set()
+    for root in roots:
+        if not isinstance(root, Node):
+            raise TypeError(f"topo_order expects Value or Tensor nodes, got {type(root).__name__}")
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(root._parents))]
+        while stack:
+            node, pending = stack[-1]
+            for parent in pending:
+                if parent not in visited:
+                    visited.add(parent)
+                    stack.append((parent, iter(parent._parents)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def backward(root: Node, grad=None) -> None:
+    """Fill ``grad`` of every node that ``root`` depends on with dL/d(node), L = ``root``.
+
+    A scalar root (a ``Value``, or a ``Tensor`` holding one number) is seeded with 1;
+    any other ``Tensor`` root needs ``grad`` of its own shape. Intermediate gradients are
+    reset first and leaves accumulate (see the module docstring).
+    """
+    order = topo_order([root])
+    seed = root._seed(grad)
+    with collector_paused():
+        for node in order:
+            node.has_grad = True
+            if node._op is not None:
+                node._reset_grad()
+        root.grad = seed
+        for node in reversed(order):
+            op = node._op
+            if op is None:
+                continue
+            for parent, contribution in zip(node._parents, op.vjp(node, node.grad)):
+                if contribution is not None:
+                    parent.grad += contribution
+
+
+def zero_grad(nodes: Iterable) -> None:
+    """Set the gradient of each given node (usually the parameters) back to zero."""
+    if isinstance(nodes, Node):
+        nodes = [nodes]
+    for node in nodes:
+        if not isinstance(node, Node):
+            raise TypeError(f"zero_grad expects Value or Tensor nodes, got {type(node).__name__}")
+        node.zero_grad()

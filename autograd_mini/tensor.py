@@ -1,0 +1,598 @@
+"""The numpy-backed n-d node :class:`Tensor` and its ops.
+
+The forward pass follows numpy broadcasting; every backward rule hands each operand a
+gradient of the operand's own shape (``_unbroadcast``): ``b`` of shape (n, 1) added to
+``Z`` of shape (n, m) receives the row sums of dZ. A tensor with ``requires_grad=False``
+(the data ``X``) never gets a gradient computed for it.
+
+>>> import numpy as np
+>>> W = Tensor([[1.0, 2.0]], label="W")               # (n[1], n[0]) = (1, 2)
+>>> X = Tensor([[1.0, 3.0], [2.0, 4.0]], requires_grad=False)
+>>> b = Tensor([[0.5]], label="b")
+>>> J = (W @ X + b).sum()
+>>> J.backward()
+>>> W.grad                                            # dW = dZ Xᵀ with dZ = 1
+array([[4., 6.]])
+>>> b.grad                                            # db = Σ dZ over the m columns
+array([[2.]])
+>>> X.grad is None
+True
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import ShapeError
+from .graph import Node, Op, grad_mode
+
+__all__ = ["Tensor"]
+
+_new = object.__new__
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _check_dtype(dtype) -> np.dtype:
+    if dtype is None:
+        return np.dtype(np.float64)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in _FLOAT_DTYPES:
+        raise TypeError(f"Tensor dtype must be float64 (the default) or float32; got {dtype!r}")
+    return dt
+
+
+def _as_array(data, dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        raw = np.asarray(data)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"Tensor data must be rectangular: {exc}") from None
+    if raw.dtype.kind not in "iuf":
+        kind = type(data).__name__ if raw.dtype.kind == "O" else f"{type(data).__name__} of {raw.dtype}"
+        raise TypeError(f"Tensor() takes numbers (a list, numpy array or scalar of int or float); got {kind}")
+    return np.array(raw, dtype=_check_dtype(dtype))
+
+
+def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
+    """Build a result node; it records its op only when a parent needs a gradient."""
+    out = _new(Tensor)
+    out.data = data
+    out.grad = None
+    out.label = None
+    out._ctx = ctx
+    out.has_grad = False
+    if grad_mode.enabled and any(p.requires_grad for p in parents):
+        out.requires_grad = True
+        out._op = op
+        out._parents = parents
+    else:
+        out.requires_grad = False
+        out._op = None
+        out._parents = ()
+    return out
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``g`` back down to ``shape``: the backward rule of numpy broadcasting."""
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g
+
+
+def _name(t: "Tensor", default: str) -> str:
+    return t.label or default
+
+
+# ---------------------------------------------------------------- ops: forward in Tensor, backward here
+
+
+class _Add(Op):
+    name = "+"
+    dformula = ("1", "1")
+
+    def vjp(self, out, g):
+        # Z = A + B: dA = dZ, dB = dZ, each summed back to its own shape (db = Σ dZ over m)
+        a, b = out._parents
+        return (_unbroadcast(g, a.data.shape) if a.requires_grad else None,
+                _unbroadcast(g, b.data.shape) if b.requires_grad else None)
+
+
+class _Sub(Op):
+    name = "-"
+    dformula = ("1", "-1")
+
+    def vjp(self, out, g):
+        # Z = A - B: dA = dZ, dB = -dZ
+        a, b = out._parents
+        return (_unbroadcast(g, a.data.shape) if a.requires_grad else None,
+                _unbroadcast(-g, b.data.shape) if b.requires_grad else None)
+
+
+class _Mul(Op):
+    name = "*"
+    dformula = ("{1}", "{0}")
+
+    def vjp(self, out, g):
+        # Z = A * B (elementwise): dA = dZ * B, dB = dZ * A
+        a, b = out._parents
+        return (_unbroadcast(g * b.data, a.data.shape) if a.requires_grad else None,
+                _unbroadcast(g * a.data, b.data.shape) if b.requires_grad else None)
+
+
+class _Div(Op):
+    name = "/"
+    dformula = ("1/{1}", "-{0}/{1}²")
+
+    def vjp(self, out, g):
+        # Z = A / B: dA = dZ / B, dB = -dZ * A / B²
+        a, b = out._parents
+        return (_unbroadcast(g / b.data, a.data.shape) if a.requires_grad else None,
+                _unbroadcast(-g * a.data / (b.data * b.data), b.data.shape) if b.requires_grad else None)
+
+
+class _Neg(Op):
+    name = "neg"
+    dformula = ("-1",)
+
+    def vjp(self, out, g):
+        # Z = -A: dA = -dZ
+        return (-g,)
+
+
+class _PowConst(Op):
+    name = "**"
+    dformula = ("{k}·{0}^({k}-1)",)
+
+    def vjp(self, out, g):
+        # Z = A^k (k a number): dA = dZ * k A^(k-1)
+        (a,) = out._parents
+        k = out._ctx
+        return (g * k * a.data ** (k - 1),)
+
+
+class _Pow(Op):
+    name = "**"
+    dformula = ("{1}·{0}^({1}-1)", "{out}·log {0}")
+
+    def vjp(self, out, g):
+        # Z = A^B = exp(B log A): dA = dZ * B A^(B-1), dB = dZ * A^B log A
+        a, b = out._parents
+        da = _unbroadcast(g * b.data * a.data ** (b.data - 1), a.data.shape) if a.requires_grad else None
+        db = _unbroadcast(g * out.data * np.log(a.data), b.data.shape) if b.requires_grad else None
+        return (da, db)
+
+
+class _Exp(Op):
+    name = "exp"
+    dformula = ("{out}",)
+
+    def vjp(self, out, g):
+        # A = e^Z: dZ = dA * A
+        return (g * out.data,)
+
+
+class _Log(Op):
+    name = "log"
+    dformula = ("1/{0}",)
+
+    def vjp(self, out, g):
+        # A = log Z: dZ = dA / Z
+        return (g / out._parents[0].data,)
+
+
+class _Sigmoid(Op):
+    name = "sigmoid"
+    dformula = ("{out}(1 - {out})",)
+
+    def vjp(self, out, g):
+        # A = σ(Z): dZ = dA * A(1 - A)
+        a = out.data
+        return (g * a * (1 - a),)
+
+
+class _Tanh(Op):
+    name = "tanh"
+    dformula = ("1 - {out}²",)
+
+    def vjp(self, out, g):
+        # A = tanh(Z): dZ = dA * (1 - A²)
+        a = out.data
+        return (g * (1 - a * a),)
+
+
+class _Relu(Op):
+    name = "relu"
+    dformula = ("1 if {0} ≥ 0 else 0",)
+
+    def vjp(self, out, g):
+        # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0)
+        return (g * (out._parents[0].data >= 0),)
+
+
+class _LeakyRelu(Op):
+    name = "leaky_relu"
+    dformula = ("1 if {0} ≥ 0 else {k}",)
+
+    def vjp(self, out, g):
+        # A = max(slope·Z, Z): dZ = dA where Z ≥ 0 else slope·dA (slope 0.01 in the notes)
+        return (np.where(out._parents[0].data >= 0, g, g * out._ctx),)
+
+
+class _MatMul(Op):
+    name = "@"
+    dformula = ("{1}ᵀ (on the left)", "{0}ᵀ (on the right)")
+
+    def vjp(self, out, g):
+        # Z = W @ A_prev: dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ  (batched: over the last two axes)
+        a, b = out._parents
+        da = _unbroadcast(g @ np.swapaxes(b.data, -1, -2), a.data.shape) if a.requires_grad else None
+        db = _unbroadcast(np.swapaxes(a.data, -1, -2) @ g, b.data.shape) if b.requires_grad else None
+        return (da, db)
+
+
+class _Sum(Op):
+    name = "sum"
+    dformula = ("1",)
+
+    def vjp(self, out, g):
+        # s = Σ A: every summed entry gets ds
+        (a,) = out._parents
+        axis, keepdims = out._ctx
+        if axis is not None and not keepdims:
+            g = np.expand_dims(g, axis)
+        return (np.broadcast_to(g, a.data.shape),)
+
+
+class _Mean(Op):
+    name = "mean"
+    dformula = ("1/{k}",)
+
+    def vjp(self, out, g):
+        # μ = (1/n) Σ A: every averaged entry gets dμ / n
+        (a,) = out._parents
+        axis, keepdims, n = out._ctx
+        if axis is not None and not keepdims:
+            g = np.expand_dims(g, axis)
+        return (np.broadcast_to(g / n, a.data.shape),)
+
+
+class _Transpose(Op):
+    name = "transpose"
+    dformula = ("(transpose back)",)
+
+    def vjp(self, out, g):
+        # B = Aᵀ: dA = dBᵀ (the inverse permutation of the axes)
+        axes = out._ctx
+        return (np.transpose(g) if axes is None else np.transpose(g, np.argsort(axes)),)
+
+
+class _Reshape(Op):
+    name = "reshape"
+    dformula = ("(reshape back)",)
+
+    def vjp(self, out, g):
+        # B = A.reshape(s): dA = dB.reshape(A.shape)
+        return (g.reshape(out._parents[0].data.shape),)
+
+
+class _Index(Op):
+    name = "[]"
+    dformula = ("1 at the picked entries",)
+
+    def vjp(self, out, g):
+        # B = A[idx]: dA is zero except at idx, where the picked entries' gradients add up
+        # (scatter-add, so an entry picked twice receives both)
+        (a,) = out._parents
+        index, basic = out._ctx
+        da = np.zeros_like(a.data)
+        if basic:
+            da[index] = g
+        else:
+            np.add.at(da, index, g)
+        return (da,)
+
+
+ADD, SUB, MUL, DIV, NEG = _Add(), _Sub(), _Mul(), _Div(), _Neg()
+POW_CONST, POW, EXP, LOG = _PowConst(), _Pow(), _Exp(), _Log()
+SIGMOID, TANH, RELU, LEAKY_RELU = _Sigmoid(), _Tanh(), _Relu(), _LeakyRelu()
+MATMUL, SUM, MEAN, TRANSPOSE, RESHAPE, INDEX = _MatMul(), _Sum(), _Mean(), _Transpose(), _Reshape(), _Index()
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^(-z)) without overflow: e^(-|z|) never exceeds 1, so σ(±1000) is exactly 1 / 0."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _is_basic_index(index) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items)
+
+
+def _normalize_index(index):
+    if isinstance(index, Tensor):
+        return index.data.astype(np.intp)
+    if isinstance(index, tuple):
+        return tuple(i.data.astype(np.intp) if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+class Tensor(Node):
+    """An n-d array node of the computational graph (float64 by default, float32 on request).
+
+    ``Tensor(data, requires_grad=True, label=None, dtype=None)``. Parameters keep the
+    default ``requires_grad=True``; data (``X``, ``Y``) is created with
+    ``requires_grad=False`` and never receives a gradient. ``grad`` has the shape of
+    ``data``: zeros for a parameter until ``backward()`` runs, ``None`` where no gradient
+    is kept.
+    """
+
+    __slots__ = ("requires_grad",)
+    __array_ufunc__ = None  # make numpy defer to Tensor's reflected operators (ndarray + Tensor)
+
+    def __init__(self, data, requires_grad: bool = True, label: str | None = None, dtype=None):
+        self.data = _as_array(data, dtype)
+        self.requires_grad = bool(requires_grad)
+        self.grad = np.zeros_like(self.data) if self.requires_grad else None
+        self.label = label
+        self._op = None
+        self._parents = ()
+        self._ctx = None
+        self.has_grad = False
+
+    # --------------------------------------------------------------- array facts
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def item(self) -> float:
+        """The single number of a one-element tensor."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element; this one has shape {self.shape}")
+        return float(self.data.reshape(()))
+
+    def numpy(self) -> np.ndarray:
+        """The data array itself (not a copy)."""
+        return self.data
+
+    def detach(self) -> "Tensor":
+        """A constant (``requires_grad=False``) tensor sharing this one's data."""
+        return Tensor(self.data, requires_grad=False, label=self.label, dtype=self.data.dtype)
+
+    def __repr__(self) -> str:
+        name = f", label={self.label!r}" if self.label else ""
+        body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
+        return f"Tensor({body}, shape={self.shape}{name}, requires_grad={self.requires_grad})"
+
+    # --------------------------------------------------------------- graph-core hooks
+    def _seed(self, grad):
+        if not self.requires_grad:
+            raise RuntimeError("backward() on a tensor that does not require grad: no parameter leads to it")
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(
+                    f"backward() on a tensor of shape {self.shape} needs grad= of that shape; "
+                    "reduce it to a cost first (.sum() or .mean())")
+            return np.ones_like(self.data)
+        seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
+        if seed.shape != self.shape:
+            raise ShapeError(f"backward() grad has shape {seed.shape}; expected the root's shape {self.shape}")
+        return seed.copy()
+
+    def _reset_grad(self) -> None:
+        self.grad = np.zeros_like(self.data)
+
+    def zero_grad(self) -> None:
+        """Set this tensor's gradient to zeros (None stays None where no gradient is kept)."""
+        if self.requires_grad:
+            self.grad = np.zeros_like(self.data)
+        self.has_grad = False
+
+    # --------------------------------------------------------------- elementwise arithmetic
+    def _lift(self, other):
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (numbers.Real, np.integer, np.floating, np.ndarray, list)) and not isinstance(
+            other, (bool, np.bool_)
+        ):
+            return Tensor(other, requires_grad=False, dtype=self.data.dtype)
+        return None
+
+    def _binary(self, other, op: Op, fn, reflected: bool = False):
+        other = self._lift(other)
+        if other is None:
+            return NotImplemented
+        a, b = (other, self) if reflected else (self, other)
+        try:
+            data = fn(a.data, b.data)
+        except ValueError:
+            raise ShapeError(
+                f"cannot broadcast {_name(a, 'left operand')} of shape {a.shape} with "
+                f"{_name(b, 'right operand')} of shape {b.shape} for '{op.name}'"
+            ) from None
+        return _make(data, op, (a, b))
+
+    def __add__(self, other):
+        return self._binary(other, ADD, np.add)
+
+    def __radd__(self, other):
+        return self._binary(other, ADD, np.add, reflected=True)
+
+    def __sub__(self, other):
+        return self._binary(other, SUB, np.subtract)
+
+    def __rsub__(self, other):
+        return self._binary(other, SUB, np.subtract, reflected=True)
+
+    def __mul__(self, other):
+        return self._binary(other, MUL, np.multiply)
+
+    def __rmul__(self, other):
+        return self._binary(other, MUL, np.multiply, reflected=True)
+
+    def __truediv__(self, other):
+        return self._binary(other, DIV, np.divide)
+
+    def __rtruediv__(self, other):
+        return self._binary(other, DIV, np.divide, reflected=True)
+
+    def __neg__(self):
+        return _make(-self.data, NEG, (self,))
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, other):
+        if isinstance(other, Tensor):
+            return self._binary(other, POW, np.power)
+        if isinstance(other, (numbers.Real, np.integer, np.floating)) and not isinstance(other, (bool, np.bool_)):
+            k = float(other)
+            return _make(self.data**k, POW_CONST, (self,), k)
+        return self._binary(other, POW, np.power)
+
+    def __rpow__(self, other):
+        return self._binary(other, POW, np.power, reflected=True)
+
+    # --------------------------------------------------------------- functions of the notes
+    def exp(self):
+        """e^Z, elementwise."""
+        return _make(np.exp(self.data), EXP, (self,))
+
+    def log(self):
+        """Natural log, elementwise; log(0) = -inf with numpy's RuntimeWarning, never an exception."""
+        return _make(np.log(self.data), LOG, (self,))
+
+    def sigmoid(self):
+        """σ(Z) = 1 / (1 + e^(-Z)), stable for any Z."""
+        return _make(sigmoid(self.data), SIGMOID, (self,))
+
+    def tanh(self):
+        """tanh(Z), elementwise."""
+        return _make(np.tanh(self.data), TANH, (self,))
+
+    def relu(self):
+        """max(0, Z), elementwise."""
+        return _make(np.maximum(self.data, 0), RELU, (self,))
+
+    def leaky_relu(self, slope: float = 0.01):
+        """max(slope·Z, Z), elementwise; the notes use slope = 0.01."""
+        z = self.data
+        return _make(np.where(z >= 0, z, slope * z), LEAKY_RELU, (self,), float(slope))
+
+    # --------------------------------------------------------------- matrix product
+    def __matmul__(self, other):
+        other = self._lift(other)
+        if other is None:
+            return NotImplemented
+        return _matmul(self, other)
+
+    def __rmatmul__(self, other):
+        other = self._lift(other)
+        if other is None:
+            return NotImplemented
+        return _matmul(other, self)
+
+    # --------------------------------------------------------------- reductions and shape
+    def sum(self, axis=None, keepdims: bool = False):
+        """Σ over ``axis`` (all entries when None), as ``numpy.sum``."""
+        axis = _check_axis(axis, self.ndim)
+        return _make(np.sum(self.data, axis=axis, keepdims=keepdims), SUM, (self,), (axis, keepdims))
+
+    def mean(self, axis=None, keepdims: bool = False):
+        """(1/n) Σ over ``axis`` (all entries when None), as ``numpy.mean``."""
+        axis = _check_axis(axis, self.ndim)
+        n = self.data.size if axis is None else int(np.prod([self.shape[i] for i in np.atleast_1d(axis)]))
+        return _make(np.mean(self.data, axis=axis, keepdims=keepdims), MEAN, (self,), (axis, keepdims, n))
+
+    def transpose(self, *axes):
+        """Permute the axes (reverse them when none are given); ``.T`` is the 2-D case."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        axes = axes or None
+        try:
+            data = np.transpose(self.data, axes)
+        except ValueError as exc:
+            raise ShapeError(f"transpose{axes} does not fit shape {self.shape}: {exc}") from None
+        if axes is not None:
+            axes = tuple(int(ax) % self.ndim for ax in axes)
+        return _make(data, TRANSPOSE, (self,), axes)
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    def reshape(self, *shape):
+        """The same entries in a new shape (one dimension may be -1)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        try:
+            data = self.data.reshape(shape)
+        except ValueError:
+            raise ShapeError(f"cannot reshape a tensor of shape {self.shape} ({self.size} entries) to {shape}") from None
+        return _make(data, RESHAPE, (self,))
+
+    def __getitem__(self, index):
+        index = _normalize_index(index)
+        try:
+            data = self.data[index]
+        except IndexError as exc:
+            raise IndexError(f"index {index!r} does not fit shape {self.shape}: {exc}") from None
+        basic = _is_basic_index(index)
+        if basic:
+            data = data.copy()  # a view would let later in-place updates of self.data leak into it
+        return _make(data, INDEX, (self,), (index, basic))
+
+
+def _check_axis(axis, ndim: int):
+    if axis is None:
+        return None
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    for ax in axes:
+        if not isinstance(ax, (int, np.integer)) or not -ndim <= ax < ndim:
+            raise ShapeError(f"axis {axis!r} is out of range for a tensor with {ndim} dimensions")
+    return axis
+
+
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    left, right = _name(a, "left operand"), _name(b, "right operand")
+    if a.ndim < 2 or b.ndim < 2:
+        raise ShapeError(
+            f"'@' needs 2-D (or batched) operands: {left} has shape {a.shape}, {right} has shape {b.shape}; "
+            "make vectors columns of shape (n, 1)")
+    if a.shape[-1] != b.shape[-2]:
+        raise ShapeError(
+            f"'@' shapes do not match: {left} has shape {a.shape} and {right} has shape {b.shape}; "
+            f"the inner dimensions {a.shape[-1]} and {b.shape[-2]} must be equal "
+            "(W[l] is (n[l], n[l-1]) and A_prev is (n[l-1], m))")
+    try:
+        data = np.matmul(a.data, b.data)
+    except ValueError:
+        raise ShapeError(f"'@' batch dimensions do not broadcast: {left} has shape {a.shape}, {right} has shape {b.shape}") from None
+    return _make(data, MATMUL, (a, b))
