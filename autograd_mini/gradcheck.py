@@ -95,10 +95,13 @@ def relative_difference(g, g_approx) -> float:
 
 @dataclass
 class GradcheckResult:
-    """What :func:`gradcheck` found: ``passed`` when ``difference`` < ``tol``."""
+    """What :func:`gradcheck` found: ``passed`` when ``difference`` < ``tol``, or when every
+    entry agrees within ``atol`` (the relative difference means nothing when both gradients
+    are zero up to rounding)."""
 
     passed: bool
     difference: float
+    max_abs_difference: float
     tol: float
     analytic: list = field(repr=False)
     numeric: list = field(repr=False)
@@ -108,10 +111,12 @@ class GradcheckResult:
 
     def __str__(self) -> str:
         verdict = "passed" if self.passed else "FAILED"
-        return f"gradcheck {verdict}: relative difference {self.difference:.3e} (tolerance {self.tol:.0e})"
+        return (f"gradcheck {verdict}: relative difference {self.difference:.3e} (tolerance {self.tol:.0e}), "
+                f"max |Δ| {self.max_abs_difference:.3e}")
 
 
-def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float = 1e-7) -> GradcheckResult:
+def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float = 1e-7,
+              atol: float = 1e-8) -> GradcheckResult:
     """Compare autodiff gradients of ``f(*inputs)`` with central differences.
 
     The inputs' gradients are zeroed, ``f`` is run and back-propagated once, and the
@@ -126,4 +131,5 @@ def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float
     analytic = [node.grad if isinstance(node, Value) else np.array(node.grad) for node in inputs]
     numeric = numerical_grad(f, inputs, eps)
     difference = relative_difference(analytic, numeric)
-    return GradcheckResult(difference < tol, difference, tol, analytic, numeric)
+    max_abs = float(np.max(np.abs(_flat(analytic) - _flat(numeric)), initial=0.0))
+    return GradcheckResult(difference < tol or max_abs <= atol, difference, max_abs, tol, analytic, numeric)

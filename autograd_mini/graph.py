@@ -169,23 +169,25 @@ def topo_order(roots: Iterable) -> list:
         roots = [roots]
     order: list = []
     visited: set = set()
+    seen, append = visited.add, order.append
     for root in roots:
         if not isinstance(root, Node):
             raise TypeError(f"topo_order expects Value or Tensor nodes, got {type(root).__name__}")
         if root in visited:
             continue
-        visited.add(root)
-        stack = [(root, iter(root._parents))]
-        while stack:
-            node, pending = stack[-1]
-            for parent in pending:
+        seen(root)
+        path = [root]  # the nodes being expanded, and beside them the parents each has left to visit
+        pending = [iter(root._parents)]
+        while path:
+            for parent in pending[-1]:
                 if parent not in visited:
-                    visited.add(parent)
-                    stack.append((parent, iter(parent._parents)))
+                    seen(parent)
+                    path.append(parent)
+                    pending.append(iter(parent._parents))
                     break
             else:
-                stack.pop()
-                order.append(node)
+                pending.pop()
+                append(path.pop())
     return order
 
 
@@ -200,7 +202,7 @@ def backward(root: Node, grad=None) -> None:
     seed = root._seed(grad)
     with collector_paused():
         for node in order:
-            node.has_grad = True
+            node.has_grad = node.requires_grad
             if node._op is not None:
                 node._reset_grad()
         root.grad = seed
