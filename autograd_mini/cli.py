@@ -1,50 +1,435 @@
-"""The ``autograd-mini`` command."""
+"""The ``autograd-mini`` command (also ``python -m autograd_mini``).
+
+Subcommands: ``demo`` (the main job), ``graph``, ``check``, ``train``, ``predict``, ``dims``;
+``autograd-mini COMMAND --help`` explains each. A bad argument, a missing file or bad data
+ends with one line on stderr and exit code 2; ``check`` exits 1 when a gradient fails.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from . import __version__
 
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (no usage dump) and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 2,4,3,1; got {text!r}") from None
+    return values
+
+
+def _name_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number; got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1; got {text}")
+    return value
+
+
+class _Writer:
+    """Writes the output files into one folder and remembers them, to list them at the end."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
+        self.written: list[tuple[Path, str]] = []
+
+    def path(self, name: str, what: str) -> Path:
+        path = self.out / name
+        self.written.append((path, what))
+        return path
+
+    def text(self, name: str, what: str, content: str) -> Path:
+        path = self.path(name, what)
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    def report(self) -> None:
+        print(f"\nwrote {len(self.written)} files into {self.out}/:")
+        width = max(len(p.name) for p, _ in self.written)
+        for path, what in self.written:
+            print(f"  {path.name:<{width}}  {what}")
+
+
+def _graph_pictures(root, writer: _Writer, stem: str) -> None:
+    """Computational graph, derivative graph and step-through page of a backpropagated graph."""
+    import viz
+
+    graph = viz.draw_graph(root, edge_derivatives=True)
+    derivative = viz.draw_derivative_graph(root)
+    for fmt in ("svg", "png"):
+        viz.render(graph, writer.path(f"{stem}_graph.{fmt}", f"computational graph ({fmt.upper()})"), fmt)
+        viz.render(derivative, writer.path(f"{stem}_derivatives.{fmt}", f"derivative graph ({fmt.upper()})"), fmt)
+    viz.render(graph, writer.path(f"{stem}_graph.dot", "computational graph (DOT source)"), "dot")
+    viz.step_through_html(root, writer.path(f"{stem}_steps.html", "step-through backprop page (open in a browser)"))
+
+
+# ------------------------------------------------------------------------------------------ demo
+
+
+def _print_notes_graph(nodes: dict) -> None:
+    print("1. The notes' computational graph for one example (n_x = 2)")
+    print("   z = w1·x1 + w2·x2 + b,  a = σ(z),  L = -(y log a + (1 - y) log(1 - a))")
+    print("   " + ", ".join(f"{name} = {nodes[name].data:.4g}" for name in ("x1", "x2", "w1", "w2", "b", "y")))
+    print(f"   z = {nodes['z'].data:.6f}, a = {nodes['a'].data:.6f}, L = {nodes['L'].data:.6f}")
+    print("   after L.backward(), autodiff against the notes' formulas:")
+    a, y = nodes["a"].data, nodes["y"].data
+    dz = nodes["z"].grad
+    rows = [("da", nodes["a"].grad, "-y/a + (1-y)/(1-a)", -y / a + (1 - y) / (1 - a)),
+            ("dz", dz, "a - y", a - y),
+            ("dw1", nodes["w1"].grad, "x1·dz", nodes["x1"].data * dz),
+            ("dw2", nodes["w2"].grad, "x2·dz", nodes["x2"].data * dz),
+            ("db", nodes["b"].grad, "dz", dz)]
+    for name, autodiff, formula, closed in rows:
+        print(f"   {name:<4}= {autodiff: .6f}   notes: {formula:<20}= {closed: .6f}")
+
 
 def _demo(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    import viz.plots
+
+    from .compare import compare
+    from .datasets import load_dataset, train_test_split
+    from .nn import DeepNet, LogisticRegression
     from .notes_graph import graph_nodes, logistic_graph
+    from .optim import accuracy, predict, train
+
+    writer = _Writer(Path(args.out))
 
     L = logistic_graph()
     L.backward()
-    nodes = graph_nodes(L)
-    print("The notes' computational graph for one example (n_x = 2):")
-    print("  z = w1·x1 + w2·x2 + b,  a = σ(z),  L = -(y log a + (1 - y) log(1 - a))")
-    for name in ("x1", "x2", "w1", "w2", "b", "y", "z", "a", "L"):
-        print(f"  {name:>2} = {nodes[name].data: .6f}")
-    print("After L.backward():")
-    derivatives = [("a", "da = -y/a + (1-y)/(1-a)"), ("z", "dz = a - y"), ("w1", "dw1 = x1·dz"),
-                   ("w2", "dw2 = x2·dz"), ("b", "db = dz")]
-    for name, formula in derivatives:
-        print(f"  d{name:<3}= {nodes[name].grad: .6f}    ({formula})")
+    _print_notes_graph(graph_nodes(L))
+    _graph_pictures(L, writer, "notes")
+
+    print(f"\n2. Training on the built-in '{args.dataset}' data set (X is (2, m), Y is (1, m))")
+    X, Y = load_dataset(args.dataset, m=400, seed=args.seed)
+    X_train, Y_train, X_test, Y_test = train_test_split(X, Y, 0.25, seed=args.seed)
+    models = {
+        "logistic_regression": (LogisticRegression(2), 1.0),
+        "deep_net": (DeepNet([2, 16, 8, 1], ["relu", "relu", "sigmoid"], "he", seed=args.seed), 0.5),
+    }
+    results = {}
+    for name, (model, learning_rate) in models.items():
+        history = train(model, X_train, Y_train, learning_rate=learning_rate, epochs=args.epochs,
+                        batch_size=64, seed=args.seed, progress=args.progress)
+        train_acc = accuracy(predict(model, X_train), Y_train)
+        test_acc = accuracy(predict(model, X_test), Y_test)
+        results[name] = {"final_cost": history.costs[-1], "train_accuracy": train_acc, "test_accuracy": test_acc}
+        print(f"   {model!r}: J {history.costs[0]:.4f} -> {history.costs[-1]:.4f}, "
+              f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
+        viz.plots.plot_cost(history.costs, writer.path(f"{name}_cost.png", f"cost curve of {name}"),
+                            learning_rate=learning_rate)
+        viz.plots.plot_decision_boundary(model.predict_proba, X, Y,
+                                         writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),
+                                         title=f"{model!r} on {args.dataset}")
+    viz.plots.plot_activations(writer.path("activations.png", "the four activations and their derivatives"))
+
+    print("\n3. Autodiff against the notes' closed form and numerical gradients")
+    rng = np.random.default_rng(args.seed)
+    net = DeepNet([2, 4, 3, 1], ["relu", "tanh", "sigmoid"], "he", seed=args.seed)
+    report = compare(net, rng.standard_normal((2, 16)), (rng.random((1, 16)) > 0.5).astype(float), lambd=0.1)
+    print("   " + str(report).replace("\n", "\n   "))
+    writer.text("gradient_report.md", "the three-way gradient report (Markdown)", report.to_markdown())
+    writer.text("gradient_report.json", "the same report (JSON)", report.to_json(indent=2))
+    writer.text("training.json", "costs and accuracies of the two trained models", json.dumps(results, indent=2))
+    writer.report()
+    return 0 if report.passed else EXIT_FAILED
+
+
+# ------------------------------------------------------------------------------------------ graph
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .expr import build_expression, parse_assignments
+
+    root, variables = build_expression(args.expression, parse_assignments(args.set or []))
+    root.backward()
+    print(f"{args.expression} = {root.data:.6g}")
+    width = max(len(name) for name in variables)
+    for name, node in variables.items():
+        print(f"  d{name:<{width}} = {node.grad: .6g}")
+    if args.out:
+        writer = _Writer(Path(args.out))
+        _graph_pictures(root, writer, "expression")
+        writer.report()
     return 0
 
 
+# ------------------------------------------------------------------------------------------ check
+
+
+def _check(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .compare import compare
+    from .nn import DeepNet
+
+    if len(args.layers) < 2:
+        raise UsageError("--layers needs at least two sizes, n_x and n_L, such as 2,4,1")
+    activations = args.activations
+    if activations is None:
+        activations = ["relu"] * (len(args.layers) - 2) + ["sigmoid"]
+    if args.m < 1:
+        raise UsageError(f"--m must be at least 1; got {args.m}")
+    net = DeepNet(args.layers, activations, args.init, seed=args.seed)
+    rng = np.random.default_rng(args.seed)
+    X = rng.standard_normal((args.layers[0], args.m))
+    Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
+    report = compare(net, X, Y, lambd=args.lambd)
+    print(report)
+    if args.json:
+        Path(args.json).write_text(report.to_json(indent=2), encoding="utf-8")
+    return 0 if report.passed else EXIT_FAILED
+
+
+# ------------------------------------------------------------------------------------------ train / predict
+
+
+def _load_training_data(args):
+    from .datasets import load_csv, load_dataset
+
+    if args.csv:
+        if not args.target:
+            raise UsageError("--csv needs --target COLUMN, the name of the 0/1 label column")
+        data = load_csv(args.csv, target=args.target)
+        return data.X, data.Y, args.csv
+    return (*load_dataset(args.dataset, seed=args.seed), args.dataset)
+
+
+def _train(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    import viz.plots
+
+    from .datasets import train_test_split
+    from .io import save_model
+    from .nn import DeepNet
+    from .optim import accuracy, predict, train
+
+    X, Y, source = _load_training_data(args)
+    X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_fraction, seed=args.seed)
+    # Standardise with the training set's statistics; predict applies the same ones from the file.
+    mean, std = X_train.mean(axis=1, keepdims=True), X_train.std(axis=1, keepdims=True)
+    std[std == 0] = 1.0
+    layer_dims = [X.shape[0], *args.hidden, 1]
+    net = DeepNet(layer_dims, args.activations, args.init, seed=args.seed)
+    print(f"training {net!r} on {source}: {X_train.shape[1]} training and {X_test.shape[1]} test examples")
+    history = train(net, (X_train - mean) / std, Y_train, learning_rate=args.learning_rate, epochs=args.epochs,
+                    batch_size=args.batch_size, lambd=args.lambd, seed=args.seed, progress=args.progress)
+    train_acc = accuracy(predict(net, (X_train - mean) / std), Y_train)
+    test_acc = accuracy(predict(net, (X_test - mean) / std), Y_test)
+    print(f"J {history.costs[0]:.4f} -> {history.costs[-1]:.4f} after {len(history)} {history.per}s")
+    print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
+
+    writer = _Writer(Path(args.out))
+    save_model(net, writer.path("params.npz", "the trained parameters (load with predict --params)"),
+               extras={"feature_mean": mean, "feature_std": std})
+    viz.plots.plot_cost(history.costs, writer.path("cost.png", "cost curve"), learning_rate=args.learning_rate)
+    if X.shape[0] == 2:
+        viz.plots.plot_decision_boundary(lambda X2: net.predict_proba((X2 - mean) / std), X, Y,
+                                         writer.path("boundary.png", "decision boundary over all the data"))
+    writer.text("history.json", "cost per " + history.per, json.dumps(
+        {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
+    writer.report()
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .datasets import load_csv
+    from .io import load_model
+    from .optim import accuracy, predict
+
+    net, extras = load_model(args.params, with_extras=True)
+    data = load_csv(args.csv, target=args.target)
+    mean, std = extras.get("feature_mean"), extras.get("feature_std")
+    if data.X.shape[0] != net.n_x:
+        raise UsageError(f"{args.csv} has {data.X.shape[0]} feature columns but the model expects n_x = {net.n_x}")
+    X = data.X if mean is None else (data.X - mean) / std
+    probabilities = net.predict_proba(X)
+    predictions = predict(net, X)
+    lines = ["prediction,probability"] + [f"{int(p)},{a:.6f}" for p, a in zip(predictions[0], probabilities[0])]
+    if args.output:
+        Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {len(lines) - 1} predictions to {args.output}")
+    else:
+        print("\n".join(lines))
+    if data.Y is not None:
+        print(f"accuracy against {args.target}: {accuracy(predictions, data.Y):.1%}", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ dims
+
+
+def _dims(args: argparse.Namespace) -> int:
+    from .shapes import dims_table
+
+    print(dims_table(args.input, args.layers, markdown=args.markdown))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from .datasets import DATASETS
+
+    parser = _Parser(
         prog="autograd-mini",
-        description="Autodiff for learning, teaching and checking backpropagation, in the course notes' notation.",
+        description="Autodiff for learning, teaching and checking backpropagation, in the course notes' "
+                    "notation. Start with `autograd-mini demo`.",
     )
     parser.add_argument("--version", action="version", version=f"autograd-mini {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = commands.add_parser("demo", help="the notes' n_x = 2 logistic-regression graph and its gradients")
+
+    def progress_flags(sub):
+        group = sub.add_mutually_exclusive_group()
+        group.add_argument("--progress", dest="progress", action="store_true", default=None,
+                           help="always show the progress bar")
+        group.add_argument("--no-progress", dest="progress", action="store_false",
+                           help="never show it (default: shown on a terminal)")
+
+    demo = commands.add_parser(
+        "demo", help="the main job: the notes' graph, training, the gradient report, all pictures",
+        description="Builds the notes' n_x = 2 logistic-regression graph and renders it (computational graph, "
+                    "derivative graph, step-through page); trains logistic regression and an L-layer net on a "
+                    "built-in data set; prints the autodiff / closed-form / numerical gradient report; writes "
+                    "everything into --out and lists it.")
+    demo.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
+    demo.add_argument("--dataset", default="moons", choices=[n for n in DATASETS if n != "breast_cancer"],
+                      help="2-D data set to train on (default: moons)")
+    demo.add_argument("--epochs", type=int, default=300, help="training epochs (default: 300)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    progress_flags(demo)
     demo.set_defaults(run=_demo)
+
+    graph = commands.add_parser(
+        "graph", help="differentiate an expression over named scalars and draw its graph",
+        description="Parses EXPR safely (numbers, + - * / **, and sigmoid, tanh, relu, leaky_relu, exp, log), "
+                    "runs backward and prints every variable's gradient; with --out it also renders the graph, "
+                    "the derivative graph and the step-through page.",
+        epilog='example: autograd-mini graph "sigmoid(w1*x1 + w2*x2 + b)" --set x1=1 --set w1=0.5 '
+               "--set x2=2 --set w2=-0.25 --set b=0.1 --out graph_out")
+    graph.add_argument("expression", metavar="EXPR", help="the expression, in quotes")
+    graph.add_argument("--set", action="append", metavar="NAME=VALUE", help="a variable's value (repeat)")
+    graph.add_argument("--out", metavar="DIR", help="write the pictures into DIR (default: print only)")
+    graph.set_defaults(run=_graph)
+
+    check = commands.add_parser(
+        "check", help="autodiff vs the notes' closed form vs numerical gradients on a random net",
+        description="Builds DeepNet(--layers, --activations) on random X (n_x, m) and Y (n_L, m) and prints the "
+                    "three-way gradient report. Exit code 1 when any parameter fails.")
+    check.add_argument("--layers", type=_int_list, default=[2, 4, 3, 1], metavar="N,N,...",
+                       help="layer_dims = n_x,n[1],...,n[L] (default: 2,4,3,1)")
+    check.add_argument("--activations", type=_name_list, metavar="G,G,...",
+                       help="one per layer (default: relu hidden, sigmoid output)")
+    check.add_argument("--m", type=int, default=32, help="number of examples (default: 32)")
+    check.add_argument("--lambd", type=float, default=0.0, help="L2 strength λ (default: 0)")
+    check.add_argument("--init", default="he", help="initialisation: small_random, he, xavier (default: he)")
+    check.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    check.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    check.set_defaults(run=_check)
+
+    train = commands.add_parser(
+        "train", help="train an L-layer net on a built-in data set or a CSV file",
+        description="Trains DeepNet([n_x, *hidden, 1]) with (mini-batch) gradient descent on standardised "
+                    "features, prints train/test accuracy, and writes params.npz, the cost curve and, for 2-D "
+                    "data, the decision boundary into --out.")
+    source = train.add_mutually_exclusive_group()
+    source.add_argument("--dataset", default="moons", choices=list(DATASETS),
+                        help="built-in data set (default: moons)")
+    source.add_argument("--csv", metavar="FILE", help="a CSV file with a header row")
+    train.add_argument("--target", metavar="COLUMN", help="with --csv: the 0/1 label column")
+    train.add_argument("--hidden", type=_int_list, default=[8, 4], metavar="N,N,...",
+                       help="hidden layer sizes n[1],...,n[L-1]; empty for logistic regression (default: 8,4)")
+    train.add_argument("--activations", type=_name_list, metavar="G,G,...",
+                       help="one per layer (default: relu hidden, sigmoid output)")
+    train.add_argument("--learning-rate", "--alpha", dest="learning_rate", type=float, default=0.1,
+                       help="learning rate α (default: 0.1)")
+    train.add_argument("--lambd", type=float, default=0.0, help="L2 strength λ (default: 0)")
+    train.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: the whole set)")
+    train.add_argument("--epochs", type=int, default=1000, help="epochs (default: 1000)")
+    train.add_argument("--init", default="he", help="initialisation: small_random, he, xavier, zeros (default: he)")
+    train.add_argument("--test-fraction", type=_fraction, default=0.2, help="held-out share (default: 0.2)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    train.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
+    progress_flags(train)
+    train.set_defaults(run=_train)
+
+    pred = commands.add_parser(
+        "predict", help="predict with parameters saved by train",
+        description="Loads params.npz written by `train` and prints one prediction (0/1) and probability per "
+                    "CSV row. If the CSV has the --target column, the accuracy is printed too.")
+    pred.add_argument("--params", required=True, metavar="FILE", help="the params.npz that train wrote")
+    pred.add_argument("--csv", required=True, metavar="FILE", help="the examples, one per row, with a header")
+    pred.add_argument("--target", metavar="COLUMN", help="a 0/1 label column to leave out and score against")
+    pred.add_argument("--output", metavar="FILE", help="write the predictions to FILE instead of stdout")
+    pred.set_defaults(run=_predict)
+
+    dims = commands.add_parser(
+        "dims", help="the notes' per-layer table of a convolutional stack",
+        description="Prints each layer's input volume, f, p, s, n_c, output volume, weight and bias shapes and "
+                    "parameter count, as the notes' summary of notation lays it out.",
+        epilog="example: autograd-mini dims --input 32x32x3 conv:f=5,c=6 pool:f=2,s=2 conv:f=5,c=16 fc:120 fc:1")
+    dims.add_argument("--input", required=True, metavar="HxWxC", help="the input volume n_H x n_W x n_c")
+    dims.add_argument("layers", nargs="+", metavar="LAYER", help="conv:f=F[,s=S][,p=P|same][,c=N], "
+                                                                 "pool:f=F[,s=S][,mode=max|avg], fc:N")
+    dims.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    dims.set_defaults(run=_dims)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .datasets import DataError
+    from .errors import ShapeError
+    from .expr import ExpressionError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (UsageError, DataError, ExpressionError, ShapeError, ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"autograd-mini {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except FloatingPointError as exc:
+        print(f"autograd-mini {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"autograd-mini {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
