@@ -5,6 +5,7 @@ The scalar :class:`Value` and the numpy-backed :class:`Tensor` record every oper
 Names follow the course notes: X is (n_x, m), W1 is (n[1], n[0]), dZ = A − Y, ...
 """
 
+from .conv import avg_pool, conv2d, max_pool
 from .errors import ShapeError
 from .graph import backward, collector_paused, is_grad_enabled, no_grad, topo_order, zero_grad
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad, relative_difference
@@ -27,5 +28,8 @@ __all__ = [
     "numerical_grad",
     "relative_difference",
     "GradcheckResult",
+    "conv2d",
+    "max_pool",
+    "avg_pool",
     "__version__",
 ]
