@@ -294,7 +294,7 @@ def _predict(args: argparse.Namespace) -> int:
 def _dims(args: argparse.Namespace) -> int:
     from .shapes import dims_table
 
-    print(dims_table(args.input, args.layers, markdown=args.markdown))
+    print(dims_table(args.spec, markdown=args.markdown))
     return 0
 
 
@@ -396,14 +396,15 @@ def build_parser() -> argparse.ArgumentParser:
     pred.add_argument("--output", metavar="FILE", help="write the predictions to FILE instead of stdout")
     pred.set_defaults(run=_predict)
 
+    from .shapes import STACK_SPEC_HELP
+
     dims = commands.add_parser(
         "dims", help="the notes' per-layer table of a convolutional stack",
         description="Prints each layer's input volume, f, p, s, n_c, output volume, weight and bias shapes and "
                     "parameter count, as the notes' summary of notation lays it out.",
-        epilog="example: autograd-mini dims --input 32x32x3 conv:f=5,c=6 pool:f=2,s=2 conv:f=5,c=16 fc:120 fc:1")
-    dims.add_argument("--input", required=True, metavar="HxWxC", help="the input volume n_H x n_W x n_c")
-    dims.add_argument("layers", nargs="+", metavar="LAYER", help="conv:f=F[,s=S][,p=P|same][,c=N], "
-                                                                 "pool:f=F[,s=S][,mode=max|avg], fc:N")
+        epilog=STACK_SPEC_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    dims.add_argument("spec", nargs="+", metavar="SPEC",
+                      help="the input volume (n_HxN_Wxn_c) and then the layers, e.g. 32x32x3 conv:f=5,c=6 pool:f=2 fc:10")
     dims.add_argument("--markdown", action="store_true", help="print a Markdown table")
     dims.set_defaults(run=_dims)
     return parser
