@@ -18,8 +18,7 @@ test-fast: venv
 
 bench: venv
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python benchmarks/bench_value_mlp.py
-	$(BIN)/python benchmarks/bench_chain.py
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Graphviz's `dot` renders the graphs; Chromium + ChromeDriver open the step-through page in tests.
 system-deps:
