@@ -48,17 +48,19 @@ def load_parameters(path) -> dict:
     """The arrays stored in an ``.npz`` file, by name; a file that is not a valid ``.npz`` is a ValueError."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"no parameter file at {path}")
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic == b"\x93NUMPY":
+        raise ValueError(f"{path} holds a single array (.npy), not an .npz archive of named parameters")
+    if not magic.startswith(b"PK"):
+        raise ValueError(f"{path} is not a valid .npz parameter file (not a zip archive: corrupt or another format)")
     try:
         with np.load(path, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError(f"{path} holds a single array, not an .npz archive of named parameters")
             return {name: data[name] for name in data.files}
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ValueError(f"{path} is not a valid .npz parameter file (corrupt or another format): {exc}") from None
-    except ValueError as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         if "pickle" in str(exc):
             raise ValueError(f"{path} holds pickled objects, which are never loaded; it is not a parameter file") from None
-        raise ValueError(f"{path} is not a valid .npz parameter file: {exc}") from None
+        raise ValueError(f"{path} is not a valid .npz parameter file (corrupt): {exc}") from None
 
 
 def save_model(model, path) -> None:
