@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .graph import Op
-from .tensor import Tensor, _make, sigmoid
+from .tensor import Tensor, _make
 
 __all__ = ["sigmoid_cross_entropy", "cross_entropy", "l2_cost"]
 
@@ -56,8 +56,10 @@ def sigmoid_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
     if z.shape != y.shape or z.ndim != 2:
         raise ValueError(f"Z has shape {z.shape} and Y has shape {y.shape}; both must be (n_L, m)")
     m = z.shape[1]
-    losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    return _make(np.asarray(losses.sum() / m), _SigmoidCrossEntropy(sigmoid(z)), (Z, Y), m)
+    e = np.exp(-np.abs(z))  # ≤ 1, shared by the loss and by A = σ(z) = (1 or e) / (1 + e)
+    losses = np.maximum(z, 0) - z * y + np.log1p(e)
+    A = np.where(z >= 0, 1.0, e) / (1 + e)
+    return _make(np.asarray(losses.sum() / m), _SigmoidCrossEntropy(A), (Z, Y), m)
 
 
 def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:
