@@ -20,6 +20,7 @@ bench: venv
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench_value_mlp.py
 	$(BIN)/python benchmarks/bench_chain.py
+	$(BIN)/python benchmarks/bench_models.py
 
 # Graphviz's `dot` renders the graphs; Chromium + ChromeDriver open the step-through page in tests.
 system-deps:

@@ -58,8 +58,10 @@ class History:
 def gradient_descent_step(model, X: Tensor, Y: Tensor, learning_rate: float, lambd: float = 0.0) -> float:
     """One step of gradient descent on (X, Y); returns the cost J before the step.
 
-    X and Y are data Tensors already checked (``train`` checks them once, not on every step).
+    X and Y (arrays or data Tensors) are taken as already checked: ``train`` checks them once,
+    not on every step. Pass Tensors (``nn.as_data``) to avoid a copy of X per step.
     """
+    X, Y = as_data(X), as_data(Y, "Y")
     parameters = model.parameters.values()
     for p in parameters:
         p.grad.fill(0.0)  # in place: no new array per parameter per step

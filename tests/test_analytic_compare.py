@@ -45,7 +45,9 @@ def test_autodiff_equals_closed_form(spec):
     AL, caches = analytic.L_model_forward(X, values, activations)
     closed = analytic.L_model_backward(AL, Y, caches, values, activations, lambd)
     for name in values:
-        assert relative_difference(auto[name], closed[f"d{name}"]) <= 1e-10, name
+        # a gradient near 0 is a sum of cancelling terms: there only |Δ| at rounding level means anything
+        difference = relative_difference(auto[name], closed[f"d{name}"])
+        assert difference <= 1e-10 or np.max(np.abs(auto[name] - closed[f"d{name}"])) <= 1e-14, name
     # the cost as the notes write it (from A) equals the fused cost (from Z)
     J = analytic.compute_cost(AL, Y) + analytic.l2_regularization_cost(
         [values[f"W{l}"] for l in range(1, len(activations) + 1)], m, lambd)
