@@ -129,14 +129,14 @@ class ComparisonReport:
 
 
 def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float) -> tuple:
-    """The notes' gradients of every parameter by name, and their per-example dZ[l] (None for logistic regression)."""
+    """The notes' gradients of every parameter by name, and their per-example dZ by the name of the Z node."""
     values = {name: p.data for name, p in model.parameters.items()}
     if isinstance(model, LogisticRegression):
         result = analytic.logistic_vectorized(X, Y, values["w"], values["b"], lambd)
-        return {"w": result["dw"], "b": np.full((1, 1), result["db"])}, None
+        return {"w": result["dw"], "b": np.full((1, 1), result["db"])}, {"Z": result["dZ"]}
     AL, caches = analytic.L_model_forward(X, values, model.activations)
     grads = analytic.L_model_backward(AL, Y, caches, values, model.activations, lambd)
-    return {name: grads[f"d{name}"] for name in values}, {l: grads[f"dZ{l}"] for l in range(1, model.L + 1)}
+    return {name: grads[f"d{name}"] for name in values}, {f"Z{l}": grads[f"dZ{l}"] for l in range(1, model.L + 1)}
 
 
 def _numeric(model, X: Tensor, Y: Tensor, lambd: float, name: str, max_entries: int, rng) -> tuple:
@@ -183,7 +183,7 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float
     J = model._cost(X_t, Y_t, lambd)
     J.backward()
     autodiff = {name: p.grad.copy() for name, p in model.parameters.items()}
-    dJ_dZ = {l: model.cache[f"Z{l}"].grad for l in range(1, len(model.activations) + 1) if f"Z{l}" in model.cache}
+    dJ_dZ = {name: node.grad for name, node in model.cache.items() if name.startswith("Z")}
     closed, dZ = _closed_form(model, X, Y, lambd)
 
     report = ComparisonReport(repr(model), m, lambd, float(J.data), tol_closed_form, tol_numeric,
@@ -210,6 +210,5 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float
     if any(row.sampled for row in report.rows):
         report.notes.append(f"Parameters with more than {max_numeric} entries were checked numerically at "
                             f"{max_numeric} entries drawn at random (seed {seed}); their numeric columns cover those only.")
-    if dZ is not None:
-        report.dZ_check = {f"dZ{l}": relative_difference(m * dJ_dZ[l], dZ[l]) for l in dZ if l in dJ_dZ}
+    report.dZ_check = {f"d{name}": relative_difference(m * dJ_dZ[name], dZ[name]) for name in dZ}
     return report

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from .errors import ShapeError
 from .nn import as_data
 from .tensor import Tensor
-from .validate import check_batch_size, check_lambd, check_learning_rate, check_X, check_XY
+from .validate import check_batch_size, check_lambd, check_learning_rate, check_XY
 
 __all__ = [
     "History",
@@ -170,7 +170,6 @@ def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_
 
 def predict(model, X, threshold: float = 0.5) -> np.ndarray:
     """ŷ = 1 where A[L] > 0.5, else 0, for every column of X (n_x, m); an (n_L, m) array."""
-    X = check_X(X, model.n_x)
     return (model.predict_proba(X) > threshold).astype(np.float64)
 
 

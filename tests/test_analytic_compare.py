@@ -159,6 +159,7 @@ def test_compare_logistic_regression():
     X, Y = data(rng, 3, 1, 15)
     report = compare(LogisticRegression(3, initialization="small_random", seed=0), X, Y, lambd=0.2)
     assert report.passed and [row.name for row in report.rows] == ["w", "b"]
+    assert list(report.dZ_check) == ["dZ"] and report.dZ_check["dZ"] < 1e-12
 
 
 def test_compare_samples_large_parameters_and_says_so():
