@@ -11,6 +11,13 @@ from .graph import backward, collector_paused, is_grad_enabled, no_grad, topo_or
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad, relative_difference
 from .tensor import Tensor
 from .value import Value
+from . import analytic
+from .compare import ComparisonReport, ParameterComparison, compare
+from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
+from .io import load_model, load_parameters, save_model, save_parameters
+from .nn import DeepNet, LogisticRegression, initialize_parameters
+from .optim import (History, accuracy, batch_gradient_descent, gradient_descent_step, minibatch_gradient_descent,
+                    predict, random_mini_batches, train)
 
 __version__ = "0.1.0"
 
@@ -31,5 +38,27 @@ __all__ = [
     "conv2d",
     "max_pool",
     "avg_pool",
+    "analytic",
+    "compare",
+    "ComparisonReport",
+    "ParameterComparison",
+    "sigmoid_cross_entropy",
+    "cross_entropy",
+    "l2_cost",
+    "DeepNet",
+    "LogisticRegression",
+    "initialize_parameters",
+    "History",
+    "gradient_descent_step",
+    "random_mini_batches",
+    "batch_gradient_descent",
+    "minibatch_gradient_descent",
+    "train",
+    "predict",
+    "accuracy",
+    "save_parameters",
+    "load_parameters",
+    "save_model",
+    "load_model",
     "__version__",
 ]

@@ -1,0 +1,213 @@
+"""Logistic regression and the L-layer net of the notes, on Tensors, in the notes' layout.
+
+X is (n_x, m), Y is (n_L, m); ``layer_dims = [n_x, n[1], …, n[L]]``; W[l] is (n[l], n[l-1])
+and b[l] is (n[l], 1). The forward pass is Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]) with
+A[0] = X; its nodes carry the notes' names (Z1, A1, …) so pictures can show them.
+
+>>> import numpy as np
+>>> net = DeepNet([2, 3, 1], seed=0)
+>>> {name: p.shape for name, p in net.parameters.items()}
+{'W1': (3, 2), 'b1': (3, 1), 'W2': (1, 3), 'b2': (1, 1)}
+>>> A2 = net.forward(np.ones((2, 5)))
+>>> A2.label, A2.shape, sorted(net.cache)
+('A2', (1, 5), ['A0', 'A1', 'A2', 'Z1', 'Z2'])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
+from .graph import no_grad, zero_grad
+from .errors import ShapeError
+from .tensor import Tensor
+from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_X,
+                       check_XY)
+
+__all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "as_data"]
+
+
+def initialize_parameters(layer_dims, initialization: str = "small_random", seed=None) -> dict:
+    """W[l] of shape (n[l], n[l-1]) and b[l] = 0 of shape (n[l], 1), as numpy arrays named W1, b1, ….
+
+    ``small_random``: randn × 0.01 (the notes); ``he``: randn × sqrt(2 / n[l-1]) (for ReLU);
+    ``xavier``: randn × sqrt(1 / n[l-1]) (for tanh); ``zeros``: everything 0 (fine for logistic
+    regression; in a hidden layer it leaves every unit identical). ``seed`` makes it repeatable.
+    """
+    dims = check_layer_dims(layer_dims)
+    initialization = check_initialization(initialization)
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for l in range(1, len(dims)):
+        n_l, n_prev = dims[l], dims[l - 1]
+        scale = {"small_random": 0.01, "he": np.sqrt(2.0 / n_prev), "xavier": np.sqrt(1.0 / n_prev),
+                 "zeros": 0.0}[initialization]
+        parameters[f"W{l}"] = rng.standard_normal((n_l, n_prev)) * scale
+        parameters[f"b{l}"] = np.zeros((n_l, 1))
+    return parameters
+
+
+def as_data(array, name: str = "X") -> Tensor:
+    """Data (X, Y or a mini-batch) as a constant Tensor that never receives a gradient."""
+    if isinstance(array, Tensor):
+        return array
+    return Tensor(array, requires_grad=False, label=name)
+
+
+class _Model:
+    """What both models share: parameters as a dict of Tensors, the cost, gradients, predictions."""
+
+    layer_dims: list
+    activations: list
+    parameters: dict
+    cache: dict
+
+    @property
+    def n_x(self) -> int:
+        return self.layer_dims[0]
+
+    @property
+    def n_L(self) -> int:
+        return self.layer_dims[-1]
+
+    def weights(self) -> list:
+        """The weight matrices that the L2 term penalises (not the biases)."""
+        raise NotImplementedError
+
+    def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
+        raise NotImplementedError
+
+    def forward(self, X) -> Tensor:
+        """A[L] = ŷ for every column of X (n_x, m); the nodes are kept in ``self.cache``."""
+        return self._forward(as_data(check_X(X, self.n_x)))
+
+    __call__ = forward
+
+    def cost(self, X, Y, lambd: float = 0.0) -> Tensor:
+        """J = −(1/m) Σ [Y log A + (1 − Y) log(1 − A)] + λ/(2m) Σ_l ‖W[l]‖²_F, as a graph node."""
+        X, Y = check_XY(X, Y, self.n_x, self.n_L)
+        return self._cost(as_data(X), as_data(Y, "Y"), check_lambd(lambd))
+
+    def _cost(self, X: Tensor, Y: Tensor, lambd: float) -> Tensor:
+        """:meth:`cost` without the input checks, for the training loop (checked once up front)."""
+        if self.activations[-1] == "sigmoid":
+            J = sigmoid_cross_entropy(self._forward(X, output_activation=False), Y)
+        else:
+            A = self._forward(X)
+            if ((A.data <= 0) | (A.data >= 1)).any():
+                raise ValueError(
+                    f"the cross-entropy cost needs A[L] strictly between 0 and 1, but the output activation "
+                    f"{self.activations[-1]} gave values outside; use sigmoid for the output layer")
+            J = cross_entropy(A, Y)
+        if lambd:
+            J = J + l2_cost(self.weights(), X.shape[1], lambd)
+        J.label = "J"
+        return J
+
+    def predict_proba(self, X) -> np.ndarray:
+        """A[L] as a numpy array, nothing recorded."""
+        with no_grad():
+            return self.forward(X).data
+
+    def zero_grad(self) -> None:
+        zero_grad(self.parameters.values())
+
+    def grads(self) -> dict:
+        """The gradients after ``backward()``, named as the notes name them: dW1, db1, …."""
+        return {f"d{name}": p.grad for name, p in self.parameters.items()}
+
+    def get_parameters(self) -> dict:
+        """A copy of the parameters as numpy arrays, by name."""
+        return {name: p.data.copy() for name, p in self.parameters.items()}
+
+    def set_parameters(self, values: dict) -> None:
+        """Replace the parameters' values (same names and shapes); gradients are reset."""
+        names = set(values)
+        if names != set(self.parameters):
+            raise ValueError(f"expected parameters {sorted(self.parameters)}; got {sorted(names)}")
+        for name, p in self.parameters.items():
+            value = np.asarray(values[name], dtype=np.float64)
+            if value.shape != p.shape:
+                raise ShapeError(f"{name} has shape {value.shape}; this model needs {p.shape}")
+            p.data = value.copy()
+            p.zero_grad()
+
+
+class DeepNet(_Model):
+    """The L-layer net: ``DeepNet(layer_dims, activations=None, initialization="small_random", seed=None)``.
+
+    ``activations`` gives g[l] for l = 1..L, each one of sigmoid, tanh, relu, leaky_relu;
+    by default relu for the hidden layers and sigmoid for the output layer.
+    """
+
+    def __init__(self, layer_dims, activations=None, initialization: str = "small_random", seed=None):
+        self.layer_dims = check_layer_dims(layer_dims)
+        L = len(self.layer_dims) - 1
+        if activations is None:
+            activations = ["relu"] * (L - 1) + ["sigmoid"]
+        self.activations = check_activations(activations, L)
+        self.initialization = check_initialization(initialization)
+        values = initialize_parameters(self.layer_dims, self.initialization, seed)
+        self.parameters = {name: Tensor(value, label=name) for name, value in values.items()}
+        self.cache = {}
+
+    @property
+    def L(self) -> int:
+        return len(self.layer_dims) - 1
+
+    def weights(self) -> list:
+        return [self.parameters[f"W{l}"] for l in range(1, self.L + 1)]
+
+    def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
+        # Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]); without output_activation it stops at Z[L]
+        # (the fused cost takes Z[L])
+        cache = {"A0": X}
+        A = X
+        for l, g in enumerate(self.activations, start=1):
+            Z = self.parameters[f"W{l}"] @ A + self.parameters[f"b{l}"]
+            Z.label = f"Z{l}"
+            cache[f"Z{l}"] = Z
+            if l == self.L and not output_activation:
+                A = Z
+                break
+            A = getattr(Z, g)()
+            A.label = f"A{l}"
+            cache[f"A{l}"] = A
+        self.cache = cache
+        return A
+
+    def __repr__(self) -> str:
+        return f"DeepNet(layer_dims={self.layer_dims}, activations={self.activations})"
+
+
+class LogisticRegression(_Model):
+    """``LogisticRegression(n_x, initialization="zeros", seed=None)``: Z = wᵀX + b, A = σ(Z).
+
+    ``w`` is (n_x, 1) and ``b`` is (1, 1), as in the notes.
+    """
+
+    def __init__(self, n_x: int, initialization: str = "zeros", seed=None):
+        self.layer_dims = check_layer_dims([n_x, 1])
+        self.activations = ["sigmoid"]
+        self.initialization = check_initialization(initialization)
+        values = initialize_parameters(self.layer_dims, self.initialization, seed)
+        self.parameters = {"w": Tensor(values["W1"].T, label="w"), "b": Tensor(values["b1"], label="b")}
+        self.cache = {}
+
+    def weights(self) -> list:
+        return [self.parameters["w"]]
+
+    def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
+        # Z = wᵀX + b, A = σ(Z)
+        Z = self.parameters["w"].T @ X + self.parameters["b"]
+        Z.label = "Z"
+        self.cache = {"X": X, "Z": Z}
+        if not output_activation:
+            return Z
+        A = Z.sigmoid()
+        A.label = "A"
+        self.cache["A"] = A
+        return A
+
+    def __repr__(self) -> str:
+        return f"LogisticRegression(n_x={self.n_x})"

@@ -1,0 +1,169 @@
+"""Input checks shared by every entry point, so the same mistake always gets the same message.
+
+Messages use the notes' words: X is (n_x, m) with one example per column, Y is (n_L, m).
+
+>>> import numpy as np
+>>> check_X(np.zeros((209, 3)), n_x=3)
+Traceback (most recent call last):
+...
+autograd_mini.errors.ShapeError: X has shape (209, 3), but the model expects (n_x, m) = (3, m): it looks transposed (examples as rows); pass X.T
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import ShapeError
+from .tensor import Tensor
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZATIONS",
+    "as_array",
+    "check_X",
+    "check_Y",
+    "check_XY",
+    "check_activation",
+    "check_initialization",
+    "check_layer_dims",
+    "check_activations",
+    "check_learning_rate",
+    "check_batch_size",
+    "check_lambd",
+]
+
+#: The activations g[l] of the notes.
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+#: small_random is the notes' randn × 0.01; He scales by sqrt(2 / n[l-1]), Xavier by sqrt(1 / n[l-1]).
+INITIALIZATIONS = ("small_random", "he", "xavier", "zeros")
+
+
+def as_array(data, name: str) -> np.ndarray:
+    """``data`` (array, list or Tensor) as a float64 array; a float64 array is not copied."""
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        array = np.asarray(data)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers; got an array of {array.dtype}")
+    return array if array.dtype == np.float64 else array.astype(np.float64)
+
+
+def _check_finite(array: np.ndarray, name: str) -> None:
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} contains NaN or inf ({int(bad.sum())} entries, the first at {first})")
+
+
+def check_X(X, n_x: int | None = None, name: str = "X") -> np.ndarray:
+    """X as a finite float64 array of shape (n_x, m); says so when X looks transposed (m, n_x)."""
+    X = as_array(X, name)
+    if X.ndim != 2:
+        raise ShapeError(f"{name} has shape {X.shape}; expected a 2-D array (n_x, m) with one example per column")
+    if n_x is not None and X.shape[0] != n_x:
+        if X.shape[1] == n_x:
+            raise ShapeError(
+                f"{name} has shape {X.shape}, but the model expects (n_x, m) = ({n_x}, m): "
+                f"it looks transposed (examples as rows); pass {name}.T")
+        raise ShapeError(f"{name} has n_x = {X.shape[0]} rows, but the model expects n_x = {n_x}")
+    if X.shape[1] == 0:
+        raise ShapeError(f"{name} has shape {X.shape}: no examples (m = 0)")
+    _check_finite(X, name)
+    return X
+
+
+def check_Y(Y, m: int, n_L: int | None = None, binary: bool = True) -> np.ndarray:
+    """Y as a finite float64 array of shape (n_L, m), holding only 0 and 1 when ``binary``."""
+    Y = as_array(Y, "Y")
+    if Y.ndim != 2:
+        hint = "; use Y.reshape(1, -1) for one output unit" if Y.ndim == 1 else ""
+        raise ShapeError(f"Y has shape {Y.shape}; expected a 2-D array (n_L, m) with one example per column{hint}")
+    if Y.shape[1] != m:
+        if Y.shape[0] == m and (n_L is None or Y.shape[1] == n_L):
+            raise ShapeError(f"Y has shape {Y.shape}; expected (n_L, m) with m = {m}: it looks transposed; pass Y.T")
+        raise ShapeError(f"X has m = {m} examples (columns) but Y has m = {Y.shape[1]}; they must match")
+    if n_L is not None and Y.shape[0] != n_L:
+        raise ShapeError(f"Y has n_L = {Y.shape[0]} rows, but the model's output layer has n_L = {n_L} units")
+    _check_finite(Y, "Y")
+    if binary:
+        outside = (Y != 0) & (Y != 1)
+        if outside.any():
+            raise ValueError(
+                f"Y must hold only 0 and 1 for the cross-entropy cost; found {Y[outside][0]!r} "
+                f"({int(outside.sum())} entries outside {{0, 1}})")
+    return Y
+
+
+def check_XY(X, Y, n_x: int | None = None, n_L: int | None = None, binary: bool = True) -> tuple:
+    """Both checks, and that X and Y have the same m."""
+    X = check_X(X, n_x)
+    return X, check_Y(Y, X.shape[1], n_L, binary)
+
+
+def _choice(value, valid: tuple, what: str) -> str:
+    if not isinstance(value, str) or value.lower() not in valid:
+        raise ValueError(f"unknown {what} {value!r}; valid ones are: {', '.join(valid)}")
+    return value.lower()
+
+
+def check_activation(name) -> str:
+    """One of :data:`ACTIVATIONS`."""
+    return _choice(name, ACTIVATIONS, "activation")
+
+
+def check_initialization(name) -> str:
+    """One of :data:`INITIALIZATIONS`."""
+    return _choice(name, INITIALIZATIONS, "initialization")
+
+
+def check_layer_dims(layer_dims) -> list:
+    """``layer_dims = [n_x, n[1], …, n[L]]``: at least two positive integers."""
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims = {dims} needs at least two sizes [n_x, ..., n_L] (input and output layer)")
+    for l, n in enumerate(dims):
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (numbers.Integral,)) or n < 1:
+            raise ValueError(f"layer_dims[{l}] = {n!r}: every layer size n[l] must be a positive integer")
+    return [int(n) for n in dims]
+
+
+def check_activations(activations, L: int) -> list:
+    """One activation per layer l = 1..L."""
+    activations = [activations] if isinstance(activations, str) else list(activations)
+    if len(activations) != L:
+        raise ValueError(f"got {len(activations)} activations for L = {L} layers; give one per layer l = 1..L")
+    return [check_activation(a) for a in activations]
+
+
+def _positive_number(value, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    return float(value)
+
+
+def check_learning_rate(learning_rate) -> float:
+    """α > 0."""
+    alpha = _positive_number(learning_rate, "learning_rate α")
+    if alpha <= 0:
+        raise ValueError(f"learning_rate α must be > 0; got {learning_rate!r}")
+    return alpha
+
+
+def check_lambd(lambd) -> float:
+    """λ ≥ 0."""
+    value = _positive_number(lambd, "lambd λ")
+    if value < 0:
+        raise ValueError(f"lambd λ (the L2 strength) must be ≥ 0; got {lambd!r}")
+    return value
+
+
+def check_batch_size(batch_size) -> int:
+    """A mini-batch holds at least one example."""
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be an integer ≥ 1; got {batch_size!r}")
+    return int(batch_size)
