@@ -63,18 +63,34 @@ def load_parameters(path) -> dict:
         raise ValueError(f"{path} is not a valid .npz parameter file (corrupt): {exc}") from None
 
 
-def save_model(model, path) -> None:
-    """The model's parameters with its architecture, so :func:`load_model` can rebuild it."""
+_EXTRA = "__extra__"
+
+
+def save_model(model, path, extras: dict | None = None) -> None:
+    """The model's parameters with its architecture, so :func:`load_model` can rebuild it.
+
+    ``extras``: further named arrays to keep beside the model (the CLI keeps the feature
+    standardisation there); ``load_model(path, with_extras=True)`` gives them back.
+    """
     arrays = {name: p.data for name, p in model.parameters.items()}
+    for name, value in (extras or {}).items():
+        array = np.asarray(value)
+        if array.dtype.kind not in "iuf":
+            raise TypeError(f"extra array {name!r} must be numeric; got {array.dtype}")
+        arrays[_EXTRA + name] = array
     arrays["__layer_dims__"] = np.array(model.layer_dims, dtype=np.int64)
     arrays["__activations__"] = np.array(model.activations, dtype=str)
     arrays["__kind__"] = np.array(type(model).__name__)
     _write(arrays, path)
 
 
-def load_model(path):
-    """Rebuild the DeepNet or LogisticRegression saved by :func:`save_model`."""
+def load_model(path, with_extras: bool = False):
+    """Rebuild the DeepNet or LogisticRegression saved by :func:`save_model`.
+
+    With ``with_extras=True`` return ``(model, extras)``, the extra arrays saved beside it.
+    """
     data = load_parameters(path)
+    extras = {key[len(_EXTRA):]: data.pop(key) for key in list(data) if key.startswith(_EXTRA)}
     missing = [key for key in _META if key not in data]
     if missing:
         raise ValueError(f"{path} is not a model file: it lacks {', '.join(missing)} (was it written by save_model?)")
@@ -88,4 +104,4 @@ def load_model(path):
     else:
         raise ValueError(f"{path} stores a model of unknown kind {kind!r}; expected DeepNet or LogisticRegression")
     model.set_parameters(data)
-    return model
+    return (model, extras) if with_extras else model

@@ -31,6 +31,18 @@ def test_model_round_trip(tmp_path, model):
         np.testing.assert_array_equal(again.parameters[name].data, p.data)
 
 
+def test_extras_are_kept_beside_the_model(tmp_path):
+    net = DeepNet([2, 3, 1], seed=0)
+    path = tmp_path / "model.npz"
+    mean = np.array([[1.5], [-2.0]])
+    save_model(net, path, extras={"feature_mean": mean})
+    again, extras = load_model(path, with_extras=True)
+    np.testing.assert_array_equal(extras["feature_mean"], mean)
+    assert set(again.parameters) == {"W1", "b1", "W2", "b2"}
+    with pytest.raises(TypeError, match="numeric"):
+        save_model(net, path, extras={"names": np.array(["a"])})
+
+
 def test_corrupt_file_is_a_clear_error(tmp_path):
     path = tmp_path / "params.npz"
     save_parameters(DeepNet([2, 1]).parameters, path)
