@@ -1,0 +1,49 @@
+"""Every example runs end to end in a temporary folder and writes the files it says it wrote."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("[0-9][0-9]_*.py"))
+
+
+def run_example(path: Path, out: Path) -> str:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, str(path), "--out", str(out)], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_there_is_an_example_per_section_of_the_notes():
+    assert len(EXAMPLES) == 7
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_runs_and_writes_its_files(path, tmp_path):
+    stdout = run_example(path, tmp_path)
+    wrote = re.search(r"wrote (.+) into ", stdout)
+    assert wrote, stdout
+    names = re.split(r", | and ", wrote.group(1))
+    for name in names:
+        assert (tmp_path / name).stat().st_size > 0, name
+
+
+def test_l2_example_shrinks_the_weights_and_narrows_the_gap(tmp_path):
+    stdout = run_example(ROOT / "examples" / "05_l2_regularization.py", tmp_path)
+    rows = [line.split() for line in stdout.splitlines() if re.match(r"\s+\d+\.\d+\s+\d", line)]
+    (_, norm0, _, _, gap0), (_, norm1, _, _, gap1) = rows
+    assert float(norm1) < float(norm0)
+    assert float(gap1.rstrip("%")) < float(gap0.rstrip("%"))
+
+
+def test_logistic_example_loop_vectorized_and_autodiff_agree(tmp_path):
+    stdout = run_example(ROOT / "examples" / "02_logistic_regression_m_examples.py", tmp_path)
+    rows = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()
+            if line.startswith(("for-loop ", "vectorized ", "autodiff "))}
+    assert rows["for-loop"] == rows["vectorized"] == rows["autodiff"]
