@@ -4,7 +4,7 @@ A neuron is an activation node (tanh, sigmoid, relu, leaky_relu) together with e
 used only by it (its weighted sum, its weights and bias). Walking the graph from the root,
 a node whose consumers all sit in one group joins that group; a node shared by several
 groups (an input x, a neuron's output) stays a group of its own. A neuron's layer is one
-more than the deepest neuron feeding it; leaves that stay alone are the inputs (layer 0).
+more than the deepest neuron feeding it.
 """
 
 from __future__ import annotations
@@ -43,8 +43,12 @@ def neuron_groups(order: list, used_by: dict, keys: dict | None = None) -> dict:
     return group
 
 
-def layer_groups(order: list, group: dict) -> dict:
-    """node → layer index l (0 for the inputs), from the neuron groups."""
+def layer_groups(order: list, group: dict, used_by: dict) -> dict:
+    """node → layer index l, from the neuron groups.
+
+    A neuron sits one layer after the deepest neuron feeding it; a leaf shared by several
+    neurons (an input x, a weight used for every example) joins the first layer that reads it.
+    """
     layer: dict = {}
     for node in order:  # a group's members all precede its representative
         rep = group[node]
@@ -55,6 +59,9 @@ def layer_groups(order: list, group: dict) -> dict:
                 step = 1 if rep._op is not None and rep._op.name in ACTIVATIONS else 0
                 here = max(here, layer.get(prep, 0) + step)
         layer[rep] = here
+    for node in order:
+        if group[node] is node and node._op is None and used_by[node]:
+            layer[node] = min(layer[group[c]] for c, _ in used_by[node])
     return {node: layer[group[node]] for node in order}
 
 
@@ -76,12 +83,12 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
     reps = {id(group[node]): group[node] for node in order}
     captions = {gid: names.symbol(rep) for gid, rep in reps.items()}
     if len(reps) > max_nodes:
-        layer = layer_groups(order, group)
+        layer = layer_groups(order, group, used_by)
         member_of = {node: layer[node] for node in order}
         reps = {}
         for node in order:  # the last node of a layer stands for it
             reps[layer[node]] = node
-        captions = {l: "inputs" if l == 0 else f"layer {l}" for l in reps}
+        captions = {l: f"layer {l}" for l in reps}
         how = "per layer"
     note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {how}, "
             f"{len(reps):,} boxes (raise max_nodes to see every node)")
