@@ -71,7 +71,9 @@ def test_hostile_labels_show_as_written_in_dot_and_svg():
         assert f"{prefix}{INJECT}" in lines
         assert f"{prefix}{HOSTILE}" in lines
     edge_lines = svg_lines(svg_text(draw_graph(out, edge_derivatives=True)))
-XX
+    # ∂(a·b)/∂a = b, named by b's two-line label, and ∂(a·b)/∂b = a
+    assert f"∂v2/∂{HOSTILE} = two" in edge_lines and "lines = 3" in edge_lines
+    assert f"lines = {HOSTILE} = 2" in edge_lines
 
 
 def test_numbered_step_frames(tmp_path):
