@@ -18,7 +18,7 @@ import numpy as np
 
 from autograd_mini import Tensor, topo_order
 
-from ._chain import Names, as_roots, consumers, local_formula, needs_grad
+from ._chain import Names, as_roots, chain_term, consumers, local_formula, needs_grad
 from ._collapse import draw_collapsed
 from ._format import fmt_array, fmt_number, html_label_text
 from ._style import HIGHLIGHT, KIND_STYLE, grad_fill, new_digraph, node_kind
@@ -80,7 +80,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         if not needs_grad(node):
             grad = "none (constant)"
         elif not grad_shown or node.grad is None:
-            grad = "<I>not computed yet</I>"
+            grad = '<FONT COLOR="#9ca3af"><I>not computed yet</I></FONT>'
         else:
             grad = _cells(node.grad, precision) if is_tensor else fmt_number(node.grad, precision)
         rows.append(_row("grad", grad))
@@ -177,6 +177,10 @@ def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_deri
             if edge_derivatives:
                 attrs.append(f"label=<{_edge_label(child, i, names, precision)}>")
             if highlight is not None and parent is highlight:
+                # the step-through's current node: the term this edge passes back to it
+                if not edge_derivatives:
+                    term = chain_term(names.grad(child), local_formula(child, i, names, precision))
+                    attrs.append(f'label=<{html_label_text(term)}> fontcolor="{HIGHLIGHT}"')
                 attrs.append(f'color="{HIGHLIGHT}" penwidth=2')
             tail = f" [{' '.join(attrs)}]" if attrs else ""
             g.body.append(f"\tn{position[parent]} -> n{j}{tail}\n")

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ._format import fmt_value, html_label_text, html_text
+from ._style import HIGHLIGHT, KIND_STYLE
 from .graph import draw_graph
 from .render import _pipe, render
 from .steps import backprop_steps
@@ -35,6 +36,9 @@ button {{ font-size: 1em; padding: .3em 1em; }}
            padding: .5em .8em; border-left: 4px solid #dc2626; margin-bottom: .8em; white-space: pre-wrap; }}
 .frame svg {{ max-width: 100%; height: auto; }}
 .hint {{ color: #6b7280; font-size: .9em; }}
+.legend {{ color: #374151; font-size: .9em; margin-bottom: .6em; }}
+.chip {{ display: inline-block; width: 1em; height: 1em; border: 2px solid; border-radius: 3px;
+        vertical-align: middle; margin: 0 .3em 0 1em; }}
 </style></head>
 <body>
 <h1>{title}</h1>
@@ -42,6 +46,7 @@ button {{ font-size: 1em; padding: .3em 1em; }}
 <span id="counter"></span><button id="next" type="button">Next &#9654;</button>
 <span class="hint">or use the &larr; &rarr; arrow keys</span></div>
 <div id="formula"></div>
+<div class="legend">{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>gradient final at this step</div>
 {frames}
 <script type="application/json" id="steps">{data}</script>
 <script>{script}</script>
@@ -108,8 +113,10 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
         parts.append(f'<div class="frame" id="frame-{step.index}" hidden>{svg}</div>')
         texts.append(f"{step.formula} = {fmt_value(step.value, precision)}")
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+    legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
+                     for kind, (fill, border) in KIND_STYLE.items())
     page = _PAGE.format(title=html_text(title), frames="\n".join(parts), data=_json_for_script(texts),
-                        script=_SCRIPT, script_hash=script_hash)
+                        script=_SCRIPT, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT)
     if path is not None:
         Path(path).write_text(page, encoding="utf-8")
     return page
