@@ -73,17 +73,32 @@ def _summary(value, precision: int) -> str:
     return fmt_number(value, precision)
 
 
+def _captions(reps: dict, layer: dict, names: Names, keys: dict | None) -> dict:
+    """A box's caption: the group's key, "layer 2, neuron 3 (tanh)", or the node's own name."""
+    captions, count = {}, Counter()
+    for gid, rep in reps.items():
+        op = rep._op.name if rep._op is not None else None
+        if keys and keys.get(rep) is not None:
+            captions[gid] = str(keys[rep])
+        elif keys is not None or op not in ACTIVATIONS:
+            captions[gid] = names.symbol(rep) if op is None else f"{names.symbol(rep)} ({op})"
+        else:
+            count[layer[rep]] += 1
+            captions[gid] = f"layer {layer[rep]}, neuron {count[layer[rep]]} ({op})"
+    return captions
+
+
 def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int, *, rankdir: str,
                    precision: int, title: str | None) -> graphviz.Digraph:
     """The collapsed picture; its title says how many nodes were folded into how many boxes."""
     used_by = consumers(order)
     group = neuron_groups(order, used_by, keys)
+    layer = layer_groups(order, group, used_by)
     how = "per group" if keys else "per neuron"
     member_of = {node: id(group[node]) for node in order}
     reps = {id(group[node]): group[node] for node in order}
-    captions = {gid: names.symbol(rep) for gid, rep in reps.items()}
+    captions = _captions(reps, layer, names, keys)
     if len(reps) > max_nodes:
-        layer = layer_groups(order, group, used_by)
         member_of = {node: layer[node] for node in order}
         reps = {}
         for node in order:  # the last node of a layer stands for it
@@ -105,7 +120,7 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
     fill, border = KIND_STYLE["intermediate"]
     for gid, rep in reps.items():
         counts = ", ".join(f"{n} {op}" for op, n in ops[gid].most_common())
-        text = (f"{captions[gid]}\n{sizes[gid]} nodes: {counts}\n"
+        text = (f"{captions[gid]}\n{sizes[gid]} node{'s' if sizes[gid] > 1 else ''}: {counts}\n"
                 f"out data {_summary(rep.data, precision)}  grad "
                 f"{_summary(rep.grad, precision) if rep.has_grad else 'not computed yet'}")
         g.body.append(f'\t{box_id[gid]} [label=<{html_label_text(text)}> fillcolor="{fill}" color="{border}"]\n')
