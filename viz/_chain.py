@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 
-from autograd_mini import Value, topo_order
+from autograd_mini import Value
 
 from ._format import fmt_number
 
@@ -53,10 +53,6 @@ class Names:
                 self._symbols[node] = fmt_number(node.data, precision)
             else:
                 self._symbols[node] = f"v{i}"
-
-    @classmethod
-    def of(cls, roots, precision: int = 4) -> "Names":
-        return cls(topo_order(as_roots(roots)), precision)
 
     def symbol(self, node) -> str:
         return self._symbols[node]
