@@ -101,4 +101,6 @@ def test_the_page_is_self_contained(tmp_path):
     assert "https://" not in html and "<link" not in html and "src=" not in html
     with pytest.raises(RuntimeError, match="backward"):
         step_through_html(logistic_graph())
+    with pytest.raises(ValueError, match="12 steps.*max_steps=5"):
+        step_through_html(L, max_steps=5)
 

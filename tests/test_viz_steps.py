@@ -75,6 +75,16 @@ def test_steps_of_a_diamond_and_a_tensor_net():
     assert "shape" not in str(dW1) and "[" in str(dW1)
 
 
+def test_a_value_used_twice_by_one_op_gets_two_terms():
+    a = Value(3.0, label="a")
+    s = a * a
+    s.label = "s"
+    s.backward()
+    da = backprop_steps(s)[-1]
+    assert da.formula == "da = ds · a + ds · a" and da.value == 6.0  # d(a²)/da = 2a
+    assert "da = ds · a + ds · a" in draw_derivative_graph(s).source
+
+
 def test_steps_need_backward_and_one_root():
     L = logistic_graph()
     with pytest.raises(RuntimeError, match="backward"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numbers
 
 from autograd_mini import Value
+from autograd_mini.graph import Node
 
 from ._format import fmt_number
 
@@ -19,8 +20,6 @@ __all__ = ["Names", "as_roots", "consumers", "local_formula", "chain_term", "nee
 
 def as_roots(roots) -> list:
     """One node or an iterable of nodes, as a list (a clear error for anything else)."""
-    from autograd_mini.graph import Node
-
     if isinstance(roots, Node):
         return [roots]
     try:

@@ -80,9 +80,13 @@ _SCRIPT = """
 """
 
 
-def _frames(root, rankdir: str, precision: int, edge_derivatives: bool):
+def _frames(root, rankdir: str, precision: int, edge_derivatives: bool, max_steps: int):
     """(step, Digraph) for every step: grads final so far shown, the current node outlined."""
     steps = backprop_steps(root, precision)
+    if len(steps) > max_steps:
+        raise ValueError(f"the backward pass has {len(steps)} steps, one full picture each; more than "
+                         f"max_steps={max_steps} would not be readable. Step through a smaller graph, "
+                         "or raise max_steps")
     final: set = set()
     for step in steps:
         final.add(step.node)
@@ -97,16 +101,17 @@ def _json_for_script(value) -> str:
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "LR",
-                      precision: int = 4, edge_derivatives: bool = False) -> str:
+                      precision: int = 4, edge_derivatives: bool = False, max_steps: int = 200) -> str:
     """The step-through page of ``root.backward()`` as HTML text; also written to ``path`` if given.
 
-    Needs ``backward()`` to have run and Graphviz's ``dot`` to draw the frames.
+    Needs ``backward()`` to have run and Graphviz's ``dot`` to draw the frames; a graph
+    with more than ``max_steps`` steps is refused (one full picture per step would not read).
     """
     import base64
     import hashlib
 
     parts, texts = [], []
-    for step, graph in _frames(root, rankdir, precision, edge_derivatives):
+    for step, graph in _frames(root, rankdir, precision, edge_derivatives, max_steps):
         svg = _pipe(graph, "svg").decode("utf-8")
         svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG sits inline
         svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
@@ -123,12 +128,12 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
 
 
 def export_step_frames(root, directory, format: str = "svg", *, rankdir: str = "LR", precision: int = 4,
-                       edge_derivatives: bool = False) -> list[Path]:
+                       edge_derivatives: bool = False, max_steps: int = 200) -> list[Path]:
     """Write one picture per backprop step, ``step_001.svg``, ``step_002.svg``, ... (or .png, .pdf, .dot)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for step, graph in _frames(root, rankdir, precision, edge_derivatives):
+    for step, graph in _frames(root, rankdir, precision, edge_derivatives, max_steps):
         caption = f"step {step.index}/{step.total}: {step.formula} = {fmt_value(step.value, precision)}"
         graph.attr(label=f"<{html_label_text(caption)}>", labelloc="t")
         written.append(render(graph, directory / f"step_{step.index:03d}.{format}", format=format))
