@@ -40,7 +40,8 @@ def test_derivative_graph_of_a_tensor_net_leaves_out_the_data():
     src = draw_derivative_graph(J).source
     assert "<B>dX</B>" not in src and "<B>dY</B>" not in src
     assert "dZ1 = dA1 · (1 if Z1 ≥ 0 else 0)" in src
-    assert "dW1 = dv3 · Xᵀ" in src  # dW = dZ Xᵀ, the matmul op's dformula
+    assert "dW1 = dv3 · Xᵀ (on the right)" in src  # dW = dZ Xᵀ
+    assert "dA1 = dv7 · W2ᵀ (on the left)" in src  # dA_prev = Wᵀ dZ
 
 
 def test_steps_follow_backward_order_and_sum_to_each_gradient():

@@ -60,7 +60,7 @@ def _cells(values, precision: int) -> str:
     if isinstance(cells, str):
         return html_label_text(cells)
     rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{v}</TD>' for v in row) + "</TR>" for row in cells)
-    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{rows}</TABLE>'
 
 
 def _row(name: str, content: str) -> str:
