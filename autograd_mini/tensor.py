@@ -232,7 +232,7 @@ class _LeakyRelu(Op):
 
 class _MatMul(Op):
     name = "@"
-    dformula = ("{1}ᵀ (on the left)", "{0}ᵀ (on the right)")
+    dformula = ("{1}ᵀ (on the right)", "{0}ᵀ (on the left)")  # dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ
 
     def vjp(self, out, g):
         # Z = W @ A_prev: dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ  (batched: over the last two axes)

@@ -1,0 +1,91 @@
+"""How long drawing a 10,000-node graph takes: viz.draw_graph vs plain references.
+
+Run by hand: ``python benchmarks/bench_viz.py``. Prints the time per node of generating the
+DOT source (no rendering: that is Graphviz's own work) for
+  * viz.draw_graph, every node drawn (labels with data, grad, op; edges),
+  * viz.draw_graph with edge_derivatives=True,
+  * viz.draw_graph collapsed per neuron/layer (max_nodes=500),
+and, as references in the same run, graphviz's plain Digraph.node()/edge() calls with a
+one-line label, and plain f-string building of the same minimal DOT.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import graphviz
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from autograd_mini import Value, topo_order  # noqa: E402
+from viz import draw_graph  # noqa: E402
+
+
+def scalar_mlp(n_nodes: int, seed: int = 0) -> Value:
+    """A 2-32-32-1 MLP of Values over enough examples to pass ``n_nodes`` nodes."""
+    rng = np.random.default_rng(seed)
+    dims = (2, 32, 32, 1)
+    params = [[([Value(w) for w in rng.normal(size=a)], Value(0.0)) for _ in range(b)] for a, b in zip(dims, dims[1:])]
+    L = Value(0.0)
+    while len(topo_order([L])) < n_nodes:
+        A = [Value(x) for x in rng.normal(size=2)]
+        for l, layer in enumerate(params, start=1):
+            A = [(sum((w * a for w, a in zip(ws, A)), b)).tanh() for ws, b in layer]
+        L = L + (A[0] - 1.0) ** 2
+    return L
+
+
+def best_of(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def graphviz_calls(order: list) -> str:
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    g = graphviz.Digraph()
+    for node in order:
+        g.node(ids[node], label=f"{node.label or ''} {node.data:.4g} {node.grad:.4g}")
+    for node in order:
+        for parent in node.parents:
+            g.edge(ids[parent], ids[node])
+    return g.source
+
+
+def string_building(order: list) -> str:
+    ids = {node: i for i, node in enumerate(order)}
+    lines = ["digraph {\n"]
+    lines += [f'\tn{i} [label="{node.data:.4g} {node.grad:.4g}"]\n' for i, node in enumerate(order)]
+    lines += [f"\tn{ids[p]} -> n{ids[node]}\n" for node in order for p in node.parents]
+    lines.append("}\n")
+    return "".join(lines)
+
+
+def main() -> None:
+    L = scalar_mlp(10_000)
+    L.backward()
+    order = topo_order([L])
+    n = len(order)
+    print(f"graph: {n:,} nodes, {sum(len(x.parents) for x in order):,} edges (scalar MLP 2-32-32-1)")
+    runs = {
+        "viz.draw_graph (all nodes)": lambda: draw_graph(L, max_nodes=n).source,
+        "viz.draw_graph + edge derivatives": lambda: draw_graph(L, max_nodes=n, edge_derivatives=True).source,
+        "viz.draw_graph collapsed (max_nodes=500)": lambda: draw_graph(L, max_nodes=500).source,
+        "reference: graphviz node()/edge() calls": lambda: graphviz_calls(order),
+        "reference: plain string building": lambda: string_building(order),
+    }
+    times = {name: best_of(fn) for name, fn in runs.items()}
+    gv, plain = times["reference: graphviz node()/edge() calls"], times["reference: plain string building"]
+    print(f"{'':44s} {'total':>9s} {'per node':>10s} {'vs graphviz calls':>18s} {'vs strings':>11s}")
+    for name, t in times.items():
+        print(f"{name:44s} {t * 1e3:7.1f} ms {t / n * 1e6:7.2f} µs {t / gv:17.2f}x {t / plain:10.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Small graphs the viz tests draw: a diamond, a Tensor 2-layer net, a scalar MLP."""
+
+import numpy as np
+
+from autograd_mini import Tensor, Value
+
+
+def diamond():
+    """d = (a·3)·(a + 1): a reaches d along two paths, so da = db·3 + dc."""
+    a = Value(2.0, label="a")
+    b = a * 3
+    b.label = "b"
+    c = a + 1
+    c.label = "c"
+    d = b * c
+    d.label = "d"
+    return d
+
+
+def two_layer_net(m: int = 3, seed: int = 0):
+    """J = mean((A2 - Y)²) with Z1 = W1 X + b1, A1 = relu(Z1), Z2 = W2 A1 + b2, A2 = σ(Z2).
+
+    n_x = 2, n[1] = 3, n[2] = 1; X (2, m) and Y (1, m) take no gradient. 15 nodes, 14 edges.
+    """
+    rng = np.random.default_rng(seed)
+    X = Tensor(rng.normal(size=(2, m)), requires_grad=False, label="X")
+    Y = Tensor((rng.random((1, m)) > 0.5).astype(float), requires_grad=False, label="Y")
+    W1 = Tensor(rng.normal(size=(3, 2)), label="W1")
+    b1 = Tensor(np.zeros((3, 1)), label="b1")
+    W2 = Tensor(rng.normal(size=(1, 3)), label="W2")
+    b2 = Tensor(np.zeros((1, 1)), label="b2")
+    Z1 = W1 @ X + b1
+    Z1.label = "Z1"
+    A1 = Z1.relu()
+    A1.label = "A1"
+    Z2 = W2 @ A1 + b2
+    Z2.label = "Z2"
+    A2 = Z2.sigmoid()
+    A2.label = "A2"
+    J = ((A2 - Y) ** 2).mean()
+    J.label = "J"
+    return J
+
+
+def scalar_mlp(layer_dims=(2, 4, 4, 1), m: int = 1, seed: int = 0):
+    """A micrograd-style MLP of unlabelled Values: tanh hidden layers, a sigmoid output,
+    L = Σ over m examples of (a - y)²."""
+    rng = np.random.default_rng(seed)
+    params = [[([Value(w) for w in rng.normal(size=n_prev)], Value(0.0)) for _ in range(n)]
+              for n_prev, n in zip(layer_dims[:-1], layer_dims[1:])]
+    L = None
+    for _ in range(m):
+        A = [Value(x) for x in rng.normal(size=layer_dims[0])]
+        for l, layer in enumerate(params, start=1):
+            Z = [sum((w * a for w, a in zip(ws, A)), b) for ws, b in layer]
+            A = [z.sigmoid() if l == len(params) else z.tanh() for z in Z]
+        loss = (A[0] - Value(1.0)) ** 2
+        L = loss if L is None else L + loss
+    return L

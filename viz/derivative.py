@@ -1,0 +1,62 @@
+"""The derivative graph: the backward pass drawn as a graph of its own.
+
+Nodes are the gradients dL, da, dz, dw1, ... (named from the labels); an edge d(child) →
+d(parent) carries the chain-rule term that the child passed back, the op's ``dformula``
+filled with the nodes' names (dz = da · a(1 - a); dw1 = dz · x1). Nodes appear in the
+order ``backward()`` visited them, the reverse of :func:`autograd_mini.topo_order`.
+
+>>> from autograd_mini.notes_graph import logistic_graph
+>>> L = logistic_graph(); L.backward()
+>>> src = draw_derivative_graph(L).source
+>>> "dz = da · a(1 - a)" in src and "dw1 = dw1x1 · x1" in src
+True
+"""
+
+from __future__ import annotations
+
+import graphviz
+
+from autograd_mini import topo_order
+
+from ._chain import Names, chain_term, consumers, local_formula, needs_grad
+from ._format import fmt_value, html_label_text
+from ._style import KIND_STYLE, new_digraph, node_kind
+from .steps import _one_root
+
+__all__ = ["draw_derivative_graph"]
+
+
+def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show_values: bool = True,
+                          title: str | None = None) -> graphviz.Digraph:
+    """Draw the backward pass of ``root`` (the loss L) as a graph of dL, da, dz, dw1, ...
+
+    Each node shows its formula (``dz = da · a(1 - a)``, a sum where a value is used more
+    than once) and, once ``backward()`` has run and ``show_values`` is set, its value.
+    """
+    (root,) = _one_root(root)
+    order = topo_order([root])
+    names = Names(order, precision)
+    used_by = consumers(order)
+    g = new_digraph("derivative_graph", rankdir, html_label_text(title) if title else None)
+    position = {}
+    for node in reversed(order):
+        if not needs_grad(node):
+            continue
+        position[node] = len(position)
+        terms = [chain_term(names.grad(child), local_formula(child, i, names, precision))
+                 for child, i in used_by[node]]
+        formula = f"{names.grad(node)} = " + (" + ".join(terms) if terms else "1 (the seed)")
+        rows = [f"<B>{html_label_text(names.grad(node))}</B>", html_label_text(formula)]
+        if show_values:
+            value = fmt_value(node.grad, precision) if node.has_grad else "not computed yet"
+            rows.append(f'<FONT COLOR="#6b7280">= {html_label_text(value)}</FONT>')
+        fill, border = KIND_STYLE[node_kind(node)]
+        g.body.append(f'\td{position[node]} [label=<{"<BR/>".join(rows)}> fillcolor="{fill}" color="{border}"]\n')
+    for child in reversed(order):
+        if child not in position:
+            continue
+        for i, parent in enumerate(child._parents):
+            if parent in position:
+                term = chain_term(names.grad(child), local_formula(child, i, names, precision))
+                g.body.append(f"\td{position[child]} -> d{position[parent]} [label=<{html_label_text(term)}>]\n")
+    return g
