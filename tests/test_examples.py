@@ -44,6 +44,7 @@ def test_l2_example_shrinks_the_weights_and_narrows_the_gap(tmp_path):
 
 def test_logistic_example_loop_vectorized_and_autodiff_agree(tmp_path):
     stdout = run_example(ROOT / "examples" / "02_logistic_regression_m_examples.py", tmp_path)
-    rows = {line.split()[0]: line.split()[1:] for line in stdout.splitlines()
-            if line.startswith(("for-loop ", "vectorized ", "autodiff "))}
+    rows = {m.group(1): m.group(2).split() for m in
+            re.finditer(r"^(for-loop|vectorized|autodiff)\s+((?:\s*-?\d+\.\d{10}){3})$", stdout, flags=re.M)}
+    assert len(rows) == 3, stdout
     assert rows["for-loop"] == rows["vectorized"] == rows["autodiff"]
