@@ -29,7 +29,7 @@ def logistic_graph(x: Sequence[float] = NOTES_EXAMPLE["x"], w: Sequence[float] =
     """Build L(a, y) for one example with n_x = len(x) inputs; return the loss node L.
 
     Every node carries the notes' symbol as its label: x1, w1, …, b, z, a, y, L (and
-    w1x1, … for the products).
+    w1x1, … for the products, wᵀx for their sum).
     """
     if len(x) != len(w) or len(x) == 0:
         raise ValueError(f"x and w must both have n_x ≥ 1 entries; got {len(x)} and {len(w)}")
@@ -40,6 +40,8 @@ def logistic_graph(x: Sequence[float] = NOTES_EXAMPLE["x"], w: Sequence[float] =
         term = Value(wi, label=f"w{i}") * Value(xi, label=f"x{i}")
         term.label = f"w{i}x{i}"
         z = term if z is None else z + term
+    if len(x) > 1:
+        z.label = "wᵀx"
     z = z + Value(b, label="b")
     z.label = "z"
     a = z.sigmoid()

@@ -16,7 +16,7 @@ def test_derivative_graph_of_the_notes_logistic_regression():
     L.backward()
     src = draw_derivative_graph(L).source
     names = re.findall(r"^\td\d+ \[label=<<B>([^<]+)</B>", src, re.M)
-    assert names == ["dL", "dy", "da", "dz", "db", "dv6", "dw2x2", "dx2", "dw2", "dw1x1", "dx1", "dw1"]
+    assert names == ["dL", "dy", "da", "dz", "db", "dwᵀx", "dw2x2", "dx2", "dw2", "dw1x1", "dx1", "dw1"]
     for formula in ("dL = 1 (the seed)", "da = dL · (-y/a + (1 - y)/(1 - a))", "dz = da · a(1 - a)",
                     "db = dz", "dw1 = dw1x1 · x1", "dw2 = dw2x2 · x2"):
         assert formula in src
