@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def _demo(args: argparse.Namespace) -> int:
                             learning_rate=learning_rate)
         viz.plots.plot_decision_boundary(model.predict_proba, X, Y,
                                          writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),
-                                         title=f"{model!r} on {args.dataset}")
+                                         title=f"{name.replace('_', ' ')} on {args.dataset}")
     viz.plots.plot_activations(writer.path("activations.png", "the four activations and their derivatives"))
 
     print("\n3. Autodiff against the notes' closed form and numerical gradients")
@@ -176,10 +177,9 @@ def _graph(args: argparse.Namespace) -> int:
     width = max(len(name) for name in variables)
     for name, node in variables.items():
         print(f"  d{name:<{width}} = {node.grad: .6g}")
-    if args.out:
-        writer = _Writer(Path(args.out))
-        _graph_pictures(root, writer, "expression")
-        writer.report()
+    writer = _Writer(Path(args.out))
+    _graph_pictures(root, writer, "expression")
+    writer.report()
     return 0
 
 
@@ -336,13 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
     graph = commands.add_parser(
         "graph", help="differentiate an expression over named scalars and draw its graph",
         description="Parses EXPR safely (numbers, + - * / **, and sigmoid, tanh, relu, leaky_relu, exp, log), "
-                    "runs backward and prints every variable's gradient; with --out it also renders the graph, "
-                    "the derivative graph and the step-through page.",
+                    "runs backward, prints every variable's gradient and renders the graph, the derivative graph "
+                    "and the step-through page into --out.",
         epilog='example: autograd-mini graph "sigmoid(w1*x1 + w2*x2 + b)" --set x1=1 --set w1=0.5 '
                "--set x2=2 --set w2=-0.25 --set b=0.1 --out graph_out")
     graph.add_argument("expression", metavar="EXPR", help="the expression, in quotes")
     graph.add_argument("--set", action="append", metavar="NAME=VALUE", help="a variable's value (repeat)")
-    graph.add_argument("--out", metavar="DIR", help="write the pictures into DIR (default: print only)")
+    graph.add_argument("--out", default="out", metavar="DIR", help="output folder for the pictures (default: ./out)")
     graph.set_defaults(run=_graph)
 
     check = commands.add_parser(
@@ -411,10 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .datasets import DataError
-    from .errors import ShapeError
-    from .expr import ExpressionError
-
+    """Run the command; set AUTOGRAD_MINI_DEBUG=1 to see the traceback behind an error line."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -422,10 +419,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
-    except (UsageError, DataError, ExpressionError, ShapeError, ValueError, TypeError, FileNotFoundError) as exc:
+    except (UsageError, ValueError, TypeError, OSError, RuntimeError) as exc:
+        # ValueError covers the library's ShapeError, DataError and ExpressionError
+        if os.environ.get("AUTOGRAD_MINI_DEBUG"):
+            raise
         print(f"autograd-mini {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except FloatingPointError as exc:
+    except FloatingPointError as exc:  # training diverged: the run failed, the input was fine
         print(f"autograd-mini {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -1,18 +1,180 @@
-"""The `autograd-mini` command through its real entry point."""
+"""The `autograd-mini` command end to end, through `python -m autograd_mini` in a subprocess."""
 
+import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 import autograd_mini
+from autograd_mini import cli
+from autograd_mini.compare import ComparisonReport
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "autograd_mini", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=600)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env.pop("AUTOGRAD_MINI_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "autograd_mini", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=600)
+
+
+def listed_files(stdout: str, out: Path) -> list[Path]:
+    block = stdout[stdout.index(f"into {out}/:"):]
+    return [out / line.split()[0] for line in block.splitlines()[1:] if line.startswith("  ")]
 
 
 def test_version_and_help():
     version = run("--version")
     assert version.returncode == 0 and version.stdout.strip() == f"autograd-mini {autograd_mini.__version__}"
     helped = run("--help")
-    assert helped.returncode == 0 and "demo" in helped.stdout
+    assert helped.returncode == 0
+    for command in ("demo", "graph", "check", "train", "predict", "dims"):
+        assert command in helped.stdout
+        sub = run(command, "--help")
+        assert sub.returncode == 0 and "usage: autograd-mini " + command in sub.stdout
+
+
+def test_demo_writes_every_file_it_lists(tmp_path):
+    out = tmp_path / "out"
+    result = run("demo", "--out", out, "--epochs", 150)
+    assert result.returncode == 0, result.stderr
+    for name in ("da ", "dz ", "dw1", "dw2", "db "):
+        assert name in result.stdout
+    files = listed_files(result.stdout, out)
+    assert len(files) >= 14
+    assert sorted(files) == sorted(out.iterdir())
+    for path in files:
+        assert path.stat().st_size > 0, path
+    report = json.loads((out / "gradient_report.json").read_text())
+    assert report["passed"] is True
+    assert "<svg" in (out / "notes_graph.svg").read_text()
+    assert (out / "notes_graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "step-counter" in (out / "notes_steps.html").read_text() or "Next" in (out / "notes_steps.html").read_text()
+
+
+def test_graph_prints_the_right_gradients_and_renders(tmp_path):
+    result = run("graph", "tanh(x1*w1 + x2*w2 + b)", "--set", "x1=2", "--set", "w1=-3", "--set", "x2=0",
+                 "--set", "w2=1", "--set", "b=6.8813735870195432", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    grads = dict(re.findall(r"d(\w+)\s*=\s*(-?[\d.e+-]+)", result.stdout))
+    assert float(grads["x1"]) == pytest.approx(-1.5, abs=1e-6)
+    assert float(grads["w1"]) == pytest.approx(1.0, abs=1e-6)
+    assert float(grads["x2"]) == pytest.approx(0.5, abs=1e-6)
+    assert float(grads["w2"]) == pytest.approx(0.0, abs=1e-6)
+    for path in listed_files(result.stdout, tmp_path):
+        assert path.stat().st_size > 0
+    assert "w1" in (tmp_path / "expression_graph.svg").read_text()
+
+
+@pytest.mark.parametrize("expression", ["__import__('os')", "x.__class__", "x + secret", "open('/etc/passwd')",
+                                        "(lambda: x)()"])
+def test_graph_refuses_anything_outside_the_whitelist(expression, tmp_path):
+    result = run("graph", expression, "--set", "x=1", "--out", tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_exits_0_on_a_sound_net(tmp_path):
+    report_path = tmp_path / "report.json"
+    result = run("check", "--layers", "2,4,3,1", "--activations", "relu,relu,sigmoid", "--m", 32, "--lambd", 0.1,
+                 "--seed", 0, "--json", report_path)
+    assert result.returncode == 0, result.stderr
+    assert "dW1" in result.stdout and "pass" in result.stdout
+    report = json.loads(report_path.read_text())
+    assert report["passed"] and [row["name"] for row in report["rows"]] == ["W1", "b1", "W2", "b2", "W3", "b3"]
+
+
+def test_check_exits_1_when_a_parameter_fails(monkeypatch, capsys):
+    compare_module = sys.modules["autograd_mini.compare"]  # the package's `compare` is the function
+    real = compare_module.compare
+
+    def failing(*args, **kwargs):
+        report = real(*args, **kwargs)
+        report.rows[0].passed = False
+        return report
+
+    monkeypatch.setattr(compare_module, "compare", failing)
+    assert cli.main(["check", "--layers", "2,3,1", "--m", "4"]) == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+def test_train_then_predict_round_trips(tmp_path):
+    out = tmp_path / "model"
+    trained = run("train", "--dataset", "moons", "--hidden", "16,8", "--epochs", 500, "--learning-rate", 0.5,
+                  "--out", out)
+    assert trained.returncode == 0, trained.stderr
+    test_accuracy = float(re.search(r"test accuracy ([\d.]+)%", trained.stdout).group(1))
+    assert test_accuracy > 90
+    assert {"params.npz", "cost.png", "boundary.png", "history.json"} <= {p.name for p in out.iterdir()}
+
+    X, Y = autograd_mini.datasets.make_moons(m=60, seed=5)
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"{a},{b},{int(y)}\n" for a, b, y in zip(X[0], X[1], Y[0])))
+    predictions = tmp_path / "predictions.csv"
+    predicted = run("predict", "--params", out / "params.npz", "--csv", csv, "--target", "label",
+                    "--output", predictions)
+    assert predicted.returncode == 0, predicted.stderr
+    rows = predictions.read_text().splitlines()
+    assert rows[0] == "prediction,probability" and len(rows) == 61
+    labels = np.array([float(r.split(",")[0]) for r in rows[1:]])
+    assert np.mean(labels == Y[0]) > 0.9
+    assert "accuracy against label" in predicted.stderr
+
+
+def test_train_from_csv_and_the_shipped_dataset(tmp_path):
+    result = run("train", "--dataset", "breast_cancer", "--epochs", 100, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert float(re.search(r"test accuracy ([\d.]+)%", result.stdout).group(1)) > 90
+    assert not (tmp_path / "boundary.png").exists()  # 30 features: no 2-D picture
+
+
+def test_dims_prints_the_table():
+    result = run("dims", "32x32x3", "conv:f=5,c=6", "pool:f=2", "fc:10")
+    assert result.returncode == 0, result.stderr
+    assert "28x28x6" in result.stdout and "total parameters: 12,226" in result.stdout
+
+
+@pytest.fixture
+def bad_csv(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,y\n1,2,0\n3,oops,1\n")
+    return path
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--dataset", "nope"], "invalid choice: 'nope'"),
+    (["train", "--csv", "missing.csv", "--target", "y"], "no such CSV file"),
+    (["train", "--csv", "{bad}", "--target", "y"], "line 3"),
+    (["train", "--csv", "{bad}", "--target", "nope"], "no column named 'nope'"),
+    (["train", "--csv", "{bad}"], "--target"),
+    (["train", "--epochs", "many"], "invalid int value"),
+    (["train", "--learning-rate", "-1", "--epochs", "3"], "learning_rate"),
+    (["train", "--batch-size", "0", "--epochs", "3"], "batch_size"),
+    (["train", "--activations", "relu,magic,sigmoid", "--epochs", "3"], "magic"),
+    (["train", "--test-fraction", "1.5"], "between 0 and 1"),
+    (["check", "--layers", "2"], "at least two sizes"),
+    (["check", "--layers", "2,x,1"], "comma-separated integers"),
+    (["check", "--activations", "relu"], "activations"),
+    (["predict", "--params", "missing.npz", "--csv", "{bad}"], "no parameter file"),
+    (["predict", "--params", "{bad}", "--csv", "{bad}"], "not a valid .npz"),
+    (["dims", "32x32", "conv:f=3,c=2"], "input volume"),
+    (["dims", "8x8x3", "conv:f=9,c=2"], "f"),
+    (["graph", "x + 1", "--set", "x=abc"], "not a number"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_give_one_line_and_exit_code_2(args, message, bad_csv, tmp_path):
+    args = [str(bad_csv) if a == "{bad}" else a for a in args]
+    if args[0] in ("train", "graph"):
+        args += ["--out", str(tmp_path / "out")]
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0] and "Traceback" not in result.stderr
