@@ -79,6 +79,19 @@ class _Writer:
             print(f"  {path.name:<{width}}  {what}")
 
 
+def _plots():
+    """``viz.plots``, or None with a note on stderr when matplotlib (the ``plot`` extra) is missing."""
+    try:
+        import matplotlib  # noqa: F401  (only probing for it)
+    except ImportError:
+        print("note: matplotlib is not installed, so no plots are drawn (pip install 'autograd-mini[plot]')",
+              file=sys.stderr)
+        return None
+    import viz.plots
+
+    return viz.plots
+
+
 def _graph_pictures(root, writer: _Writer, stem: str) -> None:
     """Computational graph, derivative graph and step-through page of a backpropagated graph."""
     import viz
@@ -115,8 +128,6 @@ def _print_notes_graph(nodes: dict) -> None:
 def _demo(args: argparse.Namespace) -> int:
     import numpy as np
 
-    import viz.plots
-
     from .compare import compare
     from .datasets import load_dataset, train_test_split
     from .nn import DeepNet, LogisticRegression
@@ -124,6 +135,7 @@ def _demo(args: argparse.Namespace) -> int:
     from .optim import accuracy, predict, train
 
     writer = _Writer(Path(args.out))
+    plots = _plots()
 
     L = logistic_graph()
     L.backward()
@@ -146,12 +158,15 @@ def _demo(args: argparse.Namespace) -> int:
         results[name] = {"final_cost": history.costs[-1], "train_accuracy": train_acc, "test_accuracy": test_acc}
         print(f"   {model!r}: J {history.costs[0]:.4f} -> {history.costs[-1]:.4f}, "
               f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
-        viz.plots.plot_cost(history.costs, writer.path(f"{name}_cost.png", f"cost curve of {name}"),
-                            learning_rate=learning_rate)
-        viz.plots.plot_decision_boundary(model.predict_proba, X, Y,
-                                         writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),
-                                         title=f"{name.replace('_', ' ')} on {args.dataset}")
-    viz.plots.plot_activations(writer.path("activations.png", "the four activations and their derivatives"))
+        if plots is None:
+            continue
+        plots.plot_cost(history.costs, writer.path(f"{name}_cost.png", f"cost curve of {name}"),
+                        learning_rate=learning_rate)
+        plots.plot_decision_boundary(model.predict_proba, X, Y,
+                                     writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),
+                                     title=f"{name.replace('_', ' ')} on {args.dataset}")
+    if plots is not None:
+        plots.plot_activations(writer.path("activations.png", "the four activations and their derivatives"))
 
     print("\n3. Autodiff against the notes' closed form and numerical gradients")
     rng = np.random.default_rng(args.seed)
@@ -225,10 +240,6 @@ def _load_training_data(args):
 
 
 def _train(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    import viz.plots
-
     from .datasets import train_test_split
     from .io import save_model
     from .nn import DeepNet
@@ -252,9 +263,11 @@ def _train(args: argparse.Namespace) -> int:
     writer = _Writer(Path(args.out))
     save_model(net, writer.path("params.npz", "the trained parameters (load with predict --params)"),
                extras={"feature_mean": mean, "feature_std": std})
-    viz.plots.plot_cost(history.costs, writer.path("cost.png", "cost curve"), learning_rate=args.learning_rate)
-    if X.shape[0] == 2:
-        viz.plots.plot_decision_boundary(lambda X2: net.predict_proba((X2 - mean) / std), X, Y,
+    plots = _plots()
+    if plots is not None:
+        plots.plot_cost(history.costs, writer.path("cost.png", "cost curve"), learning_rate=args.learning_rate)
+    if plots is not None and X.shape[0] == 2:
+        plots.plot_decision_boundary(lambda X2: net.predict_proba((X2 - mean) / std), X, Y,
                                          writer.path("boundary.png", "decision boundary over all the data"))
     writer.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
@@ -263,7 +276,6 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    import numpy as np
 
     from .datasets import load_csv
     from .io import load_model

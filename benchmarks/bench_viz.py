@@ -32,7 +32,7 @@ def scalar_mlp(n_nodes: int, seed: int = 0) -> Value:
     L = Value(0.0)
     while len(topo_order([L])) < n_nodes:
         A = [Value(x) for x in rng.normal(size=2)]
-        for l, layer in enumerate(params, start=1):
+        for layer in params:
             A = [(sum((w * a for w, a in zip(ws, A)), b)).tanh() for ws, b in layer]
         L = L + (A[0] - 1.0) ** 2
     return L

@@ -12,7 +12,6 @@ import pytest
 
 import autograd_mini
 from autograd_mini import cli
-from autograd_mini.compare import ComparisonReport
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_mini import Value, gradcheck, no_grad, numerical_grad, topo_order, zero_grad
