@@ -236,6 +236,8 @@ def _load_training_data(args):
             raise UsageError("--csv needs --target COLUMN, the name of the 0/1 label column")
         data = load_csv(args.csv, target=args.target)
         return data.X, data.Y, args.csv
+    if args.target:
+        raise UsageError("--target names a column of --csv; the built-in data sets have their labels")
     return (*load_dataset(args.dataset, seed=args.seed), args.dataset)
 
 
@@ -351,7 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "runs backward, prints every variable's gradient and renders the graph, the derivative graph "
                     "and the step-through page into --out.",
         epilog='example: autograd-mini graph "sigmoid(w1*x1 + w2*x2 + b)" --set x1=1 --set w1=0.5 '
-               "--set x2=2 --set w2=-0.25 --set b=0.1 --out graph_out")
+               "--set x2=2 --set w2=-0.25 --set b=0.1 --out graph_out. An expression that starts with "
+               "a minus sign goes last, after --: autograd-mini graph --set x=2 -- \"-x**2\"")
     graph.add_argument("expression", metavar="EXPR", help="the expression, in quotes")
     graph.add_argument("--set", action="append", metavar="NAME=VALUE", help="a variable's value (repeat)")
     graph.add_argument("--out", default="out", metavar="DIR", help="output folder for the pictures (default: ./out)")
@@ -431,8 +434,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
-    except (UsageError, ValueError, TypeError, OSError, RuntimeError) as exc:
-        # ValueError covers the library's ShapeError, DataError and ExpressionError
+    except (UsageError, ValueError, OSError, RuntimeError) as exc:
+        # ValueError covers the library's ShapeError, DataError and ExpressionError; RuntimeError
+        # viz's GraphvizNotInstalled. Anything else is a bug and keeps its traceback.
         if os.environ.get("AUTOGRAD_MINI_DEBUG"):
             raise
         print(f"autograd-mini {args.command}: error: {exc}", file=sys.stderr)

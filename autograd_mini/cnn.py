@@ -16,9 +16,11 @@ import numpy as np
 
 from .conv import conv2d, max_pool
 from .errors import ShapeError
+from .functional import sigmoid_cross_entropy
 from .graph import no_grad, zero_grad
 from .shapes import conv_output_size, same_padding
 from .tensor import Tensor
+from .validate import check_batch_size, check_int, check_learning_rate
 
 __all__ = ["bars_dataset", "init_cnn", "cnn_forward", "cnn_cost", "train_cnn", "predict_cnn"]
 
@@ -65,8 +67,11 @@ def init_cnn(input_volume: tuple[int, int, int], f: int = 3, n_c: int = 4, pool:
     }
 
 
-def cnn_forward(X, params: dict[str, Tensor], pool: int = 2) -> Tensor:
-    """A2 = σ(W2 · flatten(max_pool(relu(X * W1 + b1))) + b2), of shape (1, m)."""
+def cnn_forward(X, params: dict[str, Tensor], pool: int = 2, output_activation: bool = True) -> Tensor:
+    """A2 = σ(Z2) with Z2 = W2 · flatten(max_pool(relu(X * W1 + b1))) + b2, of shape (1, m).
+
+    With ``output_activation=False`` it stops at Z2, which the cost takes (as the dense nets do).
+    """
     X = X if isinstance(X, Tensor) else Tensor(X, requires_grad=False)
     if X.ndim != 4:
         raise ShapeError(f"X has shape {X.shape}; expected (m, n_H, n_W, n_c)")
@@ -74,24 +79,29 @@ def cnn_forward(X, params: dict[str, Tensor], pool: int = 2) -> Tensor:
     A1 = conv2d(X, params["W1"], params["b1"], pad="same").relu()
     P1 = max_pool(A1, pool, pool)
     A_prev = P1.reshape(m, -1).T  # the dense layer takes columns: (n[2-1], m), as X is (n_x, m)
-    return (params["W2"] @ A_prev + params["b2"]).sigmoid()
+    Z2 = params["W2"] @ A_prev + params["b2"]
+    return Z2.sigmoid() if output_activation else Z2
 
 
-def cnn_cost(A2: Tensor, Y) -> Tensor:
-    """J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]."""
+def cnn_cost(X, Y, params: dict[str, Tensor]) -> Tensor:
+    """J = −(1/m) Σ [y log a + (1 − y) log(1 − a)], computed from Z2 so it stays finite when a saturates."""
+    Z2 = cnn_forward(X, params, output_activation=False)
     Y = Y.data if isinstance(Y, Tensor) else np.asarray(Y, dtype=np.float64)
-    if Y.shape != A2.shape:
-        raise ShapeError(f"Y has shape {Y.shape}; expected (1, m) = {A2.shape}")
-    return -(Y * A2.log() + (1 - Y) * (1 - A2).log()).mean()
+    if Y.shape != Z2.shape:
+        raise ShapeError(f"Y has shape {Y.shape}; expected (1, m) = {Z2.shape}")
+    return sigmoid_cross_entropy(Z2, Tensor(Y, requires_grad=False, label="Y"))
 
 
 def train_cnn(X: np.ndarray, Y: np.ndarray, epochs: int = 8, learning_rate: float = 0.5, batch_size: int = 32,
               f: int = 3, n_c: int = 4, seed: int = 0) -> tuple[dict[str, Tensor], list[float]]:
     """Mini-batch gradient descent, θ := θ − α dθ, with dθ from the engine's ``backward()``.
 
-    Each epoch shuffles the m examples (seeded) and takes one step per batch. Returns the
-    parameters and the cost of each step.
+    Each epoch shuffles the m examples (seeded) and takes one step per batch; batches run along
+    axis 0, the m of the conv layout (``optim``'s mini-batches cut the columns of (n_x, m) data).
+    Returns the parameters and the cost of each step.
     """
+    learning_rate, batch_size = check_learning_rate(learning_rate), check_batch_size(batch_size)
+    epochs = check_int(epochs, "epochs")
     m = X.shape[0]
     if Y.shape != (1, m):
         raise ShapeError(f"Y has shape {Y.shape}; expected (1, m) = (1, {m}) for X of shape {X.shape}")
@@ -102,7 +112,7 @@ def train_cnn(X: np.ndarray, Y: np.ndarray, epochs: int = 8, learning_rate: floa
         order = rng.permutation(m)
         for start in range(0, m, batch_size):
             batch = order[start:start + batch_size]
-            J = cnn_cost(cnn_forward(X[batch], params), Y[:, batch])
+            J = cnn_cost(X[batch], Y[:, batch], params)
             zero_grad(params.values())
             J.backward()
             for theta in params.values():

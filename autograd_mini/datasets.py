@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validate import check_int
+
 __all__ = [
     "make_flower",
     "make_moons",
@@ -39,9 +41,10 @@ class DataError(ValueError):
     """A dataset that cannot be read or used; the message names the file and line."""
 
 
-def _check_m(m: int) -> None:
-    if not isinstance(m, (int, np.integer)) or isinstance(m, bool) or m < 2:
-        raise ValueError(f"m (the number of examples) must be an integer ≥ 2; got {m!r}")
+def _check(m: int, noise: float) -> None:
+    check_int(m, "m (the number of examples)", 2)
+    if not noise >= 0:
+        raise ValueError(f"noise (the standard deviation of the jitter) must be ≥ 0; got {noise}")
 
 
 def _halves(m: int) -> tuple[int, int]:
@@ -53,7 +56,7 @@ def make_flower(m: int = 400, petals: int = 4, noise: float = 0.2, seed: int | N
 
     Points lie on r = 4·sin(petals·t) for t in each class's half turn, jittered by ``noise``.
     """
-    _check_m(m)
+    _check(m, noise)
     rng = np.random.default_rng(seed)
     X, Y = [], []
     for label, n in enumerate(_halves(m)):
@@ -66,7 +69,7 @@ def make_flower(m: int = 400, petals: int = 4, noise: float = 0.2, seed: int | N
 
 def make_moons(m: int = 200, noise: float = 0.1, seed: int | None = 0):
     """Two interleaved half circles (class 0 above, class 1 below), with Gaussian ``noise``."""
-    _check_m(m)
+    _check(m, noise)
     rng = np.random.default_rng(seed)
     n0, n1 = _halves(m)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
@@ -79,7 +82,7 @@ def make_moons(m: int = 200, noise: float = 0.1, seed: int | None = 0):
 
 def make_circles(m: int = 200, factor: float = 0.5, noise: float = 0.05, seed: int | None = 0):
     """A circle of class 1 (radius ``factor``) inside a circle of class 0 (radius 1)."""
-    _check_m(m)
+    _check(m, noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor (inner radius / outer radius) must lie in (0, 1); got {factor}")
     rng = np.random.default_rng(seed)
@@ -94,7 +97,7 @@ def make_circles(m: int = 200, factor: float = 0.5, noise: float = 0.05, seed: i
 
 def make_xor(m: int = 200, noise: float = 0.0, seed: int | None = 0):
     """Points in [-1, 1]²; class 1 where x1 and x2 have the same sign (XOR of the signs)."""
-    _check_m(m)
+    _check(m, noise)
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, (2, m))
     Y = (X[0] * X[1] > 0).astype(np.float64)
@@ -136,7 +139,7 @@ def load_csv(path, target: str | None = None) -> CSVData:
     if not path.is_file():
         raise DataError(f"no such CSV file: {path}")
     try:
-        with path.open(newline="") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: spreadsheets add a BOM
             rows = list(csv.reader(handle))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{path} is not a readable CSV file: {exc}") from None
@@ -144,6 +147,9 @@ def load_csv(path, target: str | None = None) -> CSVData:
     if len(rows) < 2:
         raise DataError(f"{path}: needs a header row and at least one data row")
     header = [name.strip() for name in rows[0][1]]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise DataError(f"{path}, line {rows[0][0]}: the header names {', '.join(map(repr, repeated))} more than once")
     if target is not None and target not in header:
         raise DataError(f"{path}: no column named {target!r}; the columns are {', '.join(header)}")
     values = np.empty((len(rows) - 1, len(header)))
@@ -185,6 +191,8 @@ def load_dataset(name: str, m: int | None = None, seed: int | None = 0):
         raise DataError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}")
     if name in GENERATORS:
         return GENERATORS[name](seed=seed) if m is None else GENERATORS[name](m=m, seed=seed)
+    if m is not None:
+        raise DataError(f"{name!r} is a fixed data set; m cannot be chosen for it")
     return DATASETS[name](seed)
 
 

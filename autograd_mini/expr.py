@@ -14,6 +14,7 @@ of the engine's functions. Nothing is ever passed to ``eval``.
 from __future__ import annotations
 
 import ast
+import math
 import operator
 
 from .value import Value
@@ -49,10 +50,15 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
             raise ExpressionError(f"--set expects NAME=NUMBER (e.g. x1=1.0); got {item!r}")
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function name and cannot be a variable")
+        if name in values:
+            raise ExpressionError(f"--set gives {name} twice")
         try:
-            values[name] = float(text)
+            value = float(text)
         except ValueError:
             raise ExpressionError(f"--set {name}: {text.strip()!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ExpressionError(f"--set {name}: {text.strip()} is not a finite number")
+        values[name] = value
     return values
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .errors import ShapeError
 from .graph import Node, no_grad, zero_grad
 from .tensor import Tensor
 from .value import Value
@@ -35,6 +36,9 @@ def _check_inputs(inputs) -> list:
     for node in inputs:
         if not isinstance(node, (Value, Tensor)):
             raise TypeError(f"inputs must be Value or Tensor nodes; got {type(node).__name__}")
+        if isinstance(node, Tensor) and node.dtype != np.float64:
+            raise TypeError(f"numerical gradients need float64 inputs; got a {node.dtype} tensor of shape "
+                            f"{node.shape} (a step of 1e-6 is below float32's resolution): use dtype=np.float64")
     return inputs
 
 
@@ -72,21 +76,26 @@ def numerical_grad(f: Callable, inputs: Sequence[Node], eps: float = 1e-6) -> li
     return grads
 
 
+def _parts(grads) -> list:
+    items = grads if isinstance(grads, (list, tuple)) else [grads]
+    return [np.asarray(g, dtype=np.float64) for g in items]
+
+
 def _flat(grads) -> np.ndarray:
-    if isinstance(grads, (list, tuple)):
-        parts = [np.ravel(np.asarray(g, dtype=np.float64)) for g in grads]
-        return np.concatenate(parts) if parts else np.zeros(0)
-    return np.ravel(np.asarray(grads, dtype=np.float64))
+    parts = [np.ravel(g) for g in _parts(grads)]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def relative_difference(g, g_approx) -> float:
     """The notes' check: ‖g − g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂); 0 when both are zero.
 
-    ``g`` and ``g_approx`` are numbers, arrays, or lists of them (flattened and joined).
+    ``g`` and ``g_approx`` are numbers, arrays, or lists of them (flattened and joined); the
+    two must match item by item in shape, so a transposed gradient is never compared as equal.
     """
+    shapes, approx_shapes = [p.shape for p in _parts(g)], [p.shape for p in _parts(g_approx)]
+    if shapes != approx_shapes:
+        raise ShapeError(f"cannot compare gradients of shapes {shapes} and {approx_shapes}")
     a, b = _flat(g), _flat(g_approx)
-    if a.shape != b.shape:
-        raise ValueError(f"cannot compare gradients with {a.size} and {b.size} entries")
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     if denominator == 0:
         return 0.0

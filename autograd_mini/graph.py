@@ -205,7 +205,10 @@ def backward(root: Node, grad=None) -> None:
             node.has_grad = node.requires_grad
             if node._op is not None:
                 node._reset_grad()
-        root.grad = seed
+        if root._op is None:
+            root.grad += seed  # a leaf root accumulates like every other leaf
+        else:
+            root.grad = seed
         for node in reversed(order):
             op = node._op
             if op is not None:

@@ -50,7 +50,7 @@ def initialize_parameters(layer_dims, initialization: str = "small_random", seed
 def as_data(array, name: str = "X") -> Tensor:
     """Data (X, Y or a mini-batch) as a constant Tensor that never receives a gradient."""
     if isinstance(array, Tensor):
-        return array
+        return array.detach() if array.requires_grad else array
     return Tensor(array, requires_grad=False, label=name)
 
 

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from .errors import ShapeError
 from .nn import as_data
 from .tensor import Tensor
-from .validate import check_batch_size, check_lambd, check_learning_rate, check_XY
+from .validate import check_batch_size, check_int, check_lambd, check_learning_rate, check_XY
 
 __all__ = [
     "History",
@@ -58,6 +58,8 @@ class History:
 def gradient_descent_step(model, X: Tensor, Y: Tensor, learning_rate: float, lambd: float = 0.0) -> float:
     """One step of gradient descent on (X, Y); returns the cost J before the step.
 
+    When J is NaN or infinite the step is not applied (the training loops then stop and say where).
+
     X and Y (arrays or data Tensors) are taken as already checked: ``train`` checks them once,
     not on every step. Pass Tensors (``nn.as_data``) to avoid a copy of X per step.
     """
@@ -67,9 +69,11 @@ def gradient_descent_step(model, X: Tensor, Y: Tensor, learning_rate: float, lam
         p.grad.fill(0.0)  # in place: no new array per parameter per step
     J = model._cost(X, Y, lambd)
     J.backward()
-    for p in parameters:
-        p.data -= learning_rate * p.grad
-    return float(J.data)
+    cost = float(J.data)
+    if math.isfinite(cost):  # a step whose cost is not finite is not applied
+        for p in parameters:
+            p.data -= learning_rate * p.grad
+    return cost
 
 
 def random_mini_batches(X: np.ndarray, Y: np.ndarray, batch_size: int = 64, seed=None) -> list:
@@ -100,12 +104,6 @@ def _check_cost(cost: float, where: str, learning_rate: float) -> None:
             f"try a smaller learning_rate α (now {learning_rate:g})")
 
 
-def _check_count(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer ≥ 1; got {value!r}")
-    return int(value)
-
-
 def _prepare(model, X, Y, learning_rate, lambd):
     X, Y = check_XY(X, Y, model.n_x, model.n_L)
     return X, Y, check_learning_rate(learning_rate), check_lambd(lambd)
@@ -118,7 +116,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     ``progress``: None shows a tqdm bar for long runs when stderr is a terminal; True/False force it.
     """
     X, Y, learning_rate, lambd = _prepare(model, X, Y, learning_rate, lambd)
-    num_iterations = _check_count(num_iterations, "num_iterations")
+    num_iterations = check_int(num_iterations, "num_iterations")
     X, Y = as_data(X), as_data(Y, "Y")
     history = History("iteration")
     bar = _bar(num_iterations, progress, "gradient descent")
@@ -141,7 +139,7 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
     ``history.costs`` has one cost per epoch, ``history.step_costs`` one per mini-batch.
     """
     X, Y, learning_rate, lambd = _prepare(model, X, Y, learning_rate, lambd)
-    epochs = _check_count(epochs, "epochs")
+    epochs = check_int(epochs, "epochs")
     batch_size = check_batch_size(batch_size)
     rng = np.random.default_rng(seed)
     m = X.shape[1]
@@ -163,6 +161,7 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
 def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_size: int | None = None,
           lambd: float = 0.0, seed=None, progress: bool | None = None) -> History:
     """Batch gradient descent when ``batch_size`` is None (one step per epoch), else mini-batches."""
+    epochs = check_int(epochs, "epochs")
     if batch_size is None:
         return batch_gradient_descent(model, X, Y, learning_rate, epochs, lambd, progress)
     return minibatch_gradient_descent(model, X, Y, learning_rate, epochs, batch_size, lambd, seed, progress)

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import ShapeError
+from .validate import check_int
 
 __all__ = [
     "conv_output_size",
@@ -58,23 +59,15 @@ __all__ = [
 ]
 
 
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number; got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be ≥ {minimum}; got {name} = {value}")
-    return int(value)
-
-
 def conv_output_size(n: int, f: int, p: int = 0, s: int = 1) -> int:
     """⌊(n + 2p − f)/s⌋ + 1: the side of the output of an f×f filter, padding p, stride s.
 
     ``n`` is n_H[l-1] (or n_W[l-1]). The filter must fit the padded input, f ≤ n + 2p.
     """
-    n = _check_int("n", n, 1)
-    f = _check_int("f", f, 1)
-    p = _check_int("p", p, 0)
-    s = _check_int("s", s, 1)
+    n = check_int(n, "n", 1)
+    f = check_int(f, "f", 1)
+    p = check_int(p, "p", 0)
+    s = check_int(s, "s", 1)
     if f > n + 2 * p:
         raise ShapeError(
             f"the filter does not fit: f = {f} is larger than the padded input n + 2p = {n} + 2·{p} = {n + 2 * p}; "
@@ -88,7 +81,7 @@ def same_padding(f: int) -> int:
     f must be odd, as the notes say: for an even f, (f − 1)/2 is not a whole number and no
     symmetric padding keeps the size.
     """
-    f = _check_int("f", f, 1)
+    f = check_int(f, "f", 1)
     if f % 2 == 0:
         raise ValueError(
             f"'same' padding needs an odd filter size f: p = (f − 1)/2 = ({f} − 1)/2 = {(f - 1) / 2} "
@@ -100,7 +93,7 @@ def _check_volume(volume, name: str = "input volume") -> tuple[int, int, int]:
     if not isinstance(volume, (tuple, list)) or len(volume) != 3:
         raise ShapeError(f"{name} must be n_H x n_W x n_c (three numbers); got {volume!r}")
     n_H, n_W, n_c = volume
-    return (_check_int("n_H", n_H, 1), _check_int("n_W", n_W, 1), _check_int("n_c", n_c, 1))
+    return (check_int(n_H, "n_H", 1), check_int(n_W, "n_W", 1), check_int(n_c, "n_c", 1))
 
 
 def conv_output_volume(volume, f: int, n_c: int, p: int = 0, s: int = 1) -> tuple[int, int, int]:
@@ -110,7 +103,7 @@ def conv_output_volume(volume, f: int, n_c: int, p: int = 0, s: int = 1) -> tupl
     (4, 4, 2)
     """
     n_H, n_W, _ = _check_volume(volume)
-    n_c = _check_int("n_c", n_c, 1)
+    n_c = check_int(n_c, "n_c", 1)
     return (conv_output_size(n_H, f, p, s), conv_output_size(n_W, f, p, s), n_c)
 
 
@@ -131,15 +124,15 @@ def fc_param_count(n: int, m: int, c: int, l: int, bias: bool = True) -> int:  #
 
     Without the bias, n·m·c·l: the entries of w[1], as in the notes' 1000 × 1000 × 3 example.
     """
-    n, m, c, l = (_check_int(name, v, 1) for name, v in (("n", n), ("m", m), ("c", c), ("l", l)))
+    n, m, c, l = (check_int(v, name, 1) for name, v in (("n", n), ("m", m), ("c", c), ("l", l)))
     return (n * m * c + (1 if bias else 0)) * l
 
 
 def conv_param_count(f: int, n_c_prev: int, n_c: int, bias: bool = True) -> int:
     """(f·f·n_c[l-1] + 1)·n_c[l]: n_c[l] filters of f × f × n_c[l-1], one bias each."""
-    f = _check_int("f", f, 1)
-    n_c_prev = _check_int("n_c_prev", n_c_prev, 1)
-    n_c = _check_int("n_c", n_c, 1)
+    f = check_int(f, "f", 1)
+    n_c_prev = check_int(n_c_prev, "n_c_prev", 1)
+    n_c = check_int(n_c, "n_c", 1)
     return (f * f * n_c_prev + (1 if bias else 0)) * n_c
 
 
@@ -156,7 +149,7 @@ class Conv:
     p: int | str = 0
 
     def padding(self) -> int:
-        return same_padding(self.f) if self.p == "same" else _check_int("p", self.p, 0)
+        return same_padding(self.f) if self.p == "same" else check_int(self.p, "p", 0)
 
     def spec(self) -> str:
         parts = [f"f={self.f}"]
@@ -238,7 +231,7 @@ def summarize(input_volume, layers: Sequence) -> list[LayerSummary]:
         name = _layer_name(layer)
         where = f"layer {l} ({name})"
         if isinstance(layer, FC):
-            units = _check_int(f"{where}: units", layer.units, 1)
+            units = check_int(layer.units, f"{where}: units", 1)
             n_prev = volume[0] if len(volume) == 1 else volume_size(volume)
             rows.append(LayerSummary(l, name, volume, None, None, None, None, (units,),
                                      (units, n_prev), (units, 1), (n_prev + 1) * units))

@@ -321,11 +321,18 @@ def _is_basic_index(index) -> bool:
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in items)
 
 
+def _index_array(t: "Tensor") -> np.ndarray:
+    data = t.data
+    if not np.all(np.isfinite(data)) or not np.all(data == np.round(data)):
+        raise TypeError(f"an index tensor must hold whole numbers; got {data!r}")
+    return data.astype(np.intp)
+
+
 def _normalize_index(index):
     if isinstance(index, Tensor):
-        return index.data.astype(np.intp)
+        return _index_array(index)
     if isinstance(index, tuple):
-        return tuple(i.data.astype(np.intp) if isinstance(i, Tensor) else i for i in index)
+        return tuple(_index_array(i) if isinstance(i, Tensor) else i for i in index)
     return index
 
 
@@ -372,6 +379,12 @@ class Tensor(Node):
     def __len__(self) -> int:
         return len(self.data)
 
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                             "use (t.data > 0).any() or .all()")
+        return bool(self.data.reshape(()))
+
     def item(self) -> float:
         """The single number of a one-element tensor."""
         if self.data.size != 1:
@@ -417,12 +430,18 @@ class Tensor(Node):
 
     # --------------------------------------------------------------- elementwise arithmetic
     def _lift(self, other):
+        """The other operand as a constant Tensor. A plain number takes this tensor's dtype (as
+        numpy treats Python scalars); an array keeps its own, so numpy's promotion decides, exactly
+        as for two Tensors (float32 with float64 gives float64)."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, (numbers.Real, np.integer, np.floating, np.ndarray, list)) and not isinstance(
-            other, (bool, np.bool_)
-        ):
+        if isinstance(other, (bool, np.bool_)):
+            return None
+        if isinstance(other, (numbers.Real, np.integer, np.floating)):
             return Tensor(other, requires_grad=False, dtype=self.data.dtype)
+        if isinstance(other, (np.ndarray, list)):
+            array = np.asarray(other)
+            return Tensor(array, requires_grad=False, dtype=np.float32 if array.dtype == np.float32 else None)
         return None
 
     def _binary(self, other, op: Op, fn, reflected: bool = False):
@@ -575,8 +594,10 @@ def _check_axis(axis, ndim: int):
         return None
     axes = axis if isinstance(axis, tuple) else (axis,)
     for ax in axes:
-        if not isinstance(ax, (int, np.integer)) or not -ndim <= ax < ndim:
+        if not isinstance(ax, (int, np.integer)) or isinstance(ax, bool) or not -ndim <= ax < ndim:
             raise ShapeError(f"axis {axis!r} is out of range for a tensor with {ndim} dimensions")
+    if len({int(ax) % ndim for ax in axes}) != len(axes):
+        raise ShapeError(f"axis {axis!r} names the same dimension twice (the tensor has {ndim} dimensions)")
     return axis
 
 

@@ -94,7 +94,7 @@ def check_Y(Y, m: int, n_L: int | None = None, binary: bool = True) -> np.ndarra
         outside = (Y != 0) & (Y != 1)
         if outside.any():
             raise ValueError(
-                f"Y must hold only 0 and 1 for the cross-entropy cost; found {Y[outside][0]!r} "
+                f"Y must hold only 0 and 1 for the cross-entropy cost; found {Y[outside][0]:g} "
                 f"({int(outside.sum())} entries outside {{0, 1}})")
     return Y
 
@@ -162,8 +162,15 @@ def check_lambd(lambd) -> float:
     return value
 
 
+def check_int(value, name: str, minimum: int = 1) -> int:
+    """A whole number ≥ ``minimum`` (a bool is refused): a count, a size, a stride."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be ≥ {minimum}; got {name} = {value}")
+    return int(value)
+
+
 def check_batch_size(batch_size) -> int:
     """A mini-batch holds at least one example."""
-    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer ≥ 1; got {batch_size!r}")
-    return int(batch_size)
+    return check_int(batch_size, "batch_size")

@@ -61,6 +61,30 @@ def _lift(x):
     return None
 
 
+# Python's float arithmetic raises where numpy's gives IEEE ±inf or nan with a RuntimeWarning;
+# Value follows numpy, so a Value and a one-entry Tensor always agree. The fast path is plain float.
+
+
+def _div(a: float, b: float) -> float:
+    """a / b; at b = 0 IEEE's ±inf (nan for 0/0) with numpy's RuntimeWarning, never ZeroDivisionError."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float(np.divide(np.float64(a), np.float64(b)))
+
+
+def _pow(a: float, k: float) -> float:
+    """a ** k as numpy computes it: 0 ** -1 is inf, overflow is inf, a negative base with a
+    non-integer exponent is nan, each with a RuntimeWarning (never an exception or a complex number)."""
+    try:
+        result = a**k
+    except (ZeroDivisionError, OverflowError):
+        result = None
+    if result is None or isinstance(result, complex):
+        return float(np.power(np.float64(a), np.float64(k)))
+    return result
+
+
 # ---------------------------------------------------------------- ops: forward in Value, backward here
 
 
@@ -99,7 +123,7 @@ class _Div(Op):
     def vjp(self, out, g):
         # z = a / b: dz/da = 1/b, dz/db = -a/b²
         a, b = out._parents
-        return (g / b.data, -g * a.data / (b.data * b.data))
+        return (_div(g, b.data), _div(-g * a.data, b.data * b.data))
 
 
 class _Neg(Op):
@@ -119,7 +143,7 @@ class _PowConst(Op):
         # z = a^k (k a number): dz/da = k a^(k-1)
         (a,) = out._parents
         k = out._ctx
-        return (g * k * a.data ** (k - 1),)
+        return (g * k * _pow(a.data, k - 1),)
 
 
 class _Pow(Op):
@@ -129,8 +153,11 @@ class _Pow(Op):
     def vjp(self, out, g):
         # z = a^b = exp(b log a): dz/da = b a^(b-1), dz/db = a^b log a  (needs a > 0 for the b rule)
         a, b = out._parents
-        da = g * b.data * a.data ** (b.data - 1.0)
-        db = g * out.data * math.log(a.data) if a.data > 0.0 else math.nan
+        da = g * b.data * _pow(a.data, b.data - 1.0)
+        if a.data > 0.0:
+            db = g * out.data * math.log(a.data)
+        else:  # a^b log a → 0 as a → 0 with b > 0; undefined for a negative base
+            db = 0.0 if out.data == 0.0 else math.nan
         return (da, db)
 
 
@@ -149,10 +176,7 @@ class _Log(Op):
 
     def vjp(self, out, g):
         # a = log z: da/dz = 1/z  (inf at z = 0, matching log(0) = -inf)
-        z = out._parents[0].data
-        if z == 0.0:
-            return (math.copysign(math.inf, g) if g else math.nan,)
-        return (g / z,)
+        return (_div(g, out._parents[0].data),)
 
 
 class _Sigmoid(Op):
@@ -201,7 +225,7 @@ class _CrossEntropy(Op):
         # L(a, y) = -(y log a + (1 - y) log(1 - a)):
         # da = -y/a + (1 - y)/(1 - a) (the notes' da), dy = log(1 - a) - log a
         a, y = out._parents[0].data, out._parents[1].data
-        return (g * (-y / a + (1.0 - y) / (1.0 - a)), g * (log(1.0 - a) - log(a)))
+        return (g * (_div(-y, a) + _div(1.0 - y, 1.0 - a)), g * (log(1.0 - a) - log(a)))
 
 
 ADD, SUB, MUL, DIV, NEG = _Add(), _Sub(), _Mul(), _Div(), _Neg()
@@ -216,13 +240,6 @@ def sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
-
-
-def _real_pow(a: float, k: float) -> float:
-    result = a**k
-    if isinstance(result, complex):
-        raise ValueError(f"({a}) ** {k} is not a real number: a negative base needs an integer exponent")
-    return result
 
 
 def log(z: float) -> float:
@@ -324,13 +341,13 @@ class Value(Node):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(self.data / other.data, DIV, (self, other))
+        return _make(_div(self.data, other.data), DIV, (self, other))
 
     def __rtruediv__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(other.data / self.data, DIV, (other, self))
+        return _make(_div(other.data, self.data), DIV, (other, self))
 
     def __neg__(self):
         return _make(-self.data, NEG, (self,))
@@ -340,11 +357,11 @@ class Value(Node):
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return _make(_real_pow(self.data, other.data), POW, (self, other))
+            return _make(_pow(self.data, other.data), POW, (self, other))
         k = _lift(other)
         if k is None:
             return NotImplemented
-        return _make(_real_pow(self.data, k.data), POW_CONST, (self,), k.data)
+        return _make(_pow(self.data, k.data), POW_CONST, (self,), k.data)
 
     def __rpow__(self, other):
         base = _lift(other)
@@ -354,11 +371,12 @@ class Value(Node):
 
     # functions of the notes
     def exp(self):
-        """e^z."""
+        """e^z; past z ≈ 709.78 float64 overflows to inf, with numpy's RuntimeWarning."""
         try:
-            return _make(math.exp(self.data), EXP, (self,))
+            e = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp({self.data}) overflows float64 (largest is about exp(709.78))") from None
+            e = float(np.exp(np.float64(self.data)))
+        return _make(e, EXP, (self,))
 
     def log(self):
         """Natural log; log(0) is -inf and a negative input gives nan, each with a RuntimeWarning."""

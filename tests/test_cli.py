@@ -54,7 +54,13 @@ def test_demo_writes_every_file_it_lists(tmp_path):
     assert report["passed"] is True
     assert "<svg" in (out / "notes_graph.svg").read_text()
     assert (out / "notes_graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "step-counter" in (out / "notes_steps.html").read_text() or "Next" in (out / "notes_steps.html").read_text()
+    import viz
+    from autograd_mini.notes_graph import logistic_graph
+
+    L = logistic_graph()
+    L.backward()
+    page = (out / "notes_steps.html").read_text()
+    assert page.count('class="frame"') == len(viz.backprop_steps(L)) > 10
 
 
 def test_graph_prints_the_right_gradients_and_renders(tmp_path):
@@ -78,6 +84,12 @@ def test_graph_refuses_anything_outside_the_whitelist(expression, tmp_path):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_graph_takes_an_expression_that_starts_with_a_minus_after_double_dash(tmp_path):
+    result = run("graph", "--set", "x=2", "--out", tmp_path, "--", "-x**2")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"dx\s*=\s*-4\b", result.stdout)
 
 
 def test_check_exits_0_on_a_sound_net(tmp_path):
@@ -164,7 +176,9 @@ def bad_csv(tmp_path):
     (["predict", "--params", "missing.npz", "--csv", "{bad}"], "no parameter file"),
     (["predict", "--params", "{bad}", "--csv", "{bad}"], "not a valid .npz"),
     (["dims", "32x32", "conv:f=3,c=2"], "input volume"),
-    (["dims", "8x8x3", "conv:f=9,c=2"], "f"),
+    (["dims", "8x8x3", "conv:f=9,c=2"], "f = 9"),
+    (["train", "--dataset", "moons", "--target", "y"], "--target names a column of --csv"),
+    (["graph", "x", "--set", "x=1", "--set", "x=2"], "twice"),
     (["graph", "x + 1", "--set", "x=abc"], "not a number"),
     (["frobnicate"], "invalid choice"),
 ])

@@ -34,7 +34,7 @@ def test_cnn_gradients_match_numerical_ones():
     names = list(params)
 
     def cost(*thetas):
-        return cnn_cost(cnn_forward(X, dict(zip(names, thetas))), Y)
+        return cnn_cost(X, Y, dict(zip(names, thetas)))
 
     result = gradcheck(cost, list(params.values()))
     assert result.passed, result
@@ -43,8 +43,18 @@ def test_cnn_gradients_match_numerical_ones():
 def test_cnn_shape_errors():
     params = init_cnn((8, 8, 1))
     with pytest.raises(ShapeError, match=r"Y has shape \(3,\); expected \(1, m\) = \(1, 3\)"):
-        cnn_cost(cnn_forward(np.zeros((3, 8, 8, 1)), params), np.zeros(3))
+        cnn_cost(np.zeros((3, 8, 8, 1)), np.zeros(3), params)
     with pytest.raises(ShapeError, match=r"X has shape \(8, 8\); expected \(m, n_H, n_W, n_c\)"):
         cnn_forward(Tensor(np.zeros((8, 8)), requires_grad=False), params)
     with pytest.raises(ValueError, match="odd"):
         init_cnn((8, 8, 1), f=2)
+
+
+def test_cnn_cost_stays_finite_when_the_output_saturates():
+    X, Y = bars_dataset(6, seed=4)
+    params = init_cnn((8, 8, 1), seed=1)
+    params["b2"].data[:] = -1000.0  # σ(z) = 0 exactly for every image
+    J = cnn_cost(X, Y, params)
+    J.backward()
+    assert np.isfinite(J.item()) and all(np.all(np.isfinite(p.grad)) for p in params.values())
+    assert np.all(cnn_forward(X, params).data == 0.0)

@@ -34,6 +34,7 @@ def test_example_runs_and_writes_its_files(path, tmp_path):
         assert (tmp_path / name).stat().st_size > 0, name
 
 
+@pytest.mark.slow
 def test_l2_example_shrinks_the_weights_and_narrows_the_gap(tmp_path):
     stdout = run_example(ROOT / "examples" / "05_l2_regularization.py", tmp_path)
     rows = [line.split() for line in stdout.splitlines() if re.match(r"\s+\d+\.\d+\s+\d", line)]

@@ -51,10 +51,16 @@ def test_refused_expressions(source, message):
 
 
 @pytest.mark.parametrize("item, message", [("x1", "NAME=NUMBER"), ("1x=2", "NAME=NUMBER"),
-                                           ("x=abc", "not a number"), ("exp=1", "function name")])
+                                           ("x=abc", "not a number"), ("exp=1", "function name"),
+                                           ("x=nan", "finite"), ("x=1e400", "finite")])
 def test_bad_assignments(item, message):
     with pytest.raises(ExpressionError, match=message):
         parse_assignments([item])
+
+
+def test_a_variable_set_twice_is_an_error():
+    with pytest.raises(ExpressionError, match="twice"):
+        parse_assignments(["x=1", "x=2"])
 
 
 def test_unused_variable_is_reported():

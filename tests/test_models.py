@@ -168,6 +168,24 @@ def test_diverging_cost_names_the_iteration():
     net = DeepNet([2, 3, 1], ["relu", "sigmoid"], initialization="he", seed=0)
     with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match=r"at iteration \d+.*learning_rate"):
         train(net, X * 1e100, Y, learning_rate=1e300, epochs=50)
+    # the step whose cost is not finite is not applied
+    net = DeepNet([2, 3, 1], ["relu", "sigmoid"], initialization="he", seed=1)
+    before = net.get_parameters()
+    X_bad = X.copy()
+    X_bad[0, 0] = np.inf
+    with np.errstate(all="ignore"):
+        cost = gradient_descent_step(net, X_bad, Y, learning_rate=0.1)
+    assert not np.isfinite(cost)
+    for name, value in net.get_parameters().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_a_tensor_passed_as_X_never_gets_a_gradient():
+    X, Y = separable(m=6)
+    X_tensor = Tensor(X)  # requires_grad=True by default
+    net = LogisticRegression(2)
+    net.cost(X_tensor, Y).backward()
+    assert not X_tensor.has_grad and np.all(X_tensor.grad == 0)
 
 
 def test_progress_bar_on_request(capsys):
@@ -246,8 +264,16 @@ def test_learning_rate_must_be_positive(alpha):
 @pytest.mark.parametrize("size", [0, -3])
 def test_batch_size_at_least_one(size):
     X, Y = separable(m=4)
-    with pytest.raises(ValueError, match="batch_size must be an integer ≥ 1"):
+    with pytest.raises(ValueError, match="batch_size must be ≥ 1"):
         train(LogisticRegression(2), X, Y, epochs=1, batch_size=size)
+    with pytest.raises(TypeError, match="batch_size must be a whole number"):
+        train(LogisticRegression(2), X, Y, epochs=1, batch_size=2.5)
+
+
+def test_epochs_error_says_epochs():
+    X, Y = separable(m=4)
+    with pytest.raises(ValueError, match="epochs must be ≥ 1"):
+        train(LogisticRegression(2), X, Y, epochs=0)
 
 
 def test_Y_must_be_two_dimensional_and_match_n_L():

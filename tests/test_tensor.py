@@ -229,3 +229,40 @@ def test_item_and_repr():
     with pytest.raises(ValueError, match=r"\(2,\)"):
         Tensor([1.0, 2.0]).item()
     assert "label='W1'" in repr(Tensor([1.0], label="W1"))
+
+
+def test_float_index_tensors_must_hold_whole_numbers():
+    X = Tensor([[1.0, 2.0, 3.0]])
+    np.testing.assert_array_equal(X[:, Tensor([2.0, 0.0])].data, [[3.0, 1.0]])
+    with pytest.raises(TypeError, match="whole numbers"):
+        X[:, Tensor([0.9, 2.7])]
+
+
+def test_dtype_promotion_is_the_same_for_arrays_and_tensors():
+    W = Tensor([1.0, 2.0], dtype=np.float32)
+    assert (W * 2.0).dtype == np.float32
+    assert (W * np.array([1.5, 2.5])).dtype == (W * Tensor([1.5, 2.5])).dtype == np.float64
+    assert (W * np.array([1.5, 2.5], dtype=np.float32)).dtype == np.float32
+
+
+def test_truth_value():
+    assert Tensor([[2.0]]) and not Tensor([0.0])
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        bool(Tensor([1.0, 2.0]))
+
+
+def test_repeated_axis_is_a_clear_error():
+    with pytest.raises(ShapeError, match="twice"):
+        Tensor(np.ones((2, 3))).sum(axis=(0, -2))
+    with pytest.raises(ShapeError, match="out of range"):
+        Tensor(np.ones((2, 3))).mean(axis=2)
+
+
+def test_batched_matmul_broadcasts_batch_dimensions_both_sides():
+    rng = np.random.default_rng(0)
+    A = Tensor(rng.standard_normal((2, 1, 3, 4)))
+    B = Tensor(rng.standard_normal((1, 5, 4, 2)))
+    assert (A @ B).shape == (2, 5, 3, 2)
+    assert gradcheck(lambda A, B: _cost(A @ B), [A, B]).passed
+    with pytest.raises(ShapeError, match=r"batch dimensions.*\(2, 3, 4\).*\(5, 4, 2\)"):
+        Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((5, 4, 2)))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd_mini import Value, gradcheck, no_grad, numerical_grad, topo_order, zero_grad
+from autograd_mini import Tensor, Value, gradcheck, no_grad, numerical_grad, topo_order, zero_grad
 
 reals = st.floats(min_value=-3, max_value=3, allow_nan=False)
 positives = st.floats(min_value=0.1, max_value=3)
@@ -174,6 +174,14 @@ def test_second_backward_accumulates_leaves_and_resets_intermediates():
     assert a.grad == pytest.approx(first_a)
 
 
+def test_a_leaf_root_accumulates_too():
+    a = Value(2.0)
+    a.backward()
+    a.backward()
+    assert a.grad == 2.0
+
+
+@pytest.mark.slow
 def test_one_million_node_chain_backpropagates_without_recursion_error():
     x = Value(1.0)
     y = x
@@ -251,11 +259,32 @@ def test_log_of_zero_is_minus_inf_with_a_warning():
         assert math.isnan(Value(-1.0).log().data)
 
 
-def test_exp_overflow_and_complex_power_are_clear_errors():
-    with pytest.raises(OverflowError, match="exp"):
-        Value(1000.0).exp()
-    with pytest.raises(ValueError, match="not a real number"):
-        Value(-2.0) ** 0.5
+@pytest.mark.parametrize("build, data, grads", [
+    (lambda x: x.exp(), math.inf, [math.inf]),                   # overflow
+    (lambda x: (x * 0.0) ** -1.0, math.inf, [math.nan]),          # 0 ** -1, and 0 · inf in backward
+    (lambda x: 1.0 / (x * 0.0), math.inf, [math.nan]),            # division by zero
+    (lambda x: (x * 0.0) ** 0.5, 0.0, [math.inf * 0.0]),          # d/da √a at 0: 0 · inf
+    (lambda x: (-x) ** 0.5, math.nan, [math.nan]),                # negative base, fractional exponent
+])
+def test_value_edge_cases_follow_numpy_never_raise(build, data, grads):
+    x = Value(1000.0)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        out = build(x)
+        out.backward()
+        t = Tensor([1000.0])
+        t_out = build(t)
+        t_out.sum().backward()
+    np.testing.assert_equal(out.data, data)
+    np.testing.assert_equal([x.grad], grads)
+    np.testing.assert_equal(out.data, t_out.data[0])  # a Value agrees with a one-entry Tensor
+    np.testing.assert_equal(x.grad, t.grad[0])
+
+
+def test_zero_to_a_positive_value_power_has_a_zero_exponent_gradient():
+    a, b = Value(0.0), Value(2.0)
+    (a**b).backward()
+    assert b.grad == 0.0 and a.grad == 0.0
 
 
 def test_numerical_grad_restores_the_inputs():
