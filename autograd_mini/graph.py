@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterable, Iterator
 
 __all__ = [
@@ -107,11 +108,10 @@ class Node:
         return topo_order([self])
 
 
-class _GradMode:
-    __slots__ = ("enabled",)
+class _GradMode(threading.local):
+    """Whether ops record the graph; per thread, so ``no_grad()`` in one thread leaves the others alone."""
 
-    def __init__(self) -> None:
-        self.enabled = True
+    enabled = True
 
 
 grad_mode = _GradMode()

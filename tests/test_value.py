@@ -292,3 +292,19 @@ def test_numerical_grad_restores_the_inputs():
     grads = numerical_grad(lambda v: v.tanh(), [a])
     assert a.data == 0.7
     assert grads[0] == pytest.approx(1 - math.tanh(0.7) ** 2, rel=1e-8)
+
+
+def test_no_grad_is_per_thread():
+    import threading
+
+    recorded = {}
+
+    def worker():
+        recorded["other"] = Value(2.0) * 3
+
+    with no_grad():
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        recorded["here"] = Value(2.0) * 3
+    assert recorded["other"].parents and not recorded["here"].parents
