@@ -104,3 +104,20 @@ def test_the_page_is_self_contained(tmp_path):
     with pytest.raises(ValueError, match="12 steps.*max_steps=5"):
         step_through_html(L, max_steps=5)
 
+
+
+def test_control_characters_show_as_escapes_in_the_page(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    a = Value(2.0, label="nul\x00 bell\x07")
+    b = Value(3.0, label="\n")
+    out = a * b
+    out.label = "out"
+    out.backward()
+    page = open_page(browser, out, tmp_path / "controls.html")
+    page.find_element(By.ID, "next").click()
+    formula = page.execute_script("return document.getElementById('formula').textContent")
+    # step 2 is b: its label, a line break, breaks the formula's line after the d
+    assert formula == "d\n = dout · nul\\x00 bell\\x07 = 2"
+    frame = page.execute_script("return document.getElementById('frame-2').textContent")
+    assert "nul\\x00 bell\\x07" in frame and "\\n" in frame  # b's node: a label of only a break shows it

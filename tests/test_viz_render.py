@@ -1,13 +1,19 @@
 """Rendering with Graphviz's dot, writing DOT without it, and hostile labels shown as written."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
+import graphviz
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd_mini import Value
 from autograd_mini.notes_graph import logistic_graph
-from viz import GraphvizNotInstalled, draw_derivative_graph, draw_graph, export_step_frames, render
+from viz import (GraphvizError, GraphvizNotInstalled, draw_derivative_graph, draw_graph, export_step_frames,
+                 render, step_through_html)
+from viz._format import MAX_LABEL_CHARS, html_label_text
 from viz.render import svg_text
 
 HOSTILE = 'q"uote {brace} <b>bold</b> <script>alert(1)</script> back\\slash \\n end\\'
@@ -74,6 +80,72 @@ def test_hostile_labels_show_as_written_in_dot_and_svg():
     # ∂(a·b)/∂a = b, named by b's two-line label, and ∂(a·b)/∂b = a
     assert f"∂v2/∂{HOSTILE} = two" in edge_lines and "lines = 3" in edge_lines
     assert f"lines = {HOSTILE} = 2" in edge_lines
+
+
+LONG = "λ" * 2000 + "<end>"
+NBSP = "\xa0"
+# label -> the lines its node shows in draw_graph, and in draw_derivative_graph (d + label): a
+# control character shows as its Python escape, a tab as ⇥, every str.splitlines() boundary
+# breaks the line, and a label of nothing but line breaks shows them escaped, never blank
+ODD_LABELS = {
+    "\n": (["\\n"], ["d", NBSP]),
+    "\r": (["\\r"], ["d", NBSP]),
+    "\r\n": (["\\r\\n"], ["d", NBSP]),
+    "\u2028": (["\\u2028"], ["d", NBSP]),
+    "\x00": (["\\x00"], ["d\\x00"]),
+    "\x01": (["\\x01"], ["d\\x01"]),
+    "a\x0bb": (["a", "b"], ["da", "b"]),
+    "tab\there": (["tab⇥here"], ["dtab⇥here"]),
+    "\x7f": (["\\x7f"], ["d\\x7f"]),
+    "\ud800": (["\\ud800"], ["d\\ud800"]),
+    "\ufffe": (["\\ufffe"], ["d\\ufffe"]),
+    "x\x85y\x1cz": (["x", "y", "z"], ["dx", "y", "z"]),
+    "": (["3"], ["dv0"]),  # no label: the constant shows its number, its gradient an auto name
+    LONG: ([LONG[:MAX_LABEL_CHARS] + "… (+1505 characters)"],
+           ["d" + LONG[:MAX_LABEL_CHARS - 1] + "… (+1506 characters)"]),
+}
+
+
+@pytest.mark.parametrize("label", list(ODD_LABELS), ids=lambda label: ascii(label)[:20])
+def test_odd_labels_render_with_dot_and_show_visibly(label, tmp_path):
+    shown, shown_as_grad = ODD_LABELS[label]
+    v = Value(3.0, label=label)
+    w = v * 2
+    w.label = "w"
+    w.backward()
+    for graph, expected in ((draw_graph(w), shown), (draw_graph(w, edge_derivatives=True), shown),
+                            (draw_derivative_graph(w), shown_as_grad)):
+        lines = svg_lines(svg_text(graph))  # dot rendered it
+        at = lines.index(expected[0])
+        assert lines[at:at + len(expected)] == expected
+    assert render(w, tmp_path / "w.svg").exists()  # the reviewer's reproducer
+    page = step_through_html(w, tmp_path / "w.html", title=label)  # written as UTF-8: no lone surrogate left
+    formulas = json.loads(re.search(r'id="steps">(.*?)</script>', page).group(1))
+    assert page.count('class="frame"') == len(formulas) == 3
+    assert all(c.isprintable() or c in "\n\t" for c in "".join(formulas))  # pre-wrap shows a tab
+
+
+@given(st.lists(st.text(st.characters(codec=None, exclude_categories=())), min_size=1, max_size=6))
+def test_any_text_renders_and_shows_its_words(texts):
+    g = graphviz.Digraph()
+    for i, text in enumerate(texts):
+        g.body.append(f"\tn{i} [label=<{html_label_text(text)}>]\n")
+    svg = svg_text(g)
+    assert svg.count('class="node"') == len(texts)
+    drawn = " ".join(" ".join(svg_lines(svg)).split())
+    for text in texts:
+        for word in text.replace("\t", "⇥").split():
+            if word.isprintable() and len(text) <= MAX_LABEL_CHARS:
+                assert word in drawn
+
+
+def test_dot_failing_is_a_clear_error(tmp_path):
+    g = graphviz.Digraph()
+    g.body.append("\tn0 [label=<<B></B>>]\n")  # an empty element, as a bad label once made
+    with pytest.raises(GraphvizError, match="dot could not render the graph as svg: .*syntax error") as error:
+        render(g, tmp_path / "bad.svg")
+    assert isinstance(error.value, RuntimeError) and isinstance(error.value.__cause__, graphviz.CalledProcessError)
+    assert not (tmp_path / "bad.svg").exists()
 
 
 def test_numbered_step_frames(tmp_path):

@@ -13,7 +13,7 @@
 from .derivative import draw_derivative_graph
 from .graph import draw_graph
 from .html import export_step_frames, step_through_html
-from .render import GraphvizNotInstalled, render
+from .render import GraphvizError, GraphvizNotInstalled, render
 from .steps import Step, Term, backprop_steps
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "export_step_frames",
     "render",
     "GraphvizNotInstalled",
+    "GraphvizError",
 ]

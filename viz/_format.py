@@ -2,12 +2,19 @@
 
 Graph nodes are drawn with Graphviz *HTML-like* labels (``label=<...>``): inside them
 ``&``, ``<``, ``>`` and quotes are XML entities, and Graphviz itself turns ``\\\\`` into
-``\\``, so a backslash is doubled. Newlines become ``<BR/>`` line breaks. A label escaped
-by :func:`html_label_text` therefore shows exactly as written and cannot close the
-label, add attributes or inject markup.
+``\\``, so a backslash is doubled. Every ``str.splitlines()`` boundary becomes a ``<BR/>``
+line break. A label escaped by :func:`html_label_text` therefore shows as written and
+cannot close the label, add attributes or inject markup.
+
+Characters XML 1.0 cannot hold (control characters, lone surrogates), and DEL and the C1
+controls that would draw as nothing, show as their Python escapes (``\\x00``, ``\\ud800``):
+``dot`` would reject them, and the fonts have no pictures for them. A text of nothing but
+line breaks shows them the same way (``\\n``), so no label draws empty.
 
 >>> html_label_text('a<b> "c" {d} \\\\e')
 'a&lt;b&gt; &quot;c&quot; {d} \\\\\\\\e'
+>>> html_label_text('a\\x00b\\tc\\r\\nd'), html_label_text('\\r\\n'), html_label_text('')
+('a\\\\\\\\x00b⇥c<BR/>d', '\\\\\\\\r\\\\\\\\n', '&#160;')
 >>> fmt_number(0.123456789, 4), fmt_number(-2.0, 4), fmt_number(float('nan'), 3)
 ('0.1235', '-2', 'nan')
 """
@@ -16,10 +23,20 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 
-__all__ = ["fmt_number", "fmt_array", "fmt_value", "html_label_text", "html_text"]
+__all__ = ["fmt_number", "fmt_array", "fmt_value", "visible_lines", "visible_text", "html_label_text", "html_text",
+           "MAX_LABEL_CHARS"]
+
+# the boundaries str.splitlines() splits at, \r\n first so that it counts once
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# what XML 1.0 cannot hold (C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF),
+# plus DEL and the C1 controls, which it can but which draw as nothing
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# dot refuses an HTML-like label over 16384 bytes; an escaped character takes at most 7
+MAX_LABEL_CHARS = 500
 
 
 def fmt_number(x: float, precision: int = 4) -> str:
@@ -53,12 +70,44 @@ def fmt_value(x, precision: int = 4) -> str:
     return fmt_number(x, precision)
 
 
-def html_text(text: str) -> str:
-    """Escape for HTML/XML text and attribute values (``& < > " '``)."""
-    return html.escape(str(text), quote=True)
+def _python_escape(match: re.Match) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
-def html_label_text(text: str) -> str:
-    """Escape ``text`` for a Graphviz HTML-like label: entities, doubled backslashes, <BR/> for newlines."""
-    escaped = html_text(str(text)).replace("\\", "\\\\")
-    return "<BR/>".join(escaped.splitlines()) if "\n" in escaped or "\r" in escaped else escaped
+def visible_lines(text) -> list[str]:
+    """``text`` split at every ``str.splitlines()`` boundary (a trailing one keeps its empty line),
+    each character XML cannot hold or that draws as nothing shown as its Python escape.
+
+    A text of nothing but line breaks is one line of their escapes, so it never shows as blank.
+
+    >>> visible_lines("a\\r\\nb\\u2028c\\x7f"), visible_lines("\\n"), visible_lines("a\\n")
+    (['a', 'b', 'c\\\\x7f'], ['\\\\n'], ['a', ''])
+    """
+    text = str(text)
+    lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and not any(lines):
+        lines = [_LINE_BREAK.sub(_python_escape, text)]
+    return [_UNSHOWABLE.sub(_python_escape, line) for line in lines]
+
+
+def visible_text(text) -> str:
+    """The :func:`visible_lines` of ``text`` joined by newlines: for plain text (a page, a terminal)."""
+    return "\n".join(visible_lines(text))
+
+
+def html_text(text) -> str:
+    """:func:`visible_text`, escaped for HTML/XML text and attribute values (``& < > " '``)."""
+    return html.escape(visible_text(text), quote=True)
+
+
+def html_label_text(text) -> str:
+    """Escape ``text`` for a Graphviz HTML-like label: entities, doubled backslashes, a ``<BR/>`` per line.
+
+    Graphviz drops a tab, so it shows as ``⇥``; an empty line is a no-break space (dot
+    rejects an empty element); past ``MAX_LABEL_CHARS`` the text is cut, saying how much.
+    """
+    text = str(text)
+    if len(text) > MAX_LABEL_CHARS:
+        text = f"{text[:MAX_LABEL_CHARS]}… (+{len(text) - MAX_LABEL_CHARS} characters)"
+    lines = (html.escape(line.replace("\t", "⇥"), quote=True).replace("\\", "\\\\") for line in visible_lines(text))
+    return "<BR/>".join(line or "&#160;" for line in lines)

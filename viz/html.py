@@ -5,7 +5,8 @@ node outlined and the edges it received its terms along in red; under it, the st
 formula (dz = da · a(1 - a) = -0.475). Prev/Next buttons and the arrow keys move
 between frames. Nothing is fetched from the network. Every text reaches the page either
 escaped by Graphviz inside the SVG or as JSON read with ``textContent``, so a label can
-show ``<script>`` but never run it.
+show ``<script>`` but never run it; a control character shows as its escape (``\\x00``)
+there too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from ._format import fmt_value, html_label_text, html_text
+from ._format import fmt_value, html_label_text, html_text, visible_text
 from ._style import HIGHLIGHT, KIND_STYLE
 from .graph import draw_graph
 from .render import _pipe, render
@@ -116,7 +117,7 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
         svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG sits inline
         svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
         parts.append(f'<div class="frame" id="frame-{step.index}" hidden>{svg}</div>')
-        texts.append(f"{step.formula} = {fmt_value(step.value, precision)}")
+        texts.append(visible_text(f"{step.formula} = {fmt_value(step.value, precision)}"))
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())

@@ -1,7 +1,8 @@
 """Write a graph to a file (svg, png, pdf, dot) and get SVG text for pages.
 
 The DOT source is plain text and is always written; the other formats run Graphviz's
-``dot`` program, and without it :class:`GraphvizNotInstalled` says how to install it.
+``dot`` program, and without it :class:`GraphvizNotInstalled` says how to install it;
+when ``dot`` fails, :class:`GraphvizError` says what it said.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import graphviz
 
-__all__ = ["FORMATS", "GraphvizNotInstalled", "render", "svg_text"]
+__all__ = ["FORMATS", "GraphvizNotInstalled", "GraphvizError", "render", "svg_text"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -21,6 +22,10 @@ _INSTALL = ("Graphviz's `dot` program is needed to render {fmt} but was not foun
 
 class GraphvizNotInstalled(RuntimeError):
     """Rendering needs Graphviz's ``dot`` binary (Debian: ``apt-get install graphviz``)."""
+
+
+class GraphvizError(RuntimeError):
+    """``dot`` ran but refused the graph; the message holds what it wrote to stderr."""
 
 
 def _digraph(graph) -> graphviz.Digraph:
@@ -36,6 +41,9 @@ def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
         return graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         raise GraphvizNotInstalled(_INSTALL.format(fmt=fmt)) from None
+    except graphviz.CalledProcessError as e:
+        said = (e.stderr or b"").decode("utf-8", "replace").strip() or f"exit status {e.returncode}"
+        raise GraphvizError(f"Graphviz's dot could not render the graph as {fmt}: {said}") from e
 
 
 def svg_text(graph) -> str:
