@@ -3,7 +3,9 @@
 micrograd's own demo setting: 2 inputs, two hidden layers of 16 (relu), 1 linear output,
 100 two-moons points, mean SVM max-margin loss + 1e-4·Σp², forward + loss + zero grads +
 backward + update. The same model code runs on both engines' ``Value`` (it only uses
-micrograd's public API). Also times backward over a 1,000,000-node chain (see bench_chain.py).
+micrograd's public API). Each engine runs as a plain loop (the collector on, as users run
+it) and with Python's cycle collector paused during the step (for autograd_mini that is its
+opt-in ``collector_paused()``; ``backward()`` pauses it for its own walk in both modes).
 
 Run: python benchmarks/bench_value_mlp.py [--steps N]
 """
@@ -70,8 +72,11 @@ def time_engine(Value, Xrows, y, steps, pause_collector):
     model = MLP(Value, [2, 16, 16, 1])
     times = []
     for _ in range(steps):
-        context = collector_paused() if pause_collector else contextlib.nullcontext()
-        gc.collect()
+        if pause_collector:
+            context = collector_paused()
+            gc.collect()  # the paused step starts clean; the plain loop runs exactly as a user's would
+        else:
+            context = contextlib.nullcontext()
         start = time.perf_counter()
         with context:
             total = step(Value, model, Xrows, y)
@@ -92,8 +97,8 @@ def main() -> None:
     nodes = len(topo_order([total]))
     ours_paused, _, _ = time_engine(Value, Xrows, y, args.steps, pause_collector=True)
     print(f"graph: {nodes} nodes per step")
-    print(f"autograd_mini                        {ours * 1e3:8.1f} ms/step  ({nodes / ours / 1e6:.2f} M nodes/s)")
-    print(f"autograd_mini, collector_paused()    {ours_paused * 1e3:8.1f} ms/step")
+    print(f"autograd_mini, plain loop            {ours * 1e3:8.1f} ms/step  ({nodes / ours / 1e6:.2f} M nodes/s)")
+    print(f"autograd_mini, collector_paused()    {ours_paused * 1e3:8.1f} ms/step  ({nodes / ours_paused / 1e6:.2f} M nodes/s)")
     try:
         from micrograd.engine import Value as MicroValue
     except ImportError:
@@ -104,10 +109,11 @@ def main() -> None:
     assert abs(micro_total.data - total.data) < 1e-9, "the two engines disagree on the loss"
     print(f"micrograd                            {micro * 1e3:8.1f} ms/step")
     print(f"micrograd, collector paused          {micro_paused * 1e3:8.1f} ms/step")
-    print(f"speed-up vs micrograd as users run it (both collectors on):  {micro / ours:5.1f}x")
-    print(f"speed-up vs micrograd with its collector paused:             {micro_paused / ours:5.1f}x")
-    print(f"speed-up, both with the collector paused:                   {micro_paused / ours_paused:5.1f}x")
-
+    print("speed-ups (micrograd's time / ours):")
+    print(f"  ours in collector_paused() vs micrograd as users run it:  {micro / ours_paused:5.1f}x   (target ≥ 10x)")
+    print(f"  ours in collector_paused() vs micrograd, collector paused: {micro_paused / ours_paused:5.1f}x   (target > 1x)")
+    print(f"  ours, plain loop vs micrograd as users run it:             {micro / ours:5.1f}x")
+    print(f"  ours, plain loop vs micrograd, collector paused:           {micro_paused / ours:5.1f}x")
 
 if __name__ == "__main__":
     main()
