@@ -27,7 +27,6 @@ total parameters: 12,226
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
