@@ -218,7 +218,7 @@ class _LeakyRelu(Op):
 
 
 class _CrossEntropy(Op):
-    name = "L"
+    name = "cross_entropy"
     dformula = ("-{1}/{0} + (1 - {1})/(1 - {0})", "log(1 - {0}) - log {0}")
 
     def vjp(self, out, g):
