@@ -69,9 +69,14 @@ def _windows(A: np.ndarray, f: int, s: int) -> np.ndarray:
     return sliding_window_view(A, (f, f), axis=(1, 2))[:, ::s, ::s]
 
 
-def _scatter(dA: np.ndarray, i: int, j: int, s: int, n_H: int, n_W: int) -> np.ndarray:
-    """The entries of dA that offset (i, j) of every window touches, as a writable view (m, n_H, n_W, n_c)."""
-    return dA[:, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s]
+def _scatter_back(like: np.ndarray, f: int, s: int, n_H: int, n_W: int, term) -> np.ndarray:
+    """The gradient of the windowed input: for every filter offset (i, j), ``term(i, j)`` (shaped
+    (m, n_H, n_W, n_c)) is added where that offset of every window lands; overlapping windows add up."""
+    dA = np.zeros_like(like)
+    for i in range(f):
+        for j in range(f):
+            dA[:, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] += term(i, j)
+    return dA
 
 
 # ---------------------------------------------------------------- convolution
@@ -93,10 +98,7 @@ class _Conv2d(Op):
         A_pad = np.pad(A_prev.data, ((0, 0), (p, p), (p, p), (0, 0))) if p else A_prev.data
         dA_prev = dW = db = None
         if A_prev.requires_grad:
-            dA_pad = np.zeros_like(A_pad)
-            for i in range(f):
-                for j in range(f):
-                    _scatter(dA_pad, i, j, s, n_H, n_W)[...] += g @ W.data[i, j].T
+            dA_pad = _scatter_back(A_pad, f, s, n_H, n_W, lambda i, j: g @ W.data[i, j].T)
             dA_prev = dA_pad[:, p:dA_pad.shape[1] - p, p:dA_pad.shape[2] - p] if p else dA_pad
         if W.requires_grad:
             # windows (m, n_H, n_W, n_c_prev, f, f) · dZ (m, n_H, n_W, n_c) → (n_c_prev, f, f, n_c)
@@ -156,11 +158,7 @@ class _MaxPool(Op):
         _, n_H, n_W, _ = g.shape
         windows = _windows(A_prev.data, f, s)
         argmax = windows.reshape(windows.shape[:4] + (f * f,)).argmax(axis=-1)
-        dA_prev = np.zeros_like(A_prev.data)
-        for i in range(f):
-            for j in range(f):
-                _scatter(dA_prev, i, j, s, n_H, n_W)[...] += np.where(argmax == i * f + j, g, 0)
-        return (dA_prev,)
+        return (_scatter_back(A_prev.data, f, s, n_H, n_W, lambda i, j: np.where(argmax == i * f + j, g, 0)),)
 
 
 class _AvgPool(Op):
@@ -173,11 +171,7 @@ class _AvgPool(Op):
         f, s = out._ctx
         _, n_H, n_W, _ = g.shape
         share = g / (f * f)
-        dA_prev = np.zeros_like(A_prev.data)
-        for i in range(f):
-            for j in range(f):
-                _scatter(dA_prev, i, j, s, n_H, n_W)[...] += share
-        return (dA_prev,)
+        return (_scatter_back(A_prev.data, f, s, n_H, n_W, lambda i, j: share),)
 
 
 MAX_POOL, AVG_POOL = _MaxPool(), _AvgPool()

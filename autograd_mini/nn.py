@@ -15,6 +15,8 @@ A[0] = X; its nodes carry the notes' names (Z1, A1, …) so pictures can show th
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 
 from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
@@ -54,7 +56,7 @@ def as_data(array, name: str = "X") -> Tensor:
     return Tensor(array, requires_grad=False, label=name)
 
 
-class _Model:
+class _Model(abc.ABC):
     """What both models share: parameters as a dict of Tensors, the cost, gradients, predictions."""
 
     layer_dims: list
@@ -70,12 +72,13 @@ class _Model:
     def n_L(self) -> int:
         return self.layer_dims[-1]
 
+    @abc.abstractmethod
     def weights(self) -> list:
         """The weight matrices that the L2 term penalises (not the biases)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
-        raise NotImplementedError
+        """A[L] (or Z[L] without the output activation) for data X already checked."""
 
     def forward(self, X) -> Tensor:
         """A[L] = ŷ for every column of X (n_x, m); the nodes are kept in ``self.cache``."""
