@@ -84,6 +84,7 @@ def _scatter_back(like: np.ndarray, f: int, s: int, n_H: int, n_W: int, term) ->
 
 class _Conv2d(Op):
     name = "conv2d"
+    formula = "conv({0}, {1}) + {2}"
     dformula = ("W (each window's filter, scattered back)", "Σ windows of A_prev", "1")
 
     def vjp(self, out, g):
@@ -148,6 +149,7 @@ def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
 
 class _MaxPool(Op):
     name = "max_pool"
+    formula = "max_pool({0})"
     dformula = ("1 at each window's max, 0 elsewhere",)
 
     def vjp(self, out, g):
@@ -163,6 +165,7 @@ class _MaxPool(Op):
 
 class _AvgPool(Op):
     name = "avg_pool"
+    formula = "avg_pool({0})"
     dformula = ("1/(f·f) on each window",)
 
     def vjp(self, out, g):

@@ -32,7 +32,8 @@ class _SigmoidCrossEntropy(Op):
 
     __slots__ = ("A",)
     name = "sigmoid_cross_entropy"
-    dformula = ("(σ({0}) − {1}) / {k}", "−{0} / {k}")
+    formula = "-(1/{k}) Σ [{1} log σ({0}) + (1 - {1}) log(1 - σ({0}))]"
+    dformula = ("(σ({0}) - {1})/{k}", "-{0}/{k}")
 
     def __init__(self, A: np.ndarray):
         self.A = A
@@ -75,12 +76,14 @@ def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:
 
 
 class _L2(Op):
-    __slots__ = ("dformula",)
+    __slots__ = ("dformula", "nformula")
     name = "L2"
+    formula = "(λ/2m) Σ_l ‖W[l]‖²_F"
 
     def __init__(self, n_weights: int):
         # one parent per W[l]; {k} is λ/m
-        self.dformula = tuple(f"{{k}}·{{{i}}}" for i in range(n_weights))
+        self.dformula = tuple(f"(λ/m) {{{i}}}" for i in range(n_weights))
+        self.nformula = tuple(f"{{k}}·{{{i}}}" for i in range(n_weights))
 
     def vjp(self, out, g):
         # d/dW[l] of λ/(2m) Σ ‖W[l]‖²_F is (λ/m) W[l]

@@ -53,15 +53,24 @@ class Op:
     * ``vjp(out, g)``: the backward rule. Given the node ``out`` that the op produced and
       ``g = dL/d(out)``, return one contribution ``dL/d(parent)`` per parent, in parent
       order, or ``None`` for a parent that needs no gradient;
+    * ``formula``: how the output is computed, ``{0}``, ``{1}`` standing for the parents
+      (``"σ({0})"``), shown in the pictures' forward pass;
     * ``dformula``: per parent, the local derivative d(out)/d(parent) as the notes write
       it, with ``{out}``, ``{0}``, ``{1}`` standing for the names of the output and the
       parents and ``{k}`` for the op's constant. ``viz`` draws the derivative graph
-      from these.
+      from these. Optional beside it: ``nformula``, the same derivative written to take
+      numbers (``a · (1 - a)`` where ``a(1 - a)`` would read as a product with a number);
+      ``dterm``, the whole chain-rule term with ``{g}`` for the output's gradient, where
+      the gradient is not simply multiplied by the local derivative (``{g} {1}ᵀ`` for a
+      matrix product).
     """
 
     __slots__ = ()
     name = "?"
+    formula = ""
     dformula: tuple[str, ...] = ()
+    nformula: tuple[str, ...] = ()
+    dterm: tuple[str, ...] = ()
 
     def vjp(self, out, g):  # pragma: no cover - every concrete op overrides it
         raise NotImplementedError(f"op {self.name!r} has no backward rule")
@@ -75,10 +84,11 @@ class Node:
 
     ``data`` and ``grad`` hold the value and dL/d(value); ``label`` is an optional name
     (the notes' symbols: ``"w1"``, ``"z"``, ...); ``op`` and ``parents`` record how the
-    node was made; ``has_grad`` turns True once a ``backward()`` pass has reached it.
+    node was made; ``has_grad`` turns True once a ``backward()`` pass has reached it;
+    ``requires_grad`` is False for data (X, Y, x1, constants): no gradient flows into it.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_parents", "_ctx", "has_grad")
+    __slots__ = ("data", "grad", "label", "_op", "_parents", "_ctx", "has_grad", "requires_grad")
 
     @property
     def op(self) -> Op | None:
@@ -218,7 +228,7 @@ def backward(root: Node, grad=None) -> None:
                 for parent in node._parents:
                     contribution = contributions[i]
                     i += 1
-                    if contribution is not None:
+                    if contribution is not None and parent.requires_grad:
                         parent.grad += contribution
 
 

@@ -63,6 +63,7 @@ class _Model(abc.ABC):
     activations: list
     parameters: dict
     cache: dict
+    input_label = "X"  # the name the input takes in the graph (DeepNet: A0, as A[0] = X)
 
     @property
     def n_x(self) -> int:
@@ -82,19 +83,19 @@ class _Model(abc.ABC):
 
     def forward(self, X) -> Tensor:
         """A[L] = ŷ for every column of X (n_x, m); the nodes are kept in ``self.cache``."""
-        return self._forward(as_data(check_X(X, self.n_x)))
+        return self._forward(as_data(check_X(X, self.n_x), self.input_label))
 
     __call__ = forward
 
     def cost(self, X, Y, lambd: float = 0.0) -> Tensor:
         """J = −(1/m) Σ [Y log A + (1 − Y) log(1 − A)] + λ/(2m) Σ_l ‖W[l]‖²_F, as a graph node."""
         X, Y = check_XY(X, Y, self.n_x, self.n_L)
-        return self._cost(as_data(X), as_data(Y, "Y"), check_lambd(lambd))
+        return self._cost(as_data(X, self.input_label), as_data(Y, "Y"), check_lambd(lambd))
 
     def _cost(self, X: Tensor, Y: Tensor, lambd: float) -> Tensor:
         """:meth:`cost` without the input checks, for the training loop (checked once up front)."""
         if self.activations[-1] == "sigmoid":
-            J = sigmoid_cross_entropy(self._forward(X, output_activation=False), Y)
+            J = sigmoid_cross_entropy(self._forward(X, output_activation=False), Y)  # A[L] = σ(Z[L]) inside
         else:
             A = self._forward(X)
             if ((A.data <= 0) | (A.data >= 1)).any():
@@ -103,7 +104,10 @@ class _Model(abc.ABC):
                     f"{self.activations[-1]} gave values outside; use sigmoid for the output layer")
             J = cross_entropy(A, Y)
         if lambd:
-            J = J + l2_cost(self.weights(), X.shape[1], lambd)
+            J.label = "CE"  # the notes' cross-entropy cost; J adds the L2 regularization cost to it
+            L2 = l2_cost(self.weights(), X.shape[1], lambd)
+            L2.label = "L2"
+            J = J + L2
         J.label = "J"
         return J
 
@@ -140,8 +144,11 @@ class DeepNet(_Model):
     """The L-layer net: ``DeepNet(layer_dims, activations=None, initialization="small_random", seed=None)``.
 
     ``activations`` gives g[l] for l = 1..L, each one of sigmoid, tanh, relu, leaky_relu;
-    by default relu for the hidden layers and sigmoid for the output layer.
+    by default relu for the hidden layers and sigmoid for the output layer. The graph's
+    nodes carry the notes' names: A0 (= X), W1, b1, W1A0 (the product before + b1), Z1, A1, ….
     """
+
+    input_label = "A0"
 
     def __init__(self, layer_dims, activations=None, initialization: str = "small_random", seed=None):
         self.layer_dims = check_layer_dims(layer_dims)
@@ -167,7 +174,9 @@ class DeepNet(_Model):
         cache = {"A0": X}
         A = X
         for l, g in enumerate(self.activations, start=1):
-            Z = self.parameters[f"W{l}"] @ A + self.parameters[f"b{l}"]
+            WA = self.parameters[f"W{l}"] @ A
+            WA.label = f"W{l}A{l - 1}"
+            Z = WA + self.parameters[f"b{l}"]
             Z.label = f"Z{l}"
             cache[f"Z{l}"] = Z
             if l == self.L and not output_activation:
@@ -202,7 +211,11 @@ class LogisticRegression(_Model):
 
     def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
         # Z = wᵀX + b, A = σ(Z)
-        Z = self.parameters["w"].T @ X + self.parameters["b"]
+        wT = self.parameters["w"].T
+        wT.label = "wᵀ"
+        wTX = wT @ X
+        wTX.label = "wᵀX"
+        Z = wTX + self.parameters["b"]
         Z.label = "Z"
         self.cache = {"X": X, "Z": Z}
         if not output_activation:

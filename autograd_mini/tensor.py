@@ -100,6 +100,7 @@ def _name(t: "Tensor", default: str) -> str:
 
 class _Add(Op):
     name = "+"
+    formula = "{0} + {1}"
     dformula = ("1", "1")
 
     def vjp(self, out, g):
@@ -111,6 +112,7 @@ class _Add(Op):
 
 class _Sub(Op):
     name = "-"
+    formula = "{0} - {1}"
     dformula = ("1", "-1")
 
     def vjp(self, out, g):
@@ -122,6 +124,7 @@ class _Sub(Op):
 
 class _Mul(Op):
     name = "*"
+    formula = "{0} ∗ {1}"
     dformula = ("{1}", "{0}")
 
     def vjp(self, out, g):
@@ -133,6 +136,7 @@ class _Mul(Op):
 
 class _Div(Op):
     name = "/"
+    formula = "{0} / {1}"
     dformula = ("1/{1}", "-{0}/{1}²")
 
     def vjp(self, out, g):
@@ -144,6 +148,7 @@ class _Div(Op):
 
 class _Neg(Op):
     name = "neg"
+    formula = "-{0}"
     dformula = ("-1",)
 
     def vjp(self, out, g):
@@ -153,6 +158,7 @@ class _Neg(Op):
 
 class _PowConst(Op):
     name = "**"
+    formula = "{0}^{k}"
     dformula = ("{k}·{0}^({k}-1)",)
 
     def vjp(self, out, g):
@@ -164,6 +170,7 @@ class _PowConst(Op):
 
 class _Pow(Op):
     name = "**"
+    formula = "{0}^{1}"
     dformula = ("{1}·{0}^({1}-1)", "{out}·log {0}")
 
     def vjp(self, out, g):
@@ -176,6 +183,7 @@ class _Pow(Op):
 
 class _Exp(Op):
     name = "exp"
+    formula = "exp({0})"
     dformula = ("{out}",)
 
     def vjp(self, out, g):
@@ -185,6 +193,7 @@ class _Exp(Op):
 
 class _Log(Op):
     name = "log"
+    formula = "log {0}"
     dformula = ("1/{0}",)
 
     def vjp(self, out, g):
@@ -194,6 +203,8 @@ class _Log(Op):
 
 class _Sigmoid(Op):
     name = "sigmoid"
+    formula = "σ({0})"
+    nformula = ("{out} ∗ (1 - {out})",)
     dformula = ("{out}(1 - {out})",)
 
     def vjp(self, out, g):
@@ -204,6 +215,7 @@ class _Sigmoid(Op):
 
 class _Tanh(Op):
     name = "tanh"
+    formula = "tanh({0})"
     dformula = ("1 - {out}²",)
 
     def vjp(self, out, g):
@@ -214,6 +226,7 @@ class _Tanh(Op):
 
 class _Relu(Op):
     name = "relu"
+    formula = "max(0, {0})"
     dformula = ("1 if {0} ≥ 0 else 0",)
 
     def vjp(self, out, g):
@@ -223,6 +236,7 @@ class _Relu(Op):
 
 class _LeakyRelu(Op):
     name = "leaky_relu"
+    formula = "max({k}·{0}, {0})"
     dformula = ("1 if {0} ≥ 0 else {k}",)
 
     def vjp(self, out, g):
@@ -232,6 +246,8 @@ class _LeakyRelu(Op):
 
 class _MatMul(Op):
     name = "@"
+    formula = "{0} {1}"
+    dterm = ("{g} {1}ᵀ", "{0}ᵀ {g}")
     dformula = ("{1}ᵀ (on the right)", "{0}ᵀ (on the left)")  # dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ
 
     def vjp(self, out, g):
@@ -244,6 +260,7 @@ class _MatMul(Op):
 
 class _Sum(Op):
     name = "sum"
+    formula = "Σ {0}"
     dformula = ("1",)
 
     def vjp(self, out, g):
@@ -257,6 +274,7 @@ class _Sum(Op):
 
 class _Mean(Op):
     name = "mean"
+    formula = "mean {0}"
     dformula = ("1/{k}",)
 
     def vjp(self, out, g):
@@ -270,6 +288,7 @@ class _Mean(Op):
 
 class _Transpose(Op):
     name = "transpose"
+    formula = "{0}ᵀ"
     dformula = ("(transpose back)",)
 
     def vjp(self, out, g):
@@ -280,6 +299,7 @@ class _Transpose(Op):
 
 class _Reshape(Op):
     name = "reshape"
+    formula = "reshape {0}"
     dformula = ("(reshape back)",)
 
     def vjp(self, out, g):
@@ -289,6 +309,7 @@ class _Reshape(Op):
 
 class _Index(Op):
     name = "[]"
+    formula = "{0}[…]"
     dformula = ("1 at the picked entries",)
 
     def vjp(self, out, g):
@@ -346,7 +367,7 @@ class Tensor(Node):
     is kept.
     """
 
-    __slots__ = ("requires_grad",)
+    __slots__ = ()
     __array_ufunc__ = None  # make numpy defer to Tensor's reflected operators (ndarray + Tensor)
 
     def __init__(self, data, requires_grad: bool = True, label: str | None = None, dtype=None):

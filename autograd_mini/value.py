@@ -22,7 +22,7 @@ import numpy as np
 
 from .graph import Node, Op, grad_mode
 
-__all__ = ["Value"]
+__all__ = ["Value", "weighted_sum"]
 
 _new = object.__new__
 
@@ -35,10 +35,14 @@ def _make(data: float, op: Op, parents: tuple, ctx=None) -> "Value":
     out.label = None
     out._ctx = ctx
     out.has_grad = False
-    if grad_mode.enabled:
+    # recorded only when a parent needs a gradient: an op on data alone is data again
+    if grad_mode.enabled and (parents[0].requires_grad or parents[-1].requires_grad
+                              or any(p.requires_grad for p in parents)):
+        out.requires_grad = True
         out._op = op
         out._parents = parents
     else:
+        out.requires_grad = False
         out._op = None
         out._parents = ()
     return out
@@ -53,11 +57,11 @@ def _as_float(x) -> float:
 
 
 def _lift(x):
-    """A Value stays itself; a plain number becomes a constant leaf; anything else: None."""
+    """A Value stays itself; a plain number becomes a constant leaf (no gradient); anything else: None."""
     if isinstance(x, Value):
         return x
     if isinstance(x, (numbers.Real, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
-        return Value(x)
+        return Value(x, requires_grad=False)
     return None
 
 
@@ -90,6 +94,7 @@ def _pow(a: float, k: float) -> float:
 
 class _Add(Op):
     name = "+"
+    formula = "{0} + {1}"
     dformula = ("1", "1")
 
     def vjp(self, out, g):
@@ -99,6 +104,7 @@ class _Add(Op):
 
 class _Sub(Op):
     name = "-"
+    formula = "{0} - {1}"
     dformula = ("1", "-1")
 
     def vjp(self, out, g):
@@ -108,6 +114,7 @@ class _Sub(Op):
 
 class _Mul(Op):
     name = "*"
+    formula = "{0}·{1}"
     dformula = ("{1}", "{0}")
 
     def vjp(self, out, g):
@@ -118,6 +125,7 @@ class _Mul(Op):
 
 class _Div(Op):
     name = "/"
+    formula = "{0}/{1}"
     dformula = ("1/{1}", "-{0}/{1}²")
 
     def vjp(self, out, g):
@@ -128,6 +136,7 @@ class _Div(Op):
 
 class _Neg(Op):
     name = "neg"
+    formula = "-{0}"
     dformula = ("-1",)
 
     def vjp(self, out, g):
@@ -137,6 +146,8 @@ class _Neg(Op):
 
 class _PowConst(Op):
     name = "**"
+    formula = "{0}^{k}"
+    nformula = ("{k} · {0}^({k}-1)",)
     dformula = ("{k}·{0}^({k}-1)",)
 
     def vjp(self, out, g):
@@ -148,6 +159,7 @@ class _PowConst(Op):
 
 class _Pow(Op):
     name = "**"
+    formula = "{0}^{1}"
     dformula = ("{1}·{0}^({1}-1)", "{out}·log {0}")
 
     def vjp(self, out, g):
@@ -163,6 +175,7 @@ class _Pow(Op):
 
 class _Exp(Op):
     name = "exp"
+    formula = "exp({0})"
     dformula = ("{out}",)
 
     def vjp(self, out, g):
@@ -172,6 +185,7 @@ class _Exp(Op):
 
 class _Log(Op):
     name = "log"
+    formula = "log {0}"
     dformula = ("1/{0}",)
 
     def vjp(self, out, g):
@@ -181,6 +195,8 @@ class _Log(Op):
 
 class _Sigmoid(Op):
     name = "sigmoid"
+    formula = "σ({0})"
+    nformula = ("{out} · (1 - {out})",)
     dformula = ("{out}(1 - {out})",)
 
     def vjp(self, out, g):
@@ -191,6 +207,7 @@ class _Sigmoid(Op):
 
 class _Tanh(Op):
     name = "tanh"
+    formula = "tanh({0})"
     dformula = ("1 - {out}²",)
 
     def vjp(self, out, g):
@@ -201,6 +218,7 @@ class _Tanh(Op):
 
 class _Relu(Op):
     name = "relu"
+    formula = "max(0, {0})"
     dformula = ("1 if {0} ≥ 0 else 0",)
 
     def vjp(self, out, g):
@@ -210,6 +228,7 @@ class _Relu(Op):
 
 class _LeakyRelu(Op):
     name = "leaky_relu"
+    formula = "max({k}·{0}, {0})"
     dformula = ("1 if {0} ≥ 0 else {k}",)
 
     def vjp(self, out, g):
@@ -219,6 +238,7 @@ class _LeakyRelu(Op):
 
 class _CrossEntropy(Op):
     name = "cross_entropy"
+    formula = "-({1} log {0} + (1 - {1}) log(1 - {0}))"
     dformula = ("-{1}/{0} + (1 - {1})/(1 - {0})", "log(1 - {0}) - log {0}")
 
     def vjp(self, out, g):
@@ -259,22 +279,29 @@ def log(z: float) -> float:
 class Value(Node):
     """A scalar (float64) node of the computational graph.
 
-    ``Value(data, label=None)``: ``data`` is an int, float or numpy scalar. Arithmetic
-    with other Values or plain numbers on either side builds the graph; ``backward()``
-    fills every ``grad``.
+    ``Value(data, label=None, requires_grad=True)``: ``data`` is an int, float or numpy
+    scalar. Arithmetic with other Values or plain numbers on either side builds the graph;
+    ``backward()`` fills every ``grad``. Data that nothing differentiates (the notes' x1,
+    x2, y) is made with ``requires_grad=False``: no gradient flows into it, and the
+    pictures and the step-through leave it out of the backward pass. Plain numbers in an
+    expression (the 3 in ``3 * a``) are such constants.
 
     >>> a = Value(2.0, label="a")
     >>> y = a * a + 3 * a      # dy/da = 2a + 3 = 7
     >>> y.backward()
     >>> a.grad
     7.0
+    >>> x = Value(4.0, label="x", requires_grad=False)
+    >>> z = a * x; z.backward()
+    >>> x.grad, (x * 2).requires_grad
+    (0.0, False)
     """
 
     __slots__ = ()
-    requires_grad = True
 
-    def __init__(self, data, label: str | None = None):
+    def __init__(self, data, label: str | None = None, requires_grad: bool = True):
         self.data = data if type(data) is float else _as_float(data)
+        self.requires_grad = bool(requires_grad)
         self.grad = 0.0
         self.label = label
         self._op = None
@@ -410,3 +437,46 @@ class Value(Node):
             raise TypeError("cross_entropy(y) takes a Value or a number for y")
         a = self.data
         return _make(-(y.data * log(a) + (1.0 - y.data) * log(1.0 - a)), CROSS_ENTROPY, (self, y))
+
+
+class _WeightedSum(Op):
+    """z = wᵀx + b = w1·x1 + … + wn·xn + b as one node, its parents (w1, x1, …, wn, xn, b)."""
+
+    __slots__ = ("formula", "dformula")
+    name = "wᵀx + b"
+
+    def __init__(self, n: int):
+        self.formula = " + ".join(f"{{{2 * i}}}·{{{2 * i + 1}}}" for i in range(n)) + f" + {{{2 * n}}}"
+        # dz/dw_i = x_i, dz/dx_i = w_i (each other's position), dz/db = 1
+        self.dformula = tuple(f"{{{i + 1 if i % 2 == 0 else i - 1}}}" for i in range(2 * n)) + ("1",)
+
+    def vjp(self, out, g):
+        # the notes: dw_i = x_i · dz, db = dz
+        parents = out._parents
+        grads = [g * parents[i ^ 1].data for i in range(len(parents) - 1)]
+        grads.append(g)
+        return grads
+
+
+def weighted_sum(w, x, b) -> Value:
+    """The notes' z = wᵀx + b for one example, as one node whose parents are w1, x1, …, wn, xn, b.
+
+    ``w`` and ``x`` are sequences of Values (or numbers) of the same length n_x; the graph then
+    reads as the notes draw it, x1, w1, …, b → z, and its backward rule is dw_i = x_i · dz, db = dz.
+
+    >>> w1, w2, b = Value(0.5, label="w1"), Value(-0.25, label="w2"), Value(0.1, label="b")
+    >>> z = weighted_sum([w1, w2], [1.0, 2.0], b); z.backward()
+    >>> z.data, w1.grad, w2.grad, b.grad
+    (0.1, 1.0, 2.0, 1.0)
+    """
+    w, x = list(w), list(x)
+    if len(w) != len(x) or not w:
+        raise ValueError(f"w and x must have the same number n_x ≥ 1 of entries; got {len(w)} and {len(x)}")
+    parents = []
+    for wi, xi in zip(w, x):
+        parents += [_lift(wi), _lift(xi)]
+    parents.append(_lift(b))
+    if any(p is None for p in parents):
+        raise TypeError("weighted_sum takes Values or numbers for w, x and b")
+    z = math.fsum(parents[i].data * parents[i + 1].data for i in range(0, len(parents) - 1, 2)) + parents[-1].data
+    return _make(z, _WeightedSum(len(w)), tuple(parents))

@@ -54,4 +54,4 @@ def test_collapse_by_named_groups():
     src = draw_graph(L, cluster="prefix", max_nodes=10).source
     assert "drawn per group" in src
     captions = [c for _, c in BOX.findall(src)]
-    assert captions == ["out", "hidden", "v39 (**)"]  # the two named groups and the loss
+    assert captions == ["out", "hidden", "pow1 (**)"]  # the two named groups and the loss

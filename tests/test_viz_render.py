@@ -41,7 +41,7 @@ def test_render_svg_holds_the_labels(tmp_path):
     L.backward()
     path = render(draw_graph(L, edge_derivatives=True), tmp_path / "graph.svg")
     lines = svg_lines(path.read_text(encoding="utf-8"))
-    for name in ("x1", "w1", "w1x1", "z", "a", "L"):
+    for name in ("x1", "w1", "z", "a", "L"):
         assert name in lines
     assert "∂a/∂z = a(1 - a) = 0.2494" in lines and "-0.475" in lines
 
@@ -67,19 +67,21 @@ def test_without_dot_the_source_is_written_and_rendering_says_how_to_install(tmp
 
 def test_hostile_labels_show_as_written_in_dot_and_svg():
     out = hostile_graph()
-    for graph, prefix in ((draw_graph(out, edge_derivatives=True), ""), (draw_derivative_graph(out), "d")):
+    # a gradient's name is d(label) where the label is not one symbol
+    for graph, (start, end) in ((draw_graph(out, edge_derivatives=True), ("", "")),
+                                (draw_derivative_graph(out), ("d(", ")"))):
         svg = svg_text(graph)  # dot parses the source: nothing broke it
         lines = svg_lines(svg)
         assert len(re.findall(r'class="node"', svg)) == 5
         assert "<title>n99</title>" not in svg and "<title>d99</title>" not in svg
         assert "<script" not in svg.replace("&lt;script", "") and "<b>" not in svg
-        assert f"{prefix}two" in lines and "lines" in lines  # the newline is a line break
-        assert f"{prefix}{INJECT}" in lines
-        assert f"{prefix}{HOSTILE}" in lines
+        assert f"{start}two" in lines and f"lines{end}" in lines  # the newline is a line break
+        assert f"{start}{INJECT}{end}" in lines
+        assert f"{start}{HOSTILE}{end}" in lines
     edge_lines = svg_lines(svg_text(draw_graph(out, edge_derivatives=True)))
-    # ∂(a·b)/∂a = b, named by b's two-line label, and ∂(a·b)/∂b = a
-    assert f"∂v2/∂{HOSTILE} = two" in edge_lines and "lines = 3" in edge_lines
-    assert f"lines = {HOSTILE} = 2" in edge_lines
+    # ∂(a·b)/∂a = b, named by b's two-line label, and ∂(a·b)/∂b = a; a·b is too long a name: prod1
+    assert f"∂prod1/∂{HOSTILE} = two" in edge_lines and "lines = 3" in edge_lines
+    assert f"lines = ({HOSTILE}) = 2" in edge_lines  # a name with spaces is kept whole in parentheses
 
 
 LONG = "λ" * 2000 + "<end>"
@@ -88,22 +90,24 @@ NBSP = "\xa0"
 # control character shows as its Python escape, a tab as ⇥, every str.splitlines() boundary
 # breaks the line, and a label of nothing but line breaks shows them escaped, never blank
 ODD_LABELS = {
-    "\n": (["\\n"], ["d", NBSP]),
-    "\r": (["\\r"], ["d", NBSP]),
-    "\r\n": (["\\r\\n"], ["d", NBSP]),
-    "\u2028": (["\\u2028"], ["d", NBSP]),
-    "\x00": (["\\x00"], ["d\\x00"]),
-    "\x01": (["\\x01"], ["d\\x01"]),
-    "a\x0bb": (["a", "b"], ["da", "b"]),
-    "tab\there": (["tab⇥here"], ["dtab⇥here"]),
-    "\x7f": (["\\x7f"], ["d\\x7f"]),
-    "\ud800": (["\\ud800"], ["d\\ud800"]),
-    "\ufffe": (["\\ufffe"], ["d\\ufffe"]),
-    "x\x85y\x1cz": (["x", "y", "z"], ["dx", "y", "z"]),
-    "": (["3"], ["dv0"]),  # no label: the constant shows its number, its gradient an auto name
+    "\n": (["\\n"], ["d(", ")"]),
+    "\r": (["\\r"], ["d(", ")"]),
+    "\r\n": (["\\r\\n"], ["d(", ")"]),
+    "\u2028": (["\\u2028"], ["d(", ")"]),
+    "\x00": (["\\x00"], ["d(\\x00)"]),
+    "\x01": (["\\x01"], ["d(\\x01)"]),
+    "a\x0bb": (["a", "b"], ["d(a", "b)"]),
+    "tab\there": (["tab⇥here"], ["d(tab⇥here)"]),
+    "\x7f": (["\\x7f"], ["d(\\x7f)"]),
+    "\ud800": (["\\ud800"], ["d(\\ud800)"]),
+    "\ufffe": (["\\ufffe"], ["d(\\ufffe)"]),
+    "x\x85y\x1cz": (["x", "y", "z"], ["d(x", "y", "z)"]),
+    "": (["p1"], ["dp1"]),  # no label: a parameter gets a name the picture shows, p1
     LONG: ([LONG[:MAX_LABEL_CHARS] + "… (+1505 characters)"],
-           ["d" + LONG[:MAX_LABEL_CHARS - 1] + "… (+1506 characters)"]),
+           ["d(" + LONG[:MAX_LABEL_CHARS - 2] + "… (+1508 characters)"]),
 }
+# (a gradient's name is d + the label where the label is one symbol, d(label) otherwise, so that
+# the d never reads as part of the label)
 
 
 @pytest.mark.parametrize("label", list(ODD_LABELS), ids=lambda label: ascii(label)[:20])
@@ -120,9 +124,9 @@ def test_odd_labels_render_with_dot_and_show_visibly(label, tmp_path):
         assert lines[at:at + len(expected)] == expected
     assert render(w, tmp_path / "w.svg").exists()  # the reviewer's reproducer
     page = step_through_html(w, tmp_path / "w.html", title=label)  # written as UTF-8: no lone surrogate left
-    formulas = json.loads(re.search(r'id="steps">(.*?)</script>', page).group(1))
-    assert page.count('class="frame"') == len(formulas) == 3
-    assert all(c.isprintable() or c in "\n\t" for c in "".join(formulas))  # pre-wrap shows a tab
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+    assert len(frames) == 3 and page.count("<svg") == 1  # w forward; dw, dv backward; one layout
+    assert all(c.isprintable() or c in "\n\t" for c in "".join(f["text"] for f in frames))  # pre-wrap shows a tab
 
 
 @given(st.lists(st.text(st.characters(codec=None, exclude_categories=())), min_size=1, max_size=6))
@@ -151,10 +155,16 @@ def test_dot_failing_is_a_clear_error(tmp_path):
 def test_numbered_step_frames(tmp_path):
     L = logistic_graph()
     L.backward()
-    files = export_step_frames(L, tmp_path / "frames", format="svg")
-    assert [f.name for f in files] == [f"step_{k:03d}.svg" for k in range(1, 13)]
-    lines = svg_lines(files[3].read_text(encoding="utf-8"))
-    assert "step 4/12: dz = da · a(1 - a) = -0.475" in lines
-    assert lines.count("not computed yet") == 8  # after 4 steps, 8 gradients are still to come
-    pngs = export_step_frames(L, tmp_path / "png", format="png")
-    assert len(pngs) == 12 and pngs[0].read_bytes().startswith(b"\x89PNG")
+    files = export_step_frames(L, tmp_path / "frames")
+    assert [f.name for f in files] == [f"frame_{k:03d}.svg" for k in range(1, 10)]  # 3 forward, 6 backward
+    svgs = [f.read_text(encoding="utf-8") for f in files]
+    caption = svg_lines(svgs[5])[-1]  # backward step 3: dz, its text on top
+    assert "dz = da · a(1 - a)" in caption and "the notes: dz = a - y = 0.525 - 1 = -0.475" in caption
+    # topological positions: w1 0, x1 1, w2 2, x2 3, b 4, z 5, a 6, y 7, L 8
+    hidden = re.search(r"<style>(.*?)\{ visibility: hidden; \}", svgs[5]).group(1)
+    assert sorted(re.findall(r"#a_g(\d+)", hidden)) == ["0", "2", "4"]  # dw1, dw2, db are not final yet
+    assert "#n5 > polygon" in svgs[5]  # z is this frame's node
+    # one layout: every frame draws every node at the same place
+    shapes = {re.sub(r"<style>.*?</style>|<text font-family=\"DejaVu Sans Mono\".*?</text></svg>", "", svg, flags=re.S)
+              for svg in svgs}
+    assert len(shapes) == 1

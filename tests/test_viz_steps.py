@@ -1,14 +1,16 @@
-"""The derivative graph and the step data: the notes' names, chain-rule terms, backward's order."""
+"""The derivative graph and the frames' data: the notes' names and formulas, numbers plugged in, backward's order."""
 
 import re
 
 import numpy as np
 import pytest
 
-from autograd_mini import Value, topo_order
+from autograd_mini import DeepNet, LogisticRegression, Value, topo_order
 from autograd_mini.notes_graph import graph_nodes, logistic_graph
-from viz import Step, backprop_steps, draw_derivative_graph
-from viz_nets import diamond, two_layer_net
+from viz import Step, all_steps, backprop_steps, draw_derivative_graph, draw_graph, forward_steps
+from viz_nets import deep_net_cost, diamond, two_layer_net
+
+AUTO_NAME = re.compile(r"\bd?v\d+\b")  # the old internal names, v12 and dv12
 
 
 def test_derivative_graph_of_the_notes_logistic_regression():
@@ -16,13 +18,13 @@ def test_derivative_graph_of_the_notes_logistic_regression():
     L.backward()
     src = draw_derivative_graph(L).source
     names = re.findall(r"^\td\d+ \[label=<<B>([^<]+)</B>", src, re.M)
-    assert names == ["dL", "dy", "da", "dz", "db", "dwᵀx", "dw2x2", "dx2", "dw2", "dw1x1", "dx1", "dw1"]
+    assert names == ["dL", "da", "dz", "db", "dw2", "dw1"]  # x1, x2, y are data: no gradient
     for formula in ("dL = 1 (the seed)", "da = dL · (-y/a + (1 - y)/(1 - a))", "dz = da · a(1 - a)",
-                    "db = dz", "dw1 = dw1x1 · x1", "dw2 = dw2x2 · x2"):
+                    "db = dz", "dw1 = dz · x1", "dw2 = dz · x2"):
         assert formula in src
     edges = re.findall(r"^\td(\d+) -> d(\d+) \[label=<([^>]*)>\]", src, re.M)
-    assert len(edges) == 11
-    assert ("2", "3", "da · a(1 - a)") in edges  # da -> dz carries the chain-rule factor
+    assert len(edges) == 5
+    assert ("1", "2", "da · a(1 - a)") in edges  # da -> dz carries the chain-rule factor
     nodes = graph_nodes(L)
     assert f"= {nodes['z'].grad:.4g}<" in src  # dz's value, = a - y
 
@@ -31,34 +33,115 @@ def test_derivative_graph_sums_the_terms_of_a_value_used_twice():
     d = diamond()
     src = draw_derivative_graph(d).source
     assert "da = db · 3 + dc" in src
-    assert src.count("not computed yet") == 6  # before backward(): formulas, no values
+    assert src.count("not computed yet") == 4  # d, b, c, a; the constants 3 and 1 take no gradient
 
 
-def test_derivative_graph_of_a_tensor_net_leaves_out_the_data():
+def test_derivative_graph_of_a_tensor_net_in_the_notes_words():
     J = two_layer_net()
     J.backward()
     src = draw_derivative_graph(J).source
     assert "<B>dX</B>" not in src and "<B>dY</B>" not in src
-    assert "dZ1 = dA1 · (1 if Z1 ≥ 0 else 0)" in src
-    assert "dW1 = dv3 · Xᵀ (on the right)" in src  # dW = dZ Xᵀ
-    assert "dA1 = dv7 · W2ᵀ (on the left)" in src  # dA_prev = Wᵀ dZ
+    assert "dZ1 = dA1 ∗ (1 if Z1 ≥ 0 else 0)" in src       # dZ[l] = dA[l] ∗ g′(Z[l]), elementwise
+    assert "dW1 = d(W1X) Xᵀ" in src                         # dW = dZ A_prevᵀ
+    assert "dA1 = W2ᵀ d(W2A1)" in src                       # dA_prev = Wᵀ dZ
+    assert "db1 = Σ_columns dZ1" in src                     # b broadcast over the m columns
+    assert "(3, 2)" in src                                   # each gradient's shape
 
 
-def test_steps_follow_backward_order_and_sum_to_each_gradient():
+def test_deep_net_derivative_graph_and_frames_say_sum_transpose_shapes_and_no_internal_names():
+    J, net = deep_net_cost()
+    J.backward()
+    src = draw_derivative_graph(J).source
+    texts = "\n".join("\n".join(s.lines()) for s in all_steps(J))
+    for text in (src, texts):
+        assert "Σ_columns dZ1" in text and "A0ᵀ" in text and "W2ᵀ" in text and "W3ᵀ" in text
+        assert "(4, 8)" in text and "(3, 4)" in text
+        assert not AUTO_NAME.search(text), AUTO_NAME.search(text)
+    graph = draw_graph(J).source
+    assert not AUTO_NAME.search(re.sub(r"<[^>]+>", " ", graph))
+    for name in ("A0", "W1", "b1", "W1A0", "Z1", "A1", "W2A1", "Z3", "J"):
+        assert f"<B>{name}</B>" in graph
+    assert "A3 = σ(Z3)" in graph  # A[L] = σ(Z[L]), computed inside the stable cost node, shown on it
+
+
+def test_deep_net_frames_put_the_notes_beside_autodiff_with_the_factor_m():
+    J, net = deep_net_cost(m=8)
+    J.backward()
+    steps = {s.dname: s for s in backprop_steps(J)}
+    dZ3 = steps["dZ3"]
+    assert dZ3.formula == "dZ3 = dJ · (A3 - Y)/8"
+    assert "the notes (per example): dZ[3] = A3 - Y = m · ∂J/∂Z3 = 8 · dZ3" in dZ3.lines()
+    A3, Y = net.cache["Z3"].data, None  # check the numbers: m · dZ3 = A3 − Y
+    Y = J.parents[1].data
+    A3 = 1 / (1 + np.exp(-net.cache["Z3"].data))
+    np.testing.assert_allclose(8 * dZ3.value, A3 - Y, atol=1e-15)
+    dW1 = steps["dW1"]
+    assert dW1.formula == "dW1 = d(W1A0) A0ᵀ"
+    assert any(line.startswith("the notes: dW[1] = (1/m) dZ[1] A[0]ᵀ") for line in dW1.lines())
+    assert "shapes: (4, 8) (2, 8)ᵀ → (4, 2)" in "\n".join(dW1.lines())
+    db1 = steps["db1"]
+    assert db1.formula == "db1 = Σ_columns dZ1"
+    assert any("(1/m) Σ dZ[1] (axis 1, keepdims)" in line for line in db1.lines())
+    np.testing.assert_allclose(db1.value, net.cache["Z1"].grad.sum(axis=1, keepdims=True))
+    dZ1 = steps["dZ1"]
+    assert any("dZ[1] = dA[1] ∗ g′(Z[1]), g = relu" in line and "8 · dZ1" in line for line in dZ1.lines())
+    assert any("dA[1] = W[2]ᵀ dZ[2]" in line for line in steps["dA1"].lines())
+
+
+def test_l2_term_is_named_and_added_to_dW():
+    rng = np.random.default_rng(0)
+    net = DeepNet([2, 3, 1], seed=0)
+    J = net.cost(rng.standard_normal((2, 5)), (rng.random((1, 5)) > 0.5).astype(float), lambd=0.7)
+    J.backward()
+    steps = {s.dname: s for s in backprop_steps(J)}
+    assert steps["dW1"].formula == "dW1 = d(W1A0) A0ᵀ + dL2 · (λ/m) W1"
+    assert "0.14·(3, 2)" in steps["dW1"].numbers  # λ/m = 0.7/5
+    assert any("+ (λ/m) W[1]" in line for line in steps["dW1"].lines())
+
+
+def test_logistic_regression_names():
+    rng = np.random.default_rng(1)
+    model = LogisticRegression(3)
+    J = model.cost(rng.standard_normal((3, 4)), np.array([[1.0, 0.0, 1.0, 1.0]]))
+    J.backward()
+    names = [s.dname for s in backprop_steps(J)]
+    assert names == ["dJ", "dZ", "db", "d(wᵀX)", "dwᵀ", "dw"]
+
+
+def test_backward_steps_of_the_notes_graph_with_numbers_and_the_notes():
     L = logistic_graph()
     L.backward()
     steps = backprop_steps(L)
-    assert [s.node for s in steps] == list(reversed(topo_order([L])))
-    assert all(isinstance(s, Step) and s.total == 12 for s in steps)
+    assert [s.dname for s in steps] == ["dL", "da", "dz", "db", "dw2", "dw1"]
+    assert [s.node for s in steps] == [n for n in reversed(topo_order([L])) if n.requires_grad]
+    assert all(isinstance(s, Step) and s.total == 6 for s in steps)
     for s in steps[1:]:
         assert sum(t.value for t in s.terms) == pytest.approx(s.value)
     nodes = graph_nodes(L)
-    dz = next(s for s in steps if s.name == "z")
-    assert dz.formula == "dz = da · a(1 - a)"
-    assert dz.value == pytest.approx(nodes["a"].data - nodes["y"].data)  # the notes' dz = a - y
-    dw1 = next(s for s in steps if s.dname == "dw1")
-    assert dw1.terms[0].local == "x1" and dw1.value == pytest.approx(nodes["x1"].data * dz.value)
-    assert str(steps[0]) == "step 1/12: dL = 1 (the seed) = 1"
+    a, y = nodes["a"].data, nodes["y"].data
+    by_name = {s.dname: s for s in steps}
+    assert by_name["dz"].lines() == ["dz = da · a(1 - a)", "   = (-1.905) · 0.525 · (1 - 0.525)", "   = -0.475",
+                                     "the notes: dz = a - y = 0.525 - 1 = -0.475"]
+    assert by_name["dz"].value == pytest.approx(a - y)  # the notes' dz = a - y
+    assert by_name["da"].lines()[1] == "   = 1 · (-1/0.525 + (1 - 1)/(1 - 0.525))"  # dL = 1
+    assert by_name["dw1"].lines() == ["dw1 = dz · x1", "    = (-0.475) · 1", "    = -0.475",
+                                      "the notes: dw1 = x1 · dz = 1 · (-0.475) = -0.475"]
+    assert by_name["dw2"].lines()[1:] == ["    = (-0.475) · 2", "    = -0.95",
+                                          "the notes: dw2 = x2 · dz = 2 · (-0.475) = -0.95"]
+    assert by_name["db"].lines()[-1] == "the notes: db = dz = -0.475"
+    assert str(steps[0]) == "step 1/6: dL = 1 (the seed) = 1"
+
+
+def test_forward_steps_compute_the_values_node_by_node():
+    L = logistic_graph()
+    steps = forward_steps(L)
+    assert [s.name for s in steps] == ["z", "a", "L"] and all(s.kind == "forward" for s in steps)
+    assert steps[0].lines() == ["z = w1·x1 + w2·x2 + b", "  = 0.5·1 + (-0.25)·2 + 0.1", "  = 0.1"]
+    assert steps[1].lines() == ["a = σ(z)", "  = σ(0.1)", "  = 0.525"]
+    assert steps[2].formula == "L = -(y log a + (1 - y) log(1 - a))"
+    J, _ = deep_net_cost()
+    first = forward_steps(J)[0]
+    assert first.lines()[:2] == ["W1A0 = W1 A0", "     shapes: (4, 2) (2, 8) → (4, 8)"]
 
 
 def test_steps_of_a_diamond_and_a_tensor_net():
@@ -67,6 +150,7 @@ def test_steps_of_a_diamond_and_a_tensor_net():
     da = backprop_steps(d)[-1]
     assert da.formula == "da = db · 3 + dc" and da.value == 15.0
     assert [t.value for t in da.terms] == [9.0, 6.0]  # db·3 = 3·3, dc = b = 6
+    assert da.numbers == "3 · 3 + 6"  # db = c = 3, dc = b = 6
     J = two_layer_net()
     J.backward()
     steps = backprop_steps(J)
@@ -84,6 +168,22 @@ def test_a_value_used_twice_by_one_op_gets_two_terms():
     da = backprop_steps(s)[-1]
     assert da.formula == "da = ds · a + ds · a" and da.value == 6.0  # d(a²)/da = 2a
     assert "da = ds · a + ds · a" in draw_derivative_graph(s).source
+
+
+def test_unlabelled_nodes_get_names_from_their_parents_and_constants_show_their_number():
+    w, x = Value(2.0, label="w"), Value(3.0, label="x", requires_grad=False)
+    out = (w * x + 1).tanh()
+    out.backward()
+    steps = backprop_steps(out)
+    assert [s.dname for s in steps] == ["d(tanh(w·x + 1))", "d(w·x + 1)", "d(w·x)", "dw"]
+    long = w
+    for _ in range(6):
+        long = long * w + w
+    long.backward()
+    names = [s.dname for s in backprop_steps(long)]
+    assert names[:3] == ["dsum3", "d((sum2·w + w)·w)", "d(sum2·w + w)"]  # too long to build: a word, a number
+    assert names[-2:] == ["d(w·w)", "dw"]
+    assert not any(AUTO_NAME.search(n) for n in names)
 
 
 def test_steps_need_backward_and_one_root():

@@ -57,3 +57,14 @@ def scalar_mlp(layer_dims=(2, 4, 4, 1), m: int = 1, seed: int = 0):
         loss = (A[0] - Value(1.0)) ** 2
         L = loss if L is None else L + loss
     return L
+
+
+def deep_net_cost(layer_dims=(2, 4, 3, 1), m: int = 8, seed: int = 0):
+    """J of DeepNet(layer_dims) (relu hidden, sigmoid output, He initialisation) on m random examples."""
+    from autograd_mini import DeepNet
+
+    rng = np.random.default_rng(seed)
+    net = DeepNet(list(layer_dims), initialization="he", seed=seed)
+    X = rng.standard_normal((layer_dims[0], m))
+    Y = (rng.random((layer_dims[-1], m)) > 0.5).astype(float)
+    return net.cost(X, Y), net

@@ -2,9 +2,12 @@
 
 * :func:`draw_graph`: the computational graph (values, grads, ops, local derivatives);
 * :func:`draw_derivative_graph`: the backward pass as a graph of dL, da, dz, dw1, ...;
-* :func:`backprop_steps`, :func:`step_through_html`, :func:`export_step_frames`: backprop
-  one node at a time, as data, as a self-contained HTML page, or as numbered images;
-* :func:`render`: write a graph as svg, png, pdf or dot;
+* :func:`forward_steps`, :func:`backprop_steps`: the forward and the backward pass one node
+  at a time, as data (formula, the same with the numbers, the result, the notes' closed form);
+* :func:`step_through` / :func:`step_through_html`: the self-contained step-through page (one
+  layout, a frame per step, zoom and pan; shows inline in Jupyter); :func:`export_step_frames`:
+  one SVG per frame;
+* :func:`render`, :func:`render_all`: write a graph as svg, png, pdf or dot (one layout for all);
 * :mod:`viz.plots` (matplotlib, the ``plot`` extra): cost curve, decision boundary, activations.
 
 ``viz`` imports ``autograd_mini``; ``autograd_mini`` never imports ``viz``.
@@ -12,19 +15,25 @@
 
 from .derivative import draw_derivative_graph
 from .graph import draw_graph
-from .html import export_step_frames, step_through_html
-from .render import GraphvizError, GraphvizNotInstalled, render
-from .steps import Step, Term, backprop_steps
+from .html import StepThrough, export_step_frames, step_through, step_through_html
+from .render import GraphTooLarge, GraphvizError, GraphvizNotInstalled, render, render_all
+from .steps import Step, Term, all_steps, backprop_steps, forward_steps
 
 __all__ = [
     "draw_graph",
     "draw_derivative_graph",
+    "forward_steps",
     "backprop_steps",
+    "all_steps",
     "Step",
     "Term",
+    "step_through",
     "step_through_html",
+    "StepThrough",
     "export_step_frames",
     "render",
+    "render_all",
     "GraphvizNotInstalled",
     "GraphvizError",
+    "GraphTooLarge",
 ]

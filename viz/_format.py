@@ -6,10 +6,12 @@ Graph nodes are drawn with Graphviz *HTML-like* labels (``label=<...>``): inside
 line break. A label escaped by :func:`html_label_text` therefore shows as written and
 cannot close the label, add attributes or inject markup.
 
-Characters XML 1.0 cannot hold (control characters, lone surrogates), and DEL and the C1
-controls that would draw as nothing, show as their Python escapes (``\\x00``, ``\\ud800``):
-``dot`` would reject them, and the fonts have no pictures for them. A text of nothing but
-line breaks shows them the same way (``\\n``), so no label draws empty.
+Characters XML 1.0 cannot hold (control characters, lone surrogates), DEL and the C1
+controls that would draw as nothing, and the invisible and bidirectional controls
+(U+200B–U+200F, U+202A–U+202E, U+2066–U+2069) show as their Python escapes (``\\x00``,
+``\\ud800``, ``\\u202e``): ``dot`` would reject the first, the fonts have no pictures for
+them, and a right-to-left override would reverse the rest of a formula. A text of nothing
+but line breaks shows them the same way (``\\n``), so no label draws empty.
 
 >>> html_label_text('a<b> "c" {d} \\\\e')
 'a&lt;b&gt; &quot;c&quot; {d} \\\\\\\\e'
@@ -33,8 +35,11 @@ __all__ = ["fmt_number", "fmt_array", "fmt_value", "visible_lines", "visible_tex
 # the boundaries str.splitlines() splits at, \r\n first so that it counts once
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # what XML 1.0 cannot hold (C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF),
-# plus DEL and the C1 controls, which it can but which draw as nothing
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# plus DEL and the C1 controls, which it can but which draw as nothing, and the invisible and
+# bidirectional controls (zero-width spaces and joiners, LRM/RLM, the embeddings, overrides and
+# isolates), which would hide text or reverse the rest of a formula
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
+                         "\ud800-\udfff\ufffe\uffff]")
 # dot refuses an HTML-like label over 16384 bytes; an escaped character takes at most 7
 MAX_LABEL_CHARS = 500
 
@@ -109,5 +114,7 @@ def html_label_text(text) -> str:
     text = str(text)
     if len(text) > MAX_LABEL_CHARS:
         text = f"{text[:MAX_LABEL_CHARS]}… (+{len(text) - MAX_LABEL_CHARS} characters)"
-    lines = (html.escape(line.replace("\t", "⇥"), quote=True).replace("\\", "\\\\") for line in visible_lines(text))
+    # a text of a lone "]" is a syntax error to dot's HTML parser (2.43): as an entity it is not
+    lines = (html.escape(line.replace("\t", "⇥"), quote=True).replace("\\", "\\\\").replace("]", "&#93;")
+             for line in visible_lines(text))
     return "<BR/>".join(line or "&#160;" for line in lines)

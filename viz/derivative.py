@@ -8,19 +8,21 @@ order ``backward()`` visited them, the reverse of :func:`autograd_mini.topo_orde
 >>> from autograd_mini.notes_graph import logistic_graph
 >>> L = logistic_graph(); L.backward()
 >>> src = draw_derivative_graph(L).source
->>> "dz = da · a(1 - a)" in src and "dw1 = dw1x1 · x1" in src
+>>> "dz = da · a(1 - a)" in src and "dw1 = dz · x1" in src
 True
 """
 
 from __future__ import annotations
 
 import graphviz
+import numpy as np
 
 from autograd_mini import topo_order
 
-from ._chain import Names, chain_term, consumers, local_formula, needs_grad
+from ._chain import Names, chain_term, consumers, needs_grad
 from ._format import fmt_value, html_label_text
 from ._style import KIND_STYLE, new_digraph, node_kind
+from .graph import _EDGE_LABELS_IN_LAYOUT
 from .steps import _one_root
 
 __all__ = ["draw_derivative_graph"]
@@ -31,7 +33,9 @@ def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show
     """Draw the backward pass of ``root`` (the loss L) as a graph of dL, da, dz, dw1, ...
 
     Each node shows its formula (``dz = da · a(1 - a)``, a sum where a value is used more
-    than once) and, once ``backward()`` has run and ``show_values`` is set, its value.
+    than once; for a Tensor the engine's rule in the notes' words: ``db1 = Σ_columns dZ1``,
+    ``dW1 = d(W1A0) A0ᵀ``, ``dA1 = W2ᵀ d(W2A1)``), its shape, and, once ``backward()`` has
+    run and ``show_values`` is set, its value. Data (X, x1, y) takes no gradient and is left out.
     """
     (root,) = _one_root(root)
     order = topo_order([root])
@@ -43,20 +47,25 @@ def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show
         if not needs_grad(node):
             continue
         position[node] = len(position)
-        terms = [chain_term(names.grad(child), local_formula(child, i, names, precision))
-                 for child, i in used_by[node]]
+        terms = [chain_term(child, i, names, precision) for child, i in used_by[node]]
         formula = f"{names.grad(node)} = " + (" + ".join(terms) if terms else "1 (the seed)")
-        rows = [f"<B>{html_label_text(names.grad(node))}</B>", html_label_text(formula)]
+        head = f"<B>{html_label_text(names.grad(node))}</B>"
+        if isinstance(node.data, np.ndarray):
+            head += f' <FONT POINT-SIZE="9">{node.data.shape}</FONT>'
+        rows = [head, html_label_text(formula)]
         if show_values:
             value = fmt_value(node.grad, precision) if node.has_grad else "not computed yet"
             rows.append(f'<FONT COLOR="#6b7280">= {html_label_text(value)}</FONT>')
         fill, border = KIND_STYLE[node_kind(node)]
         g.body.append(f'\td{position[node]} [label=<{"<BR/>".join(rows)}> fillcolor="{fill}" color="{border}"]\n')
+    label_kind = "label" if len(position) <= _EDGE_LABELS_IN_LAYOUT else "xlabel"
+    if label_kind == "xlabel":
+        g.graph_attr["forcelabels"] = "true"
     for child in reversed(order):
         if child not in position:
             continue
         for i, parent in enumerate(child._parents):
             if parent in position:
-                term = chain_term(names.grad(child), local_formula(child, i, names, precision))
-                g.body.append(f"\td{position[child]} -> d{position[parent]} [label=<{html_label_text(term)}>]\n")
+                term = chain_term(child, i, names, precision)
+                g.body.append(f"\td{position[child]} -> d{position[parent]} [{label_kind}=<{html_label_text(term)}>]\n")
     return g

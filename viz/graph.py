@@ -3,14 +3,15 @@
 >>> from autograd_mini.notes_graph import logistic_graph
 >>> L = logistic_graph()
 >>> g = draw_graph(L)
->>> g.source.count(" -> ")                  # 11 forward edges, w1·x1 to L
-11
+>>> g.source.count(" -> ")                  # 8 forward edges: w1, x1, w2, x2, b → z → a; a, y → L
+8
 >>> "not computed yet" in g.source          # before L.backward()
 True
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 import graphviz
@@ -18,14 +19,17 @@ import numpy as np
 
 from autograd_mini import Tensor, topo_order
 
-from ._chain import Names, as_roots, chain_term, consumers, local_formula, needs_grad
+from autograd_mini.functional import _SigmoidCrossEntropy
+
+from ._chain import Names, activation_name, as_roots, consumers, local_formula, needs_grad
 from ._collapse import draw_collapsed
-from ._format import fmt_array, fmt_number, html_label_text
-from ._style import HIGHLIGHT, KIND_STYLE, grad_fill, new_digraph, node_kind
+from ._format import fmt_array, fmt_number, html_label_text, visible_text
+from ._style import KIND_STYLE, grad_fill, new_digraph, node_kind
 
 __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
+_EDGE_LABELS_IN_LAYOUT = 30
 
 
 def cluster_key(cluster, order: list) -> dict:
@@ -55,35 +59,68 @@ def cluster_key(cluster, order: list) -> dict:
     return key
 
 
-def _cells(values, precision: int) -> str:
-    cells = fmt_array(values, precision)
+def _cells(values, precision: int, max_entries: int = 12, stacked: bool = False) -> str:
+    cells = fmt_array(values, precision, max_entries)
+    if isinstance(cells, str) and stacked:  # min, mean, max one under the other: a narrow node
+        cells = [[word, number] for word, number in zip(cells.split()[::2], cells.split()[1::2])]
+        rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="#6b7280">{w}</FONT></TD>'
+                       f'<TD ALIGN="RIGHT">{v}</TD></TR>' for w, v in cells)
+        return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
     if isinstance(cells, str):
         return html_label_text(cells)
     rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{v}</TD>' for v in row) + "</TR>" for row in cells)
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{rows}</TABLE>'
 
 
-def _row(name: str, content: str) -> str:
-    return f'<TR><TD ALIGN="LEFT"><FONT COLOR="#6b7280">{name}</FONT></TD><TD ALIGN="LEFT">{content}</TD></TR>'
+def _row(name: str, content: str, cell_id: str | None = None, tooltip: str = "") -> str:
+    # an ID with an HREF makes Graphviz wrap the cell in <g id="a_ID">, which the step-through page toggles
+    target = f' ID="{cell_id}" HREF="#" TOOLTIP="{_attribute(tooltip)}"' if cell_id else ""
+    return (f'<TR><TD ALIGN="LEFT"><FONT COLOR="#6b7280">{name}</FONT></TD>'
+            f'<TD ALIGN="LEFT"{target}>{content}</TD></TR>')
 
 
-def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int) -> str:
+def _attribute(text: str) -> str:
+    """Text for an attribute of an HTML-like label (a tooltip): escaped, line breaks as entities."""
+    return html.escape(visible_text(text), quote=True).replace("\\", "\\\\").replace("\n", "&#10;")
+
+
+def _full(values, precision: int) -> str:
+    """Every entry, for a tooltip (cut past 1,500 characters)."""
+    text = np.array2string(np.asarray(values), precision=precision, threshold=2000, max_line_width=100)
+    return text if len(text) <= 1500 else text[:1500] + " …"
+
+
+def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int, names: Names,
+           ids: int | None = None) -> str:
     is_tensor = isinstance(node, Tensor)
+    page = ids is not None
+    # the page's nodes are narrow (min/mean/max stacked, small matrices only) so a net fits the window
+    max_entries, precision = (6, min(precision, 3)) if page and is_tensor else (12, precision)
     head = f"<B>{html_label_text(symbol)}</B>" if node.label else f'<FONT COLOR="#6b7280">{html_label_text(symbol)}</FONT>'
     if is_tensor:
-        head += f' <FONT POINT-SIZE="9">{node.data.shape}</FONT>'
+        head += f' <FONT POINT-SIZE="{11 if page else 9}">{node.data.shape}</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>']
-    if node._op is not None:
+    if node._op is not None and not (page and len(node._op.name) > 12):  # the page's frames say a long one
         rows.append(_row("op", f"<I>{html_label_text(node._op.name)}</I>"))
-    rows.append(_row("data", _cells(node.data, precision) if is_tensor else fmt_number(node.data, precision)))
+    data = _cells(node.data, precision, max_entries, page) if is_tensor else fmt_number(node.data, precision)
+    rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,
+                     _full(node.data, precision)))
+    if isinstance(node._op, _SigmoidCrossEntropy):
+        # the fused cost computes A[L] = σ(Z[L]) inside: show it, named as the notes name it
+        z = names.symbol(node._parents[0])
+        rows.append(_row(html_label_text(activation_name(z) if page else f"{activation_name(z)} = σ({z})"), _cells(node._op.A, precision, max_entries, page),
+                         f"a{ids}" if page else None, _full(node._op.A, precision)))
     if show_grads:
         if not needs_grad(node):
-            grad = "none (constant)"
+            grad = "none (data)"
+        elif page:
+            grad = _cells(node.grad, precision, max_entries, True) if is_tensor else fmt_number(node.grad, precision)
         elif not grad_shown or node.grad is None:
             grad = '<FONT COLOR="#9ca3af"><I>not computed yet</I></FONT>'
         else:
             grad = _cells(node.grad, precision) if is_tensor else fmt_number(node.grad, precision)
-        rows.append(_row("grad", grad))
+        rows.append(_row("grad", grad, f"g{ids}" if page and needs_grad(node) else None,
+                         _full(node.grad, precision) if needs_grad(node) and node.grad is not None else ""))
     return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
 
@@ -110,8 +147,7 @@ def _edge_label(child, i: int, names: Names, precision: int) -> str:
 
 def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_derivatives: bool = False,
                precision: int = 4, color_by_grad: bool = False, params=None, cluster=None,
-               max_nodes: int = 500, title: str | None = None, highlight=None,
-               grad_known=None) -> graphviz.Digraph:
+               max_nodes: int = 500, title: str | None = None, _page: bool = False) -> graphviz.Digraph:
     """Draw the graph of ``roots`` (one Value/Tensor or several) as a :class:`graphviz.Digraph`.
 
     Each node shows its label (the notes' symbol), data and grad (a Tensor: its shape and
@@ -127,9 +163,7 @@ def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_deri
     * ``params``: the nodes to style as parameters (default: leaves named like w1, b, W2);
     * ``cluster``: group nodes in boxes by ``"layer"``, ``"prefix"`` or a callable;
     * ``max_nodes``: beyond it the picture collapses to one box per neuron, else per layer
-      (or per ``cluster`` group) and its title says so;
-    * ``highlight``: a node to outline (the step-through's current node); ``grad_known``:
-      a predicate ``node -> bool`` saying whose gradient to show (default ``node.has_grad``).
+      (or per ``cluster`` group) and its title says so.
     """
     roots = as_roots(roots)
     if not isinstance(max_nodes, int) or max_nodes < 1:
@@ -139,22 +173,22 @@ def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_deri
     keys = cluster_key(cluster, order) if cluster is not None else None
     if len(order) > max_nodes:
         return draw_collapsed(order, names, keys, max_nodes, rankdir=rankdir, precision=precision, title=title)
-    known = grad_known or (lambda node: node.has_grad)
     g = new_digraph("computational_graph", rankdir, html_label_text(title) if title else None)
+    if _page:
+        g.graph_attr.update(nodesep="0.15", ranksep="0.25")
     scale = 0.0
     if color_by_grad:
-        scale = max((_magnitude(n) for n in order if known(n) and needs_grad(n)), default=0.0)
+        scale = max((_magnitude(n) for n in order if n.has_grad and needs_grad(n)), default=0.0)
 
     position = names.position
     node_lines: list[str] = []
     for i, node in enumerate(order):
-        shown = known(node)
         fill, border = KIND_STYLE[node_kind(node, params)]
-        if color_by_grad and shown and scale > 0 and needs_grad(node):
+        if color_by_grad and node.has_grad and scale > 0 and needs_grad(node):
             fill = grad_fill(_magnitude(node) / scale)
-        extra = f' penwidth=3 color="{HIGHLIGHT}"' if node is highlight else f' color="{border}"'
-        label = _label(node, names.symbol(node), shown, show_grads, precision)
-        node_lines.append(f'\tn{i} [label=<{label}> fillcolor="{fill}"{extra}]\n')
+        label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names, i if _page else None)
+        node_id = f' id="n{i}"' if _page else ""
+        node_lines.append(f'\tn{i} [label=<{label}> fillcolor="{fill}" color="{border}"{node_id}]\n')
 
     if keys is None:
         g.body.extend(node_lines)
@@ -171,17 +205,18 @@ def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_deri
             g.body.extend("\t" + line for line in lines)
             g.body.append("\t}\n")
 
+    # edge labels take part in dot's layout, which slows it past tens of them: beyond, they are
+    # placed after the layout (xlabel) instead
+    label_kind = "label" if len(order) <= _EDGE_LABELS_IN_LAYOUT else "xlabel"
+    if edge_derivatives and label_kind == "xlabel":
+        g.graph_attr["forcelabels"] = "true"
     for j, child in enumerate(order):
         for i, parent in enumerate(child._parents):
             attrs = []
             if edge_derivatives:
-                attrs.append(f"label=<{_edge_label(child, i, names, precision)}>")
-            if highlight is not None and parent is highlight:
-                # the step-through's current node: the term this edge passes back to it
-                if not edge_derivatives:
-                    term = chain_term(names.grad(child), local_formula(child, i, names, precision))
-                    attrs.append(f'label=<{html_label_text(term)}> fontcolor="{HIGHLIGHT}"')
-                attrs.append(f'color="{HIGHLIGHT}" penwidth=2')
+                attrs.append(f"{label_kind}=<{_edge_label(child, i, names, precision)}>")
+            if _page:
+                attrs.append(f'id="e{position[parent]}_{j}_{i}"')
             tail = f" [{' '.join(attrs)}]" if attrs else ""
             g.body.append(f"\tn{position[parent]} -> n{j}{tail}\n")
     return g

@@ -1,55 +1,85 @@
-"""The step-through page: one self-contained HTML file, one inline SVG frame per backprop step.
+"""The step-through page: one self-contained HTML file, one Graphviz layout, a frame per step.
 
-Frame k draws the graph with the gradients that are final after k steps, the current
-node outlined and the edges it received its terms along in red; under it, the step's
-formula (dz = da · a(1 - a) = -0.475). Prev/Next buttons and the arrow keys move
-between frames. Nothing is fetched from the network. Every text reaches the page either
-escaped by Graphviz inside the SVG or as JSON read with ``textContent``, so a label can
-show ``<script>`` but never run it; a control character shows as its escape (``\\x00``)
-there too.
+The graph is laid out once; every node carries its value and its final gradient, and a frame
+only changes what is shown: which values the forward pass has computed, which gradients the
+backward pass has made final, the current node and the edges its terms travel along (red),
+and the frame's text (the formula, the same with the numbers, the result, the notes' closed
+form). Nodes never move, and the page grows with the graph, not with graph × steps.
+
+Controls: Prev/Next, the arrow keys, Home/End, play/pause with a speed, a step slider; zoom
+with the wheel or +/−, drag to pan, "fit" to see it all. Nothing is fetched from the network
+(a content-security policy says so). Every text reaches the page either escaped by Graphviz
+inside the SVG or as JSON read with ``textContent``, so a label can show ``<script>`` but
+never run it; a control or bidirectional character shows as its escape (``\\u202e``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
 import re
 from pathlib import Path
 
-from ._format import fmt_value, html_label_text, html_text, visible_text
+from autograd_mini import topo_order
+from autograd_mini.atomic import atomic_write
+
+from ._chain import Names, consumers
+from ._format import html_text, visible_text
 from ._style import HIGHLIGHT, KIND_STYLE
 from .graph import draw_graph
-from .render import _pipe, render
-from .steps import backprop_steps
+from .render import check_size, svg_text
+from .steps import _one_root, backprop_steps, forward_steps
 
-__all__ = ["step_through_html", "export_step_frames"]
+__all__ = ["step_through_html", "step_through", "StepThrough", "export_step_frames"]
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:">
 <title>{title}</title>
 <style>
-body {{ font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 1.5em; color: #111827; }}
-h1 {{ font-size: 1.3em; margin: 0 0 .6em; }}
-.bar {{ display: flex; gap: .8em; align-items: center; margin-bottom: .6em; }}
-button {{ font-size: 1em; padding: .3em 1em; }}
-#counter {{ font-weight: bold; min-width: 8em; }}
-#formula {{ font-family: "DejaVu Sans Mono", monospace; font-size: 1.15em; background: #f3f4f6;
-           padding: .5em .8em; border-left: 4px solid #dc2626; margin-bottom: .8em; white-space: pre-wrap; }}
-.frame svg {{ max-width: 100%; height: auto; }}
-.hint {{ color: #6b7280; font-size: .9em; }}
-.legend {{ color: #374151; font-size: .9em; margin-bottom: .6em; }}
-.chip {{ display: inline-block; width: 1em; height: 1em; border: 2px solid; border-radius: 3px;
-        vertical-align: middle; margin: 0 .3em 0 1em; }}
+body {{ font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 0; padding: .8em 1em; color: #111827; }}
+h1 {{ font-size: 1.15em; margin: 0 0 .4em; }}
+.bar {{ display: flex; flex-wrap: wrap; gap: .5em; align-items: center; margin-bottom: .4em; }}
+button {{ font-size: .95em; padding: .2em .7em; }}
+#counter {{ font-weight: bold; min-width: 13em; }}
+#slider {{ flex: 1 1 12em; }}
+#text {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; background: #f3f4f6; margin: 0 0 .4em;
+         padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; max-height: 11.5em;
+         overflow: auto; }}
+#view {{ position: relative; overflow: hidden; border: 1px solid #d1d5db; height: 600px;
+         cursor: grab; touch-action: none; background: #fff; }}
+#view.dragging {{ cursor: grabbing; }}
+#stage {{ position: absolute; left: 0; top: 0; transform-origin: 0 0; }}
+.hint {{ color: #6b7280; font-size: .85em; }}
+.legend {{ color: #374151; font-size: .85em; }}
+.chip {{ display: inline-block; width: .9em; height: .9em; border: 2px solid; border-radius: 3px;
+        vertical-align: middle; margin: 0 .25em 0 .8em; }}
+#stage .hidden {{ visibility: hidden; }}
+#stage .pending > polygon, #stage .pending > path {{ stroke-dasharray: 4 3; fill-opacity: .35; }}
+#stage .current > polygon, #stage .current > path {{ stroke: {highlight}; stroke-width: 3.5; }}
+#stage .edge.term path, #stage .edge.term polygon {{ stroke: {highlight}; stroke-width: 2.5; }}
+#stage .edge.term polygon {{ fill: {highlight}; }}
+#stage a {{ cursor: help; }}
 </style></head>
 <body>
 <h1>{title}</h1>
-<div class="bar"><button id="prev" type="button">&#9664; Prev</button>
-<span id="counter"></span><button id="next" type="button">Next &#9654;</button>
-<span class="hint">or use the &larr; &rarr; arrow keys</span></div>
-<div id="formula"></div>
-<div class="legend">{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>gradient final at this step</div>
-{frames}
-<script type="application/json" id="steps">{data}</script>
+<div class="bar"><button id="first" type="button" title="first frame (Home)">|&#9664;</button>
+<button id="prev" type="button">&#9664; Prev</button><span id="counter"></span>
+<button id="next" type="button">Next &#9654;</button><button id="last" type="button" title="last frame (End)">&#9654;|</button>
+<button id="play" type="button">&#9654; Play</button>
+<label class="hint">speed <select id="speed"><option value="2000">slow</option><option value="1000" selected>normal</option>
+<option value="400">fast</option></select></label>
+<input id="slider" type="range" min="1" max="{frames}" value="1" aria-label="frame">
+<button id="zoomout" type="button" title="zoom out (-)">&minus;</button><button id="zoomin" type="button" title="zoom in (+)">+</button>
+<button id="fit" type="button" title="fit the graph in the window (0)">fit</button></div>
+<pre id="text"></pre>
+<div class="legend">{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node
+<span class="hint"> &middot; dashed: not computed yet &middot; a blank grad: not final yet &middot; hover a value for every entry
+&middot; &larr; &rarr; Home End, wheel to zoom, drag to pan</span></div>
+<div id="view"><div id="stage">{svg}</div></div>
+<script type="application/json" id="frames">{data}</script>
 <script>{script}</script>
 </body></html>
 """
@@ -57,86 +87,246 @@ button {{ font-size: 1em; padding: .3em 1em; }}
 # the page's only script; the CSP above lets exactly this text run (its sha256)
 _SCRIPT = """
 (function () {
-  var steps = JSON.parse(document.getElementById('steps').textContent);
-  var frames = document.querySelectorAll('.frame');
-  var counter = document.getElementById('counter');
-  var formula = document.getElementById('formula');
-  var current = 0;
+  var data = JSON.parse(document.getElementById('frames').textContent);
+  var frames = data.frames, n = frames.length;
+  var byId = function (id) { return document.getElementById(id); };
+  var counter = byId('counter'), text = byId('text'), slider = byId('slider');
+  var view = byId('view'), stage = byId('stage'), svg = stage.querySelector('svg');
+  var computed = {}, current = 0, timer = null;
+  data.leaves.forEach(function (i) { computed[i] = true; });
+  function toggle(id, cls, on) { var el = byId(id); if (el) { el.classList.toggle(cls, on); } }
   function show(k) {
-    current = Math.max(0, Math.min(steps.length - 1, k));
-    for (var i = 0; i < frames.length; i++) { frames[i].hidden = (i !== current); }
-    counter.textContent = 'Step ' + (current + 1) + ' / ' + steps.length;
-    formula.textContent = steps[current];
-    document.getElementById('prev').disabled = (current === 0);
-    document.getElementById('next').disabled = (current === steps.length - 1);
+    current = Math.max(0, Math.min(n - 1, k));
+    var f = frames[current], done = {}, final = {}, j;
+    for (j = 0; j <= current; j++) {
+      if (frames[j].pass === 'forward') { done[frames[j].node] = true; } else { final[frames[j].node] = true; }
+    }
+    for (j = 0; j < data.nodes; j++) {
+      var known = computed[j] || done[j] || f.pass === 'backward';
+      toggle('n' + j, 'pending', !known);
+      toggle('a_v' + j, 'hidden', !known);
+      toggle('a_a' + j, 'hidden', !known);
+      toggle('a_g' + j, 'hidden', !final[j]);
+      toggle('n' + j, 'current', j === f.node);
+    }
+    var edges = stage.querySelectorAll('.edge');
+    var lit = {}; f.edges.forEach(function (e) { lit[e] = true; });
+    for (j = 0; j < edges.length; j++) { edges[j].classList.toggle('term', !!lit[edges[j].id]); }
+    counter.textContent = (f.pass === 'forward' ? 'forward pass ' : 'backward pass ') + f.step + ' / ' + f.of +
+      '  (frame ' + (current + 1) + ' / ' + n + ')';
+    text.textContent = f.text;
+    slider.value = current + 1;
+    byId('prev').disabled = byId('first').disabled = current === 0;
+    byId('next').disabled = byId('last').disabled = current === n - 1;
   }
-  document.getElementById('prev').addEventListener('click', function () { show(current - 1); });
-  document.getElementById('next').addEventListener('click', function () { show(current + 1); });
-  document.addEventListener('keydown', function (e) {
-    if (e.key === 'ArrowRight') { show(current + 1); }
-    if (e.key === 'ArrowLeft') { show(current - 1); }
+  var scale = 1, x = 0, y = 0;
+  function place() { stage.style.transform = 'translate(' + x + 'px,' + y + 'px) scale(' + scale + ')'; }
+  function zoom(factor, cx, cy) {
+    var s = Math.max(0.05, Math.min(8, scale * factor));
+    x = cx - (cx - x) * s / scale; y = cy - (cy - y) * s / scale; scale = s; place();
+  }
+  function fit() {
+    var w = svg.width.baseVal.value, h = svg.height.baseVal.value;
+    scale = Math.min(view.clientWidth / w, view.clientHeight / h, 2);
+    x = (view.clientWidth - w * scale) / 2; y = (view.clientHeight - h * scale) / 2; place();
+  }
+  function stop() { if (timer) { clearInterval(timer); timer = null; } byId('play').textContent = '\\u25b6 Play'; }
+  function play() {
+    if (timer) { stop(); return; }
+    if (current === n - 1) { show(0); }
+    byId('play').textContent = '\\u23f8 Pause';
+    timer = setInterval(function () { if (current === n - 1) { stop(); } else { show(current + 1); } },
+                        Number(byId('speed').value));
+  }
+  byId('prev').addEventListener('click', function () { show(current - 1); });
+  byId('next').addEventListener('click', function () { show(current + 1); });
+  byId('first').addEventListener('click', function () { show(0); });
+  byId('last').addEventListener('click', function () { show(n - 1); });
+  byId('play').addEventListener('click', play);
+  byId('speed').addEventListener('change', function () { if (timer) { stop(); play(); } });
+  slider.addEventListener('input', function () { show(Number(slider.value) - 1); });
+  byId('zoomin').addEventListener('click', function () { zoom(1.25, view.clientWidth / 2, view.clientHeight / 2); });
+  byId('zoomout').addEventListener('click', function () { zoom(0.8, view.clientWidth / 2, view.clientHeight / 2); });
+  byId('fit').addEventListener('click', fit);
+  view.addEventListener('wheel', function (e) {
+    e.preventDefault();
+    var r = view.getBoundingClientRect();
+    zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
+  }, { passive: false });
+  var drag = null;
+  view.addEventListener('pointerdown', function (e) {
+    drag = { x: e.clientX - x, y: e.clientY - y }; view.classList.add('dragging');
+    if (view.setPointerCapture) { view.setPointerCapture(e.pointerId); }
   });
+  view.addEventListener('pointermove', function (e) {
+    if (drag) { x = e.clientX - drag.x; y = e.clientY - drag.y; place(); }
+  });
+  ['pointerup', 'pointercancel'].forEach(function (t) {
+    view.addEventListener(t, function () { drag = null; view.classList.remove('dragging'); });
+  });
+  stage.addEventListener('click', function (e) { if (e.target.closest('a')) { e.preventDefault(); } });
+  document.addEventListener('keydown', function (e) {
+    if (e.target === slider || e.target.tagName === 'SELECT') { return; }
+    var keys = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: n - 1 };
+    if (e.key in keys) { e.preventDefault(); show(keys[e.key]); }
+    if (e.key === '+' || e.key === '=') { zoom(1.25, view.clientWidth / 2, view.clientHeight / 2); }
+    if (e.key === '-') { zoom(0.8, view.clientWidth / 2, view.clientHeight / 2); }
+    if (e.key === '0') { fit(); }
+  });
+  function size() { view.style.height = Math.max(300, window.innerHeight - view.getBoundingClientRect().top - 12) + 'px'; }
+  window.addEventListener('resize', function () { size(); fit(); });
+  size();
+  fit();
   show(0);
 })();
 """
 
-
-def _frames(root, rankdir: str, precision: int, edge_derivatives: bool, max_steps: int):
-    """(step, Digraph) for every step: grads final so far shown, the current node outlined."""
-    steps = backprop_steps(root, precision)
-    if len(steps) > max_steps:
-        raise ValueError(f"the backward pass has {len(steps)} steps, one full picture each; more than "
-                         f"max_steps={max_steps} would not be readable. Step through a smaller graph, "
-                         "or raise max_steps")
-    final: set = set()
-    for step in steps:
-        final.add(step.node)
-        graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                           highlight=step.node, grad_known=final.__contains__, max_nodes=10**9)
-        yield step, graph
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+_PT_TO_PX = 4 / 3  # Graphviz writes sizes in points; the page shows them at their size in CSS pixels
 
 
 def _json_for_script(value) -> str:
     # inside <script>, "</script>" or "<!--" in a label must not end the element
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _inline_svg(svg: str) -> str:
+    """Graphviz's SVG as an element of the page: no prolog or comments, sized in CSS pixels."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = svg.replace(' xlink:href="#"', "")  # the cells are anchors only to carry an id and a tooltip
+    box = re.search(r'viewBox="([\d.\-]+) ([\d.\-]+) ([\d.]+) ([\d.]+)"', svg)
+    width, height = float(box.group(3)) * _PT_TO_PX, float(box.group(4)) * _PT_TO_PX
+    return re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg width="{width:.0f}" height="{height:.0f}"', svg, count=1)
+
+
+def _frames(root, precision: int, max_steps: int, max_nodes: int):
+    """The graph's order, its page SVG, and every frame (forward steps, then backward steps) as JSON data."""
+    (root,) = _one_root(root)
+    order = topo_order([root])
+    check_size(len(order), sum(len(n._parents) for n in order), max_nodes,
+               "a step-through page draws every node; step through a smaller graph")
+    names = Names(order, precision)
+    forward = forward_steps(root, precision, order=order, names=names)
+    backward = backprop_steps(root, precision, order=order, names=names)
+    if len(forward) + len(backward) > max_steps:
+        raise ValueError(f"the step-through has {len(forward) + len(backward)} frames ({len(forward)} forward, "
+                         f"{len(backward)} backward steps), more than max_steps={max_steps}: step through a "
+                         "smaller graph, or raise max_steps")
+    position = names.position
+    used_by = consumers(order)
+    frames = []
+    for step in forward:
+        node = step.node
+        frames.append({"pass": "forward", "step": step.index, "of": step.total, "node": position[node],
+                       "edges": [f"e{position[p]}_{position[node]}_{i}" for i, p in enumerate(node._parents)],
+                       "text": visible_text("\n".join(step.lines()))})
+    for step in backward:
+        node = step.node
+        frames.append({"pass": "backward", "step": step.index, "of": step.total, "node": position[node],
+                       "edges": [f"e{position[node]}_{position[c]}_{i}" for c, i in used_by[node]],
+                       "text": visible_text("\n".join(step.lines()))})
+    leaves = [i for i, node in enumerate(order) if node._op is None]
+    return order, frames, leaves
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "LR",
-                      precision: int = 4, edge_derivatives: bool = False, max_steps: int = 200) -> str:
-    """The step-through page of ``root.backward()`` as HTML text; also written to ``path`` if given.
+                      precision: int = 4, edge_derivatives: bool = False, max_steps: int = 500,
+                      max_nodes: int = 300) -> str:
+    """The step-through page of ``root`` (the loss) as HTML text; also written to ``path`` if given.
 
-    Needs ``backward()`` to have run and Graphviz's ``dot`` to draw the frames; a graph
-    with more than ``max_steps`` steps is refused (one full picture per step would not read).
+    Needs ``backward()`` to have run and Graphviz's ``dot`` to lay the graph out (once).
+    The frames are the forward pass (one per computed node), then the backward pass (one per
+    node that takes a gradient). A graph of more than ``max_nodes`` nodes, or with more than
+    ``max_steps`` frames, is refused before Graphviz runs, with what to do instead.
     """
-    import base64
-    import hashlib
+    return step_through(root, title=title, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
+                        max_steps=max_steps, max_nodes=max_nodes).save(path) if path is not None else \
+        step_through(root, title=title, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
+                     max_steps=max_steps, max_nodes=max_nodes).html
 
-    parts, texts = [], []
-    for step, graph in _frames(root, rankdir, precision, edge_derivatives, max_steps):
-        svg = _pipe(graph, "svg").decode("utf-8")
-        svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG sits inline
-        svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-        parts.append(f'<div class="frame" id="frame-{step.index}" hidden>{svg}</div>')
-        texts.append(visible_text(f"{step.formula} = {fmt_value(step.value, precision)}"))
-    script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+
+class StepThrough:
+    """A step-through page: ``.html`` (the page), ``.save(path)``, and inline display in Jupyter.
+
+    In a notebook the page shows in an ``<iframe>`` whose ``srcdoc`` holds the same
+    self-contained page (its script and escaping unchanged), so it works offline.
+    """
+
+    def __init__(self, page: str, frames: int):
+        self.html = page
+        self.frames = frames
+
+    def save(self, path) -> str:
+        """Write the page to ``path`` (atomically; missing folders are created); return the HTML."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, self.html)
+        return self.html
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:720px;border:0" '
+                f'title="step-through backprop, {self.frames} frames"></iframe>')
+
+    def __repr__(self) -> str:
+        return f"<StepThrough: {self.frames} frames, {len(self.html):,} characters of HTML>"
+
+
+def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = "LR", precision: int = 4,
+                 edge_derivatives: bool = False, max_steps: int = 500, max_nodes: int = 300) -> StepThrough:
+    """The step-through page of ``root`` as a :class:`StepThrough` (shows inline in Jupyter)."""
+    order, frames, leaves = _frames(root, precision, max_steps, max_nodes)
+    graph = draw_graph(order[-1], rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
+                       max_nodes=len(order), _page=True)
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
-    page = _PAGE.format(title=html_text(title), frames="\n".join(parts), data=_json_for_script(texts),
-                        script=_SCRIPT, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT)
-    if path is not None:
-        Path(path).write_text(page, encoding="utf-8")
-    return page
+    data = {"nodes": len(order), "leaves": leaves, "frames": frames}
+    page = _PAGE.format(title=html_text(title), svg=_inline_svg(svg_text(graph)), data=_json_for_script(data),
+                        script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
+                        frames=len(frames))
+    return StepThrough(page, len(frames))
 
 
-def export_step_frames(root, directory, format: str = "svg", *, rankdir: str = "LR", precision: int = 4,
-                       edge_derivatives: bool = False, max_steps: int = 200) -> list[Path]:
-    """Write one picture per backprop step, ``step_001.svg``, ``step_002.svg``, ... (or .png, .pdf, .dot)."""
+def export_step_frames(root, directory, *, rankdir: str = "LR", precision: int = 4, edge_derivatives: bool = False,
+                       max_steps: int = 500, max_nodes: int = 300) -> list[Path]:
+    """Write one SVG per frame, ``frame_001.svg``, …: the one layout, each file showing what its frame shows.
+
+    Each file is the page's SVG with the frame's text as a caption on top and a style that
+    hides what is not yet computed and outlines the current node, so the pictures line up.
+    """
+    order, frames, leaves = _frames(root, precision, max_steps, max_nodes)
+    graph = draw_graph(order[-1], rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
+                       max_nodes=len(order), _page=True)
+    svg = _inline_svg(svg_text(graph))
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for step, graph in _frames(root, rankdir, precision, edge_derivatives, max_steps):
-        caption = f"step {step.index}/{step.total}: {step.formula} = {fmt_value(step.value, precision)}"
-        graph.attr(label=f"<{html_label_text(caption)}>", labelloc="t")
-        written.append(render(graph, directory / f"step_{step.index:03d}.{format}", format=format))
+    done, final = set(leaves), set()
+    lines = max(frame["text"].count("\n") + 1 for frame in frames)  # one caption height: the drawing never moves
+    for k, frame in enumerate(frames, start=1):
+        (done if frame["pass"] == "forward" else final).add(frame["node"])
+        known = set(range(len(order))) if frame["pass"] == "backward" else done
+        hidden = [f"#a_v{j}, #a_a{j}" for j in range(len(order)) if j not in known]
+        hidden += [f"#a_g{j}" for j, node in enumerate(order) if node.requires_grad and j not in final]
+        style = ("<style>" + (", ".join(hidden) + " { visibility: hidden; } " if hidden else "")
+                 + f"#n{frame['node']} > polygon {{ stroke: {HIGHLIGHT}; stroke-width: 3.5; }} "
+                 + "".join(f"#{e} path, #{e} polygon {{ stroke: {HIGHLIGHT}; stroke-width: 2.5; }} "
+                           for e in frame["edges"]) + "</style>")
+        caption = "".join(f'<tspan x="8" dy="1.3em">{html.escape(line)}</tspan>' for line in frame["text"].split("\n"))
+        page_svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + style, svg, count=1)
+        page_svg = page_svg.replace("</svg>", f'<text font-family="DejaVu Sans Mono" font-size="12" y="0" '
+                                              f'transform="translate(0,-{lines * 16 + 8})">{caption}</text></svg>')
+        page_svg = _grow_top(page_svg, lines * 16 + 12)
+        written.append(Path(directory / f"frame_{k:03d}.svg"))
+        atomic_write(written[-1], '<?xml version="1.0" encoding="UTF-8"?>\n' + page_svg)
     return written
 
+
+def _grow_top(svg: str, extra: float) -> str:
+    """Make room above the drawing for the caption: a taller canvas whose viewBox starts ``extra`` higher."""
+    box = re.search(r'viewBox="([\d.\-]+) ([\d.\-]+) ([\d.]+) ([\d.]+)"', svg)
+    x0, y0, w, h = (float(v) for v in box.groups())
+    svg = svg.replace(box.group(0), f'viewBox="{x0} {y0 - extra} {max(w, 900)} {h + extra}"', 1)
+    return re.sub(r'<svg width="([\d.]+)" height="([\d.]+)"',
+                  lambda m: f'<svg width="{max(float(m.group(1)), 900 * _PT_TO_PX):.0f}" '
+                            f'height="{float(m.group(2)) + extra * _PT_TO_PX:.0f}"', svg, count=1)
