@@ -12,7 +12,7 @@ one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batche
 >>> round(history.initial_cost, 4)           # J before training: w = 0, b = 0 gives a = 1/2, J = ln 2
 0.6931
 >>> history.costs[-1] < history.costs[0] < history.initial_cost, accuracy(predict(model, X), Y)
-(True, True, 1.0)
+(True, 1.0)
 """
 
 from __future__ import annotations
