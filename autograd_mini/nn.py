@@ -1,8 +1,9 @@
 """Logistic regression and the L-layer net of the notes, on Tensors, in the notes' layout.
 
 X is (n_x, m), Y is (n_L, m); ``layer_dims = [n_x, n[1], …, n[L]]``; W[l] is (n[l], n[l-1])
-and b[l] is (n[l], 1). The forward pass is Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]) with
-A[0] = X; its nodes carry the notes' names (Z1, A1, …) so pictures can show them.
+(the notes' vectorization section once writes n_h[l] × n_h[l]: docs/notes-errata.md) and b[l]
+is (n[l], 1). The forward pass is Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]) with A[0] = X;
+its nodes carry the notes' names (Z1, A1, …) so pictures can show them.
 
 >>> import numpy as np
 >>> net = DeepNet([2, 3, 1], seed=0)

@@ -2,7 +2,9 @@
 
 One step is the notes' loop body: forward pass, cost J, backward pass, then
 W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l]. One epoch is one pass over the training set:
-one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batches.
+one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batches (the notes write
+"chunksize" steps and a mini-batch cost with Σ_{i=1}^{l} and ‖W[2]‖; docs/notes-errata.md says
+what they mean). ``History.costs`` is J over the whole training set after each epoch.
 
 >>> import numpy as np
 >>> from autograd_mini import LogisticRegression

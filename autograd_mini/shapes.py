@@ -98,6 +98,9 @@ def _check_volume(volume, name: str = "input volume") -> tuple[int, int, int]:
 def conv_output_volume(volume, f: int, n_c: int, p: int = 0, s: int = 1) -> tuple[int, int, int]:
     """n_H[l] × n_W[l] × n_c[l] after n_c filters of f × f × n_c[l-1] on the volume n_H × n_W × n_c[l-1].
 
+    The depth is the number of filters (the notes' n_c′; their case one writes n_c, see
+    docs/notes-errata.md, "The output volume's depth n_c").
+
     >>> conv_output_volume((6, 6, 3), f=3, n_c=2)
     (4, 4, 2)
     """
