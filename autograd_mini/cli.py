@@ -180,7 +180,8 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"      train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
         if plots is None:
             continue
-        plots.plot_cost([history.initial_cost, *history.costs], writer.path(f"{name}_cost.png", f"cost curve of {name}"),
+        plots.plot_cost([history.initial_cost, *history.costs],
+                        writer.path(f"{name}_cost.png", f"cost curve of {name}"),
                         learning_rate=learning_rate, title="J on the training set, after each epoch")
         plots.plot_decision_boundary(model.predict_proba, X, Y,
                                      writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),

@@ -3,9 +3,9 @@
 Builds z = w1·x1 + w2·x2 + b, a = σ(z), L(a, y) from Values, runs backward, and follows the
 chain rule step by step as the notes write it: da, then ∂a/∂z = a(1 − a), dz = da · a(1 − a)
 (= a − y), dw_i = x_i · dz and db = dz, each beside the gradient autodiff stored on the node.
-The inputs are chosen so that every derivative is a different number (x1 ≠ 1, w1·x1 + w2·x2 ≠ 0, so z ≠ b and dw1 ≠ dz),
-so each formula can be read off the numbers. Writes the computational graph, the derivative
-graph and the step-through page.
+The inputs are chosen so that every derivative is a different number (x1 ≠ 1 and
+w1·x1 + w2·x2 ≠ 0, so dw1 ≠ dz and z ≠ b), so each formula can be read off the numbers.
+Writes the computational graph, the derivative graph and the step-through page.
 """
 
 import viz
