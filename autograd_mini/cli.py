@@ -105,6 +105,22 @@ def _graph_pictures(root, writer: _Writer, stem: str) -> None:
     viz.step_through_html(root, writer.path(f"{stem}_steps.html", "step-through backprop page (open in a browser)"))
 
 
+def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float) -> str:
+    """What a training run did, in the notes' words: which gradient descent, epochs, α, λ."""
+    if batch_size is None or batch_size >= m:
+        how = f"batch gradient descent (all m = {m} examples per step, 1 step per epoch)"
+    else:
+        steps = -(-m // batch_size)
+        how = f"mini-batch gradient descent, batch size {batch_size} ({steps} steps per epoch, m = {m})"
+    return f"{how}, {epochs} epochs, α = {learning_rate:g}, λ = {lambd:g}"
+
+
+def _costs_line(history) -> str:
+    """J over the whole training set before the first step and after the last epoch, labelled."""
+    return (f"J before training {history.initial_cost:.4f}, J after {len(history)} epochs "
+            f"{history.costs[-1]:.4f} (on the whole training set)")
+
+
 # ------------------------------------------------------------------------------------------ demo
 
 
@@ -150,18 +166,23 @@ def _demo(args: argparse.Namespace) -> int:
         "deep_net": (DeepNet([2, 16, 8, 1], ["relu", "relu", "sigmoid"], "he", seed=args.seed), 0.5),
     }
     results = {}
+    batch_size = 64
     for name, (model, learning_rate) in models.items():
         history = train(model, X_train, Y_train, learning_rate=learning_rate, epochs=args.epochs,
-                        batch_size=64, seed=args.seed, progress=args.progress)
+                        batch_size=batch_size, seed=args.seed, progress=args.progress)
         train_acc = accuracy(predict(model, X_train), Y_train)
         test_acc = accuracy(predict(model, X_test), Y_test)
-        results[name] = {"final_cost": history.costs[-1], "train_accuracy": train_acc, "test_accuracy": test_acc}
-        print(f"   {model!r}: J {history.costs[0]:.4f} -> {history.costs[-1]:.4f}, "
-              f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
+        results[name] = {"initial_cost": history.initial_cost, "final_cost": history.costs[-1],
+                         "train_accuracy": train_acc, "test_accuracy": test_acc}
+        print(f"   {model!r}")
+        print(f"      {_how_trained(batch_size, X_train.shape[1], args.epochs, learning_rate, 0.0)}")
+        print(f"      {_costs_line(history)}")
+        print(f"      train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
         if plots is None:
             continue
-        plots.plot_cost(history.costs, writer.path(f"{name}_cost.png", f"cost curve of {name}"),
-                        learning_rate=learning_rate)
+        plots.plot_cost([history.initial_cost, *history.costs],
+                        writer.path(f"{name}_cost.png", f"cost curve of {name}"),
+                        learning_rate=learning_rate, title="J on the training set, after each epoch")
         plots.plot_decision_boundary(model.predict_proba, X, Y,
                                      writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),
                                      title=f"{name.replace('_', ' ')} on {args.dataset}")
@@ -259,7 +280,8 @@ def _train(args: argparse.Namespace) -> int:
                     batch_size=args.batch_size, lambd=args.lambd, seed=args.seed, progress=args.progress)
     train_acc = accuracy(predict(net, (X_train - mean) / std), Y_train)
     test_acc = accuracy(predict(net, (X_test - mean) / std), Y_test)
-    print(f"J {history.costs[0]:.4f} -> {history.costs[-1]:.4f} after {len(history)} {history.per}s")
+    print(_how_trained(args.batch_size, X_train.shape[1], args.epochs, args.learning_rate, args.lambd))
+    print(_costs_line(history))
     print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
 
     writer = _Writer(Path(args.out))
@@ -267,7 +289,8 @@ def _train(args: argparse.Namespace) -> int:
                extras={"feature_mean": mean, "feature_std": std})
     plots = _plots()
     if plots is not None:
-        plots.plot_cost(history.costs, writer.path("cost.png", "cost curve"), learning_rate=args.learning_rate)
+        plots.plot_cost([history.initial_cost, *history.costs], writer.path("cost.png", "cost curve"),
+                        learning_rate=args.learning_rate, title="J on the training set, after each epoch")
     if plots is not None and X.shape[0] == 2:
         plots.plot_decision_boundary(lambda X2: net.predict_proba((X2 - mean) / std), X, Y,
                                          writer.path("boundary.png", "decision boundary over all the data"))
@@ -394,7 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lambd", type=float, default=0.0, help="L2 strength λ (default: 0)")
     train.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: the whole set)")
     train.add_argument("--epochs", type=int, default=1000, help="epochs (default: 1000)")
-    train.add_argument("--init", default="he", help="initialisation: small_random, he, xavier, zeros (default: he)")
+    train.add_argument("--init", default=None,
+                       help="initialisation: small_random, he, xavier, zeros (default: each layer's follows its "
+                            "activation, he for relu and leaky_relu, xavier = the course's sqrt(1/n[l-1]) for "
+                            "tanh and sigmoid)")
     train.add_argument("--test-fraction", type=_fraction, default=0.2, help="held-out share (default: 0.2)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     train.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")

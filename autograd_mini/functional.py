@@ -92,7 +92,11 @@ class _L2(Op):
 
 
 def l2_cost(weights: Sequence[Tensor], m: int, lambd: float) -> Tensor:
-    """The notes' L2 regularization cost λ/(2m) Σ_l ‖W[l]‖²_F, one node over all the weights."""
+    """The notes' L2 regularization cost λ/(2m) Σ_l ‖W[l]‖²_F, one node over all the weights.
+
+    Every layer's W[l] once, with m the examples of the (mini-)batch (the notes' mini-batch cost
+    writes ‖W[2]‖ inside the sum: docs/notes-errata.md).
+    """
     weights = tuple(weights)
     total = sum(float(np.vdot(W.data, W.data)) for W in weights)
     return _make(np.asarray(lambd / (2 * m) * total), _L2(len(weights)), weights, lambd / m)

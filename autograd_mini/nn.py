@@ -1,13 +1,16 @@
 """Logistic regression and the L-layer net of the notes, on Tensors, in the notes' layout.
 
 X is (n_x, m), Y is (n_L, m); ``layer_dims = [n_x, n[1], …, n[L]]``; W[l] is (n[l], n[l-1])
-and b[l] is (n[l], 1). The forward pass is Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]) with
-A[0] = X; its nodes carry the notes' names (Z1, A1, …) so pictures can show them.
+(the notes' vectorization section once writes n_h[l] × n_h[l]: docs/notes-errata.md) and b[l]
+is (n[l], 1). The forward pass is Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]) with A[0] = X;
+its nodes carry the notes' names (Z1, A1, …) so pictures can show them.
 
 >>> import numpy as np
 >>> net = DeepNet([2, 3, 1], seed=0)
 >>> {name: p.shape for name, p in net.parameters.items()}
 {'W1': (3, 2), 'b1': (3, 1), 'W2': (1, 3), 'b2': (1, 1)}
+>>> net.activations, net.initialization        # each layer's scale follows its activation
+(['relu', 'sigmoid'], ['he', 'xavier'])
 >>> A2 = net.forward(np.ones((2, 5)))
 >>> A2.label, A2.shape, sorted(net.cache)
 ('A2', (1, 5), ['A0', 'A1', 'A2', 'Z1', 'Z2'])
@@ -26,24 +29,42 @@ from .tensor import Tensor
 from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_X,
                        check_XY)
 
-__all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "as_data"]
+__all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "INITIALIZATION_FOR", "as_data"]
 
 
-def initialize_parameters(layer_dims, initialization: str = "small_random", seed=None) -> dict:
+#: The scale each activation's layer starts with when DeepNet is given no initialization:
+#: He for the ReLUs, the course's sqrt(1/n[l-1]) for tanh and sigmoid.
+INITIALIZATION_FOR = {"relu": "he", "leaky_relu": "he", "tanh": "xavier", "sigmoid": "xavier"}
+
+
+def initialize_parameters(layer_dims, initialization="small_random", seed=None) -> dict:
     """W[l] of shape (n[l], n[l-1]) and b[l] = 0 of shape (n[l], 1), as numpy arrays named W1, b1, ….
 
-    ``small_random``: randn × 0.01 (the notes); ``he``: randn × sqrt(2 / n[l-1]) (for ReLU);
-    ``xavier``: randn × sqrt(1 / n[l-1]) (for tanh); ``zeros``: everything 0 (fine for logistic
-    regression; in a hidden layer it leaves every unit identical). ``seed`` makes it repeatable.
+    ``initialization`` is one name for every layer or a list of L names, one per layer l = 1..L.
+    The notes have no initialisation; these scales come from the course and the papers:
+
+    - ``small_random``: randn × 0.01, the course's first example (fine for shallow nets; in a deep
+      net the activations shrink by about 0.01 · sqrt(n[l-1]) per layer and vanish);
+    - ``he``: randn × sqrt(2 / n[l-1]), He et al. (2015), for ReLU and leaky ReLU layers;
+    - ``xavier``: randn × sqrt(1 / n[l-1]), the course's variant for tanh (LeCun's scale). It is
+      **not** Glorot and Bengio's (2010) sqrt(2 / (n[l-1] + n[l])); the two agree when n[l] = n[l-1];
+    - ``zeros``: everything 0 (fine for logistic regression; in a hidden layer it leaves every
+      unit identical, so they never learn different features).
+
+    ``seed`` makes it repeatable.
     """
     dims = check_layer_dims(layer_dims)
-    initialization = check_initialization(initialization)
+    L = len(dims) - 1
+    names = [initialization] * L if isinstance(initialization, str) else list(initialization)
+    if len(names) != L:
+        raise ValueError(f"initialization names one scheme per layer l = 1..L = {L}; got {len(names)}: {names}")
+    names = [check_initialization(name) for name in names]
     rng = np.random.default_rng(seed)
     parameters = {}
-    for l in range(1, len(dims)):
+    for l, name in enumerate(names, start=1):
         n_l, n_prev = dims[l], dims[l - 1]
         scale = {"small_random": 0.01, "he": np.sqrt(2.0 / n_prev), "xavier": np.sqrt(1.0 / n_prev),
-                 "zeros": 0.0}[initialization]
+                 "zeros": 0.0}[name]
         parameters[f"W{l}"] = rng.standard_normal((n_l, n_prev)) * scale
         parameters[f"b{l}"] = np.zeros((n_l, 1))
     return parameters
@@ -141,23 +162,34 @@ class _Model(abc.ABC):
 
 
 class DeepNet(_Model):
-    """The L-layer net: ``DeepNet(layer_dims, activations=None, initialization="small_random", seed=None)``.
+    """The L-layer net: ``DeepNet(layer_dims, activations=None, initialization=None, seed=None)``.
 
     ``activations`` gives g[l] for l = 1..L, each one of sigmoid, tanh, relu, leaky_relu;
     by default relu for the hidden layers and sigmoid for the output layer. The graph's
     nodes carry the notes' names: A0 (= X), W1, b1, W1A0 (the product before + b1), Z1, A1, ….
+
+    ``initialization`` (see :func:`initialize_parameters`): one name for every layer, a list of
+    one per layer, or None (the default) to let each layer's scale follow its activation g[l]:
+    He, randn × sqrt(2 / n[l-1]), for relu and leaky_relu; the course's randn × sqrt(1 / n[l-1])
+    for tanh and sigmoid. ``"small_random"`` (randn × 0.01) stays available; in a deep ReLU net it
+    makes the activations vanish layer by layer (examples/09_initialization.py shows it).
+    ``self.initialization`` is the list of per-layer names used.
     """
 
     input_label = "A0"
 
-    def __init__(self, layer_dims, activations=None, initialization: str = "small_random", seed=None):
+    def __init__(self, layer_dims, activations=None, initialization=None, seed=None):
         self.layer_dims = check_layer_dims(layer_dims)
         L = len(self.layer_dims) - 1
         if activations is None:
             activations = ["relu"] * (L - 1) + ["sigmoid"]
         self.activations = check_activations(activations, L)
-        self.initialization = check_initialization(initialization)
-        values = initialize_parameters(self.layer_dims, self.initialization, seed)
+        if initialization is None:
+            initialization = [INITIALIZATION_FOR[g] for g in self.activations]
+        elif isinstance(initialization, str):
+            initialization = [initialization] * L
+        values = initialize_parameters(self.layer_dims, initialization, seed)
+        self.initialization = list(initialization)
         self.parameters = {name: Tensor(value, label=name) for name, value in values.items()}
         self.cache = {}
 

@@ -2,14 +2,18 @@
 
 One step is the notes' loop body: forward pass, cost J, backward pass, then
 W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l]. One epoch is one pass over the training set:
-one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batches.
+one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batches (the notes write
+"chunksize" steps and a mini-batch cost with Σ_{i=1}^{l} and ‖W[2]‖; docs/notes-errata.md says
+what they mean). ``History.costs`` is J over the whole training set after each epoch.
 
 >>> import numpy as np
 >>> from autograd_mini import LogisticRegression
 >>> X = np.array([[-2.0, -1.0, 1.0, 2.0]]); Y = np.array([[0.0, 0.0, 1.0, 1.0]])
 >>> model = LogisticRegression(1)
 >>> history = train(model, X, Y, learning_rate=0.5, epochs=200)
->>> history.costs[-1] < history.costs[0], accuracy(predict(model, X), Y)
+>>> round(history.initial_cost, 4)           # J before training: w = 0, b = 0 gives a = 1/2, J = ln 2
+0.6931
+>>> history.costs[-1] < history.costs[0] < history.initial_cost, accuracy(predict(model, X), Y)
 (True, 1.0)
 """
 
@@ -23,6 +27,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .errors import ShapeError
+from .graph import no_grad
 from .nn import as_data
 from .tensor import Tensor
 from .validate import check_batch_size, check_int, check_lambd, check_learning_rate, check_XY
@@ -44,12 +49,21 @@ PROGRESS_MIN_EPOCHS = 100
 
 @dataclass
 class History:
-    """The cost J after each iteration (batch) or epoch (mini-batch; the m-weighted mean of its
-    mini-batches' costs), and every single step's cost in ``step_costs``."""
+    """What a training run went through, one cost per epoch and one per step.
+
+    ``costs[k]``: J = −(1/m) Σ [y log a + (1 − y) log(1 − a)] + λ/(2m) Σ_l ‖W[l]‖²_F over the
+    **whole training set** (all m examples, the L2 term once) with the parameters as they are at
+    the end of epoch k + 1 (``per`` says "iteration" for batch gradient descent, where an epoch
+    is one step, and "epoch" for mini-batches). ``initial_cost``: the same J before the first step.
+    ``step_costs[t]``: the cost each step minimised, J{t} of its own mini-batch (the whole set for
+    batch gradient descent), computed before that step's update. A mini-batch's J{t} carries
+    the whole L2 term λ/(2·m_t) Σ‖W[l]‖²_F, so the mean of an epoch's J{t} is not J when λ > 0.
+    """
 
     per: str
     costs: list = field(default_factory=list)
     step_costs: list = field(default_factory=list)
+    initial_cost: float | None = None
 
     def __len__(self) -> int:
         return len(self.costs)
@@ -97,6 +111,12 @@ def _bar(total: int, progress, desc: str):
     return tqdm(range(total), desc=desc, disable=not show, leave=False)
 
 
+def _whole_set_cost(model, X: Tensor, Y: Tensor, lambd: float) -> float:
+    """J over the whole training set at the current parameters: one forward pass, no graph recorded."""
+    with no_grad():
+        return float(model._cost(X, Y, lambd).data)
+
+
 def _check_cost(cost: float, where: str, learning_rate: float) -> None:
     if not math.isfinite(cost):
         raise FloatingPointError(
@@ -111,7 +131,11 @@ def _prepare(model, X, Y, learning_rate, lambd):
 
 def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_iterations: int = 1000,
                            lambd: float = 0.0, progress: bool | None = None) -> History:
-    """``num_iterations`` steps on the whole training set; ``history.costs`` has J per iteration.
+    """``num_iterations`` steps on the whole training set.
+
+    ``history.costs[i]`` is J after iteration i + 1, ``history.step_costs[i]`` J before it (the
+    cost that step differentiated), so ``costs[i] == step_costs[i + 1]``: only the last costs one
+    more forward pass.
 
     ``progress``: None shows a tqdm bar for long runs when stderr is a terminal; True/False force it.
     """
@@ -123,11 +147,15 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     for i in bar:
         cost = gradient_descent_step(model, X, Y, learning_rate, lambd)
         _check_cost(cost, f"iteration {i}", learning_rate)
-        history.costs.append(cost)
+        if i == 0:
+            history.initial_cost = cost
+        else:
+            history.costs.append(cost)  # J before step i is J after step i - 1
         history.step_costs.append(cost)
         if i % 100 == 0:
             bar.set_postfix(J=f"{cost:.4f}", refresh=False)
     bar.close()
+    history.costs.append(_whole_set_cost(model, X, Y, lambd))
     return history
 
 
@@ -136,24 +164,24 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
                                progress: bool | None = None) -> History:
     """``epochs`` passes; each reshuffles (seeded by ``seed``) and steps once per mini-batch.
 
-    ``history.costs`` has one cost per epoch, ``history.step_costs`` one per mini-batch.
+    ``history.costs`` has J over the whole training set at the end of each epoch (one forward
+    pass per epoch, no graph recorded), ``history.step_costs`` the cost of each mini-batch J{t}.
     """
     X, Y, learning_rate, lambd = _prepare(model, X, Y, learning_rate, lambd)
     epochs = check_int(epochs, "epochs")
     batch_size = check_batch_size(batch_size)
     rng = np.random.default_rng(seed)
-    m = X.shape[1]
-    history = History("epoch")
+    X_all, Y_all = as_data(X), as_data(Y, "Y")
+    history = History("epoch", initial_cost=_whole_set_cost(model, X_all, Y_all, lambd))
     bar = _bar(epochs, progress, "mini-batch gradient descent")
     for epoch in bar:
-        total = 0.0
         for t, (X_t, Y_t) in enumerate(random_mini_batches(X, Y, batch_size, rng)):
             cost = gradient_descent_step(model, as_data(X_t), as_data(Y_t, "Y"), learning_rate, lambd)
             _check_cost(cost, f"epoch {epoch}, mini-batch {t} (iteration {len(history.step_costs)})", learning_rate)
             history.step_costs.append(cost)
-            total += cost * X_t.shape[1]
-        history.costs.append(total / m)
-        bar.set_postfix(J=f"{total / m:.4f}", refresh=False)
+        J = _whole_set_cost(model, X_all, Y_all, lambd)
+        history.costs.append(J)
+        bar.set_postfix(J=f"{J:.4f}", refresh=False)
     bar.close()
     return history
 

@@ -10,7 +10,7 @@ Output size of a convolution (or pooling) along one side, n_H[l] = ⌊(n_H[l-1] 
 4
 >>> same_padding(5)                   # p = (f − 1)/2 keeps n_H and n_W
 2
->>> fc_param_count(300, 300, 3, 100)  # ((n·m·c) + 1)·l
+>>> fc_param_count(300, 300, 3, 100)  # ((n_H·n_W·n_c) + 1)·n_h, the notes' ((n·m·c) + 1)·l
 27000100
 >>> conv_param_count(3, 3, 10)        # (f·f·n_c[l-1] + 1)·n_c[l]
 280
@@ -98,6 +98,9 @@ def _check_volume(volume, name: str = "input volume") -> tuple[int, int, int]:
 def conv_output_volume(volume, f: int, n_c: int, p: int = 0, s: int = 1) -> tuple[int, int, int]:
     """n_H[l] × n_W[l] × n_c[l] after n_c filters of f × f × n_c[l-1] on the volume n_H × n_W × n_c[l-1].
 
+    The depth is the number of filters (the notes' n_c′; their case one writes n_c, see
+    docs/notes-errata.md, "The output volume's depth n_c").
+
     >>> conv_output_volume((6, 6, 3), f=3, n_c=2)
     (4, 4, 2)
     """
@@ -118,13 +121,17 @@ def volume_size(volume) -> int:
     return n_H * n_W * n_c
 
 
-def fc_param_count(n: int, m: int, c: int, l: int, bias: bool = True) -> int:  # noqa: E741 - the notes' name
-    """((n·m·c) + 1)·l: a fully connected layer of l units on an n × m image with c channels.
+def fc_param_count(n_H: int, n_W: int, n_c: int, n_h: int, bias: bool = True) -> int:
+    """((n_H·n_W·n_c) + 1)·n_h: a fully connected layer of n_h units on an n_H × n_W image with n_c channels.
 
-    Without the bias, n·m·c·l: the entries of w[1], as in the notes' 1000 × 1000 × 3 example.
+    The notes write it ((n·m·c) + 1)·l, with m the image's width and l the number of neurons;
+    the arguments take the notes' conv names instead, since m is the number of examples and l the
+    layer index everywhere else. Without the bias, n_H·n_W·n_c·n_h: the entries of W[1], as in the
+    notes' 1000 × 1000 × 3 example (3,000,000,000).
     """
-    n, m, c, l = (check_int(v, name, 1) for name, v in (("n", n), ("m", m), ("c", c), ("l", l)))
-    return (n * m * c + (1 if bias else 0)) * l
+    n_H, n_W, n_c, n_h = (check_int(v, name, 1) for name, v in (("n_H", n_H), ("n_W", n_W), ("n_c", n_c),
+                                                                 ("n_h", n_h)))
+    return (n_H * n_W * n_c + (1 if bias else 0)) * n_h
 
 
 def conv_param_count(f: int, n_c_prev: int, n_c: int, bias: bool = True) -> int:

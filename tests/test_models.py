@@ -145,7 +145,9 @@ def test_minibatch_with_batch_size_m_equals_batch_descent_step_for_step():
     b = DeepNet([2, 5, 3, 1], ["relu", "tanh", "sigmoid"], initialization="he", seed=4)
     batch = batch_gradient_descent(a, X, Y, learning_rate=0.3, num_iterations=15, lambd=0.2)
     mini = minibatch_gradient_descent(b, X, Y, learning_rate=0.3, epochs=15, batch_size=50, lambd=0.2, seed=9)
-    np.testing.assert_allclose(mini.step_costs, batch.costs, rtol=1e-12)
+    np.testing.assert_allclose(mini.step_costs, batch.step_costs, rtol=1e-12)
+    np.testing.assert_allclose(mini.costs, batch.costs, rtol=1e-12)
+    assert mini.initial_cost == pytest.approx(batch.initial_cost, rel=1e-12)
     for name in a.parameters:
         np.testing.assert_allclose(a.parameters[name].data, b.parameters[name].data, rtol=1e-10, atol=1e-14)
 

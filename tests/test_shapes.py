@@ -1,4 +1,5 @@
 """The notes' convolution arithmetic, parameter counts, the stack spec and its summary table."""
+import inspect
 import math
 
 import numpy as np
@@ -92,6 +93,7 @@ def test_volumes():
 def test_notes_parameter_counts():
     # ((n·m·c) + 1)·l for a 300 × 300 RGB image and 100 units
     assert fc_param_count(300, 300, 3, 100) == 27_000_100
+    assert fc_param_count(n_H=300, n_W=300, n_c=3, n_h=100) == 27_000_100
     # w[1] from a 1000 × 1000 × 3 image to 1000 hidden units, no bias: 3 billion
     assert fc_param_count(1000, 1000, 3, 1000, bias=False) == 3_000_000_000
     # 10 filters of 3 × 3 × 3, one bias each: (27 + 1)·10
@@ -182,3 +184,10 @@ def test_markdown_table():
     assert lines[3] == "| 2 | fc:1 | 4x4x2 | - | - | - | - | 1 | (1, 32) | (1, 1) | 33 |"
     assert lines[-1] == "total parameters: 89"
     assert format_markdown(summarize((6, 6, 3), [])).endswith("total parameters: 0")
+
+
+def test_fc_param_count_arguments_do_not_reuse_m_and_l():
+    # in the notes m is the number of examples and l the layer index; the image width and unit count are not
+    assert list(inspect.signature(fc_param_count).parameters) == ["n_H", "n_W", "n_c", "n_h", "bias"]
+    with pytest.raises(ValueError, match="n_h must be ≥ 1"):
+        fc_param_count(3, 3, 1, 0)
