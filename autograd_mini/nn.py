@@ -23,8 +23,8 @@ from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
 from .tensor import Tensor
-from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_X,
-                       check_XY)
+from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_memory,
+                       check_X, check_XY)
 
 __all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "as_data"]
 
@@ -37,6 +37,7 @@ def initialize_parameters(layer_dims, initialization: str = "small_random", seed
     regression; in a hidden layer it leaves every unit identical). ``seed`` makes it repeatable.
     """
     dims = check_layer_dims(layer_dims)
+    check_memory(dims)  # before allocating: a typo such as 100000 would otherwise exhaust memory
     initialization = check_initialization(initialization)
     rng = np.random.default_rng(seed)
     parameters = {}
