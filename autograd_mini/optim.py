@@ -104,6 +104,20 @@ def _check_cost(cost: float, where: str, learning_rate: float) -> None:
             f"try a smaller learning_rate α (now {learning_rate:g})")
 
 
+#: Training stops when the cost J grows past this many times its first value.
+DIVERGENCE_FACTOR = 10
+
+
+def _check_divergence(costs: list, epoch: int, learning_rate: float) -> None:
+    """Stop when the epoch's J is not finite or grew past DIVERGENCE_FACTOR × the first J: the
+    steps overshoot the minimum, so α is too large (the parameters are not worth keeping)."""
+    J, first = costs[-1], costs[0]
+    if not math.isfinite(J) or J > DIVERGENCE_FACTOR * first:
+        raise FloatingPointError(
+            f"training diverged at epoch {epoch}: J = {J:.4g}, more than {DIVERGENCE_FACTOR} × its first value "
+            f"{first:.4g}; try a smaller learning rate α (now {learning_rate:g})")
+
+
 def _prepare(model, X, Y, learning_rate, lambd):
     X, Y = check_XY(X, Y, model.n_x, model.n_L)
     return X, Y, check_learning_rate(learning_rate), check_lambd(lambd)
@@ -124,6 +138,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
         cost = gradient_descent_step(model, X, Y, learning_rate, lambd)
         _check_cost(cost, f"iteration {i}", learning_rate)
         history.costs.append(cost)
+        _check_divergence(history.costs, i, learning_rate)
         history.step_costs.append(cost)
         if i % 100 == 0:
             bar.set_postfix(J=f"{cost:.4f}", refresh=False)
@@ -153,6 +168,7 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
             history.step_costs.append(cost)
             total += cost * X_t.shape[1]
         history.costs.append(total / m)
+        _check_divergence(history.costs, epoch, learning_rate)
         bar.set_postfix(J=f"{total / m:.4f}", refresh=False)
     bar.close()
     return history
