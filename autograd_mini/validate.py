@@ -227,7 +227,8 @@ def check_memory(layer_dims, m: int = 0) -> None:
         shown = str(list(layer_dims))
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         examples = f" and m = {m} examples" if m else ""
+        counted = "parameters, activations and their gradients" if m else "parameters and their gradients"
         raise MemoryLimitError(
-            f"layer_dims = {shown}{examples} need about {_size(need)} (parameters, activations and their "
-            f"gradients), over the memory limit of {_size(limit)}; use smaller layers "
+            f"layer_dims = {shown}{examples} need about {_size(need)} ({counted}), over the memory limit of "
+            f"{_size(limit)}; use smaller layers "
             f"(or set {MEMORY_LIMIT_VARIABLE} in bytes)")
