@@ -309,6 +309,8 @@ def _check_train_arguments(args) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .datasets import standardization, standardize, train_test_split
     from .io import save_model
     from .nn import DeepNet
@@ -339,8 +341,14 @@ def _train(args: argparse.Namespace) -> int:
     if plots is not None:
         plots.plot_cost(history.costs, writer.path("cost.png", "cost curve"), learning_rate=args.learning_rate)
     if plots is not None and X.shape[0] == 2:
-        plots.plot_decision_boundary(lambda X2: net.predict_proba(standardize(X2, mean, std)), X, Y,
-                                     writer.path("boundary.png", "decision boundary over all the data"))
+        with np.errstate(over="ignore"):
+            plottable = np.isfinite(X.max(axis=1) - X.min(axis=1)).all()
+        if plottable:
+            plots.plot_decision_boundary(lambda X2: net.predict_proba(standardize(X2, mean, std)), X, Y,
+                                         writer.path("boundary.png", "decision boundary over all the data"))
+        else:  # the axes' span itself overflows float64: draw in standardised units
+            plots.plot_decision_boundary(net.predict_proba, standardize(X, mean, std), Y, writer.path(
+                "boundary.png", "decision boundary over all the data (standardised features)"))
     writer.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
     writer.report()
