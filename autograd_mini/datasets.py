@@ -289,7 +289,7 @@ def load_csv(path, target: str | None = None) -> CSVData:
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{name} is not a readable CSV file: {exc}") from None
     finally:
-        if name == "standard input":
+        if str(path) == "-":
             handle.detach()  # leave standard input open for the caller
         else:
             handle.close()
