@@ -1,8 +1,10 @@
 """The ``autograd-mini`` command (also ``python -m autograd_mini``).
 
 Subcommands: ``demo`` (the main job), ``graph``, ``check``, ``train``, ``predict``, ``dims``;
-``autograd-mini COMMAND --help`` explains each. A bad argument, a missing file or bad data
-ends with one line on stderr and exit code 2; ``check`` exits 1 when a gradient fails.
+``autograd-mini COMMAND --help`` explains each. A bad argument, a missing file, bad data or
+sizes that would not fit in memory end with one line on stderr and exit code 2, checked before
+any work; ``check`` exits 1 when a gradient fails, ``train`` when training diverges. Every file
+is written atomically, and an output that is one of the command's inputs is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .atomic import atomic_write
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -51,26 +54,63 @@ def _fraction(text: str) -> float:
     return value
 
 
-class _Writer:
-    """Writes the output files into one folder and remembers them, to list them at the end."""
+def _same_file(a, b) -> bool:
+    """Whether paths ``a`` and ``b`` name one file: the same path after links, or the same inode."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return False
 
-    def __init__(self, out: Path):
+
+def _refuse_overwriting_inputs(output, inputs) -> None:
+    for source in inputs:
+        if source is not None and str(source) != "-" and _same_file(output, source):
+            raise UsageError(f"the output {output} is the input {source}; an output never overwrites an input, "
+                             "so choose another name")
+
+
+def _check_folder(out: Path, flag: str = "--out") -> None:
+    """Refuse an output folder that cannot be made or written, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{flag} {out} is a file, not a folder")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"cannot create the output folder {out}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write into {existing}: permission denied")
+
+
+class _Writer:
+    """Writes the output files into one folder, atomically, and remembers them, to list them at the end.
+
+    Made before any work: it checks that the folder can be written and that none of the files it
+    will write (``names``) is one of the command's ``inputs``. The folder is made at the first write.
+    """
+
+    def __init__(self, out: Path, names=(), inputs=()):
         self.out = out
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
+        self.inputs = list(inputs)
+        _check_folder(out)
+        for name in names:
+            _refuse_overwriting_inputs(out / name, self.inputs)
         self.written: list[tuple[Path, str]] = []
 
     def path(self, name: str, what: str) -> Path:
         path = self.out / name
+        _refuse_overwriting_inputs(path, self.inputs)
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the output folder {self.out}: {exc.strerror}") from None
         self.written.append((path, what))
         return path
 
     def text(self, name: str, what: str, content: str) -> Path:
-        path = self.path(name, what)
-        path.write_text(content, encoding="utf-8")
-        return path
+        return atomic_write(self.path(name, what), content)
 
     def report(self) -> None:
         print(f"\nwrote {len(self.written)} files into {self.out}/:")
@@ -149,7 +189,10 @@ def _demo(args: argparse.Namespace) -> int:
     from .nn import DeepNet, LogisticRegression
     from .notes_graph import graph_nodes, logistic_graph
     from .optim import accuracy, predict, train
+    from .validate import check_int
 
+    check_int(args.epochs, "--epochs")
+    check_int(args.seed, "--seed", 0)
     writer = _Writer(Path(args.out))
     plots = _plots()
 
@@ -207,13 +250,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _graph(args: argparse.Namespace) -> int:
     from .expr import build_expression, parse_assignments
 
+    writer = _Writer(Path(args.out))
     root, variables = build_expression(args.expression, parse_assignments(args.set or []))
     root.backward()
     print(f"{args.expression} = {root.data:.6g}")
     width = max(len(name) for name in variables)
     for name, node in variables.items():
         print(f"  d{name:<{width}} = {node.grad: .6g}")
-    writer = _Writer(Path(args.out))
     _graph_pictures(root, writer, "expression")
     writer.report()
     return 0
@@ -250,74 +293,141 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _load_training_data(args):
-    from .datasets import load_csv, load_dataset
+    """X, Y, where they came from, and the feature names (None for generated data)."""
+    from .datasets import breast_cancer, load_csv, load_dataset
 
     if args.csv:
         if not args.target:
             raise UsageError("--csv needs --target COLUMN, the name of the 0/1 label column")
         data = load_csv(args.csv, target=args.target)
-        return data.X, data.Y, args.csv
+        return data.X, data.Y, args.csv, data.feature_names
     if args.target:
         raise UsageError("--target names a column of --csv; the built-in data sets have their labels")
-    return (*load_dataset(args.dataset, seed=args.seed), args.dataset)
+    if args.dataset == "breast_cancer":
+        data = breast_cancer()
+        return data.X, data.Y, args.dataset, data.feature_names
+    return (*load_dataset(args.dataset, seed=args.seed), args.dataset, None)
+
+
+_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "history.json")
+
+
+def _check_train_arguments(args) -> None:
+    """Every argument of train that can be checked without the data, before anything is read."""
+    from .validate import (check_activations, check_batch_size, check_initialization, check_int, check_lambd,
+                           check_layer_dims, check_learning_rate)
+
+    check_layer_dims([1, *args.hidden, 1])
+    if args.activations is not None:
+        check_activations(args.activations, len(args.hidden) + 1)
+    check_initialization(args.init)
+    check_learning_rate(args.learning_rate)
+    check_lambd(args.lambd)
+    if args.batch_size is not None:
+        check_batch_size(args.batch_size)
+    check_int(args.epochs, "--epochs")
+    check_int(args.seed, "--seed", 0)
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .datasets import train_test_split
+    import numpy as np
+
+    from .datasets import standardization, standardize, train_test_split
     from .io import save_model
     from .nn import DeepNet
     from .optim import accuracy, predict, train
+    from .validate import check_memory
 
-    X, Y, source = _load_training_data(args)
+    _check_train_arguments(args)
+    writer = _Writer(Path(args.out), _TRAIN_OUTPUTS, inputs=[args.csv])
+    X, Y, source, names = _load_training_data(args)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_fraction, seed=args.seed)
-    # Standardise with the training set's statistics; predict applies the same ones from the file.
-    mean, std = X_train.mean(axis=1, keepdims=True), X_train.std(axis=1, keepdims=True)
-    std[std == 0] = 1.0
     layer_dims = [X.shape[0], *args.hidden, 1]
+    check_memory(layer_dims, args.batch_size or X_train.shape[1])
+    # Standardise with the training set's statistics; predict applies the same ones from the file.
+    mean, std = standardization(X_train)
     net = DeepNet(layer_dims, args.activations, args.init, seed=args.seed)
     print(f"training {net!r} on {source}: {X_train.shape[1]} training and {X_test.shape[1]} test examples")
-    history = train(net, (X_train - mean) / std, Y_train, learning_rate=args.learning_rate, epochs=args.epochs,
-                    batch_size=args.batch_size, lambd=args.lambd, seed=args.seed, progress=args.progress)
-    train_acc = accuracy(predict(net, (X_train - mean) / std), Y_train)
-    test_acc = accuracy(predict(net, (X_test - mean) / std), Y_test)
+    history = train(net, standardize(X_train, mean, std), Y_train, learning_rate=args.learning_rate,
+                    epochs=args.epochs, batch_size=args.batch_size, lambd=args.lambd, seed=args.seed,
+                    progress=args.progress)
+    train_acc = accuracy(predict(net, standardize(X_train, mean, std)), Y_train)
+    test_acc = accuracy(predict(net, standardize(X_test, mean, std)), Y_test)
     print(_how_trained(args.batch_size, X_train.shape[1], args.epochs, args.learning_rate, args.lambd))
     print(_costs_line(history))
     print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
 
-    writer = _Writer(Path(args.out))
     save_model(net, writer.path("params.npz", "the trained parameters (load with predict --params)"),
-               extras={"feature_mean": mean, "feature_std": std})
+               extras={"feature_mean": mean, "feature_std": std}, feature_names=names)
     plots = _plots()
     if plots is not None:
         plots.plot_cost([history.initial_cost, *history.costs], writer.path("cost.png", "cost curve"),
                         learning_rate=args.learning_rate, title="J on the training set, after each epoch")
     if plots is not None and X.shape[0] == 2:
-        plots.plot_decision_boundary(lambda X2: net.predict_proba((X2 - mean) / std), X, Y,
+        with np.errstate(over="ignore"):
+            plottable = np.isfinite(X.max(axis=1) - X.min(axis=1)).all()
+        if plottable:
+            plots.plot_decision_boundary(lambda X2: net.predict_proba(standardize(X2, mean, std)), X, Y,
                                          writer.path("boundary.png", "decision boundary over all the data"))
+        else:  # the axes' span itself overflows float64: draw in standardised units
+            plots.plot_decision_boundary(net.predict_proba, standardize(X, mean, std), Y, writer.path(
+                "boundary.png", "decision boundary over all the data (standardised features)"))
     writer.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
     writer.report()
     return 0
 
 
-def _predict(args: argparse.Namespace) -> int:
+def _shown(names: list) -> str:
+    listed = ", ".join(map(repr, names[:10]))
+    return listed + (f" and {len(names) - 10} more" if len(names) > 10 else "")
 
-    from .datasets import load_csv
+
+def _features(net, names, data, args):
+    """The rows of X in the order the model was trained on: by name when the model has its
+    feature names, by position (with a note) when it was saved without them."""
+    if names is None:
+        print(f"note: {args.params} stores no feature names (it was saved from arrays), so the columns of "
+              f"{args.csv} are matched by position", file=sys.stderr)
+        if data.X.shape[0] != net.n_x:
+            raise UsageError(f"{args.csv} has {data.X.shape[0]} feature columns but the model expects n_x = {net.n_x}")
+        return data.X
+    missing = [name for name in names if name not in data.feature_names]
+    if missing:
+        raise UsageError(f"{args.csv} lacks the column(s) {_shown(missing)} that the model was trained on")
+    extra = [name for name in data.feature_names if name not in names]
+    if extra:
+        print(f"note: ignoring the column(s) {_shown(extra)} of {args.csv}, which the model does not use",
+              file=sys.stderr)
+    position = {name: k for k, name in enumerate(data.feature_names)}
+    order = [position[name] for name in names]
+    return data.X if order == list(range(data.X.shape[0])) else data.X[order]
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from .datasets import load_csv, standardize
     from .io import load_model
     from .optim import accuracy, predict
 
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if output.is_dir():
+            raise UsageError(f"--output {output} is a folder; give a file name")
+        _check_folder(output.parent, "--output's folder")
+        _refuse_overwriting_inputs(output, [args.params, args.csv])
     net, extras = load_model(args.params, with_extras=True)
     data = load_csv(args.csv, target=args.target)
+    X = _features(net, extras.get("feature_names"), data, args)
     mean, std = extras.get("feature_mean"), extras.get("feature_std")
-    if data.X.shape[0] != net.n_x:
-        raise UsageError(f"{args.csv} has {data.X.shape[0]} feature columns but the model expects n_x = {net.n_x}")
-    X = data.X if mean is None else (data.X - mean) / std
+    if mean is not None and std is not None:
+        X = standardize(X, mean, std)
     probabilities = net.predict_proba(X)
     predictions = predict(net, X)
     lines = ["prediction,probability"] + [f"{int(p)},{a:.6f}" for p, a in zip(predictions[0], probabilities[0])]
-    if args.output:
-        Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"wrote {len(lines) - 1} predictions to {args.output}")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(output, "\n".join(lines) + "\n")
+        print(f"wrote {len(lines) - 1} predictions to {output}")
     else:
         print("\n".join(lines))
     if data.Y is not None:
@@ -406,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     source = train.add_mutually_exclusive_group()
     source.add_argument("--dataset", default="moons", choices=list(DATASETS),
                         help="built-in data set (default: moons)")
-    source.add_argument("--csv", metavar="FILE", help="a CSV file with a header row")
+    source.add_argument("--csv", metavar="FILE", help="a CSV file with a header row (- reads standard input)")
     train.add_argument("--target", metavar="COLUMN", help="with --csv: the 0/1 label column")
     train.add_argument("--hidden", type=_int_list, default=[8, 4], metavar="N,N,...",
                        help="hidden layer sizes n[1],...,n[L-1]; empty for logistic regression (default: 8,4)")
@@ -430,9 +540,12 @@ def build_parser() -> argparse.ArgumentParser:
     pred = commands.add_parser(
         "predict", help="predict with parameters saved by train",
         description="Loads params.npz written by `train` and prints one prediction (0/1) and probability per "
-                    "CSV row. If the CSV has the --target column, the accuracy is printed too.")
+                    "CSV row. The CSV's columns are matched to the model's features by name (extra columns are "
+                    "ignored with a note; a model saved without names matches them by position). If the CSV "
+                    "has the --target column, the accuracy is printed too.")
     pred.add_argument("--params", required=True, metavar="FILE", help="the params.npz that train wrote")
-    pred.add_argument("--csv", required=True, metavar="FILE", help="the examples, one per row, with a header")
+    pred.add_argument("--csv", required=True, metavar="FILE",
+                      help="the examples, one per row, with a header (- reads standard input)")
     pred.add_argument("--target", metavar="COLUMN", help="a 0/1 label column to leave out and score against")
     pred.add_argument("--output", metavar="FILE", help="write the predictions to FILE instead of stdout")
     pred.set_defaults(run=_predict)
@@ -445,7 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "parameter count, as the notes' summary of notation lays it out.",
         epilog=STACK_SPEC_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     dims.add_argument("spec", nargs="+", metavar="SPEC",
-                      help="the input volume (n_HxN_Wxn_c) and then the layers, e.g. 32x32x3 conv:f=5,c=6 pool:f=2 fc:10")
+                      help="the input volume n_H × n_W × n_c (written 32x32x3) and then the layers, "
+                           "e.g. 32x32x3 conv:f=5,c=6 pool:f=2 fc:10")
     dims.add_argument("--markdown", action="store_true", help="print a Markdown table")
     dims.set_defaults(run=_dims)
     return parser
@@ -460,6 +574,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
+    except (MemoryError, RecursionError) as exc:
+        if os.environ.get("AUTOGRAD_MINI_DEBUG"):
+            raise
+        what = ("ran out of memory" if isinstance(exc, MemoryError)
+                else "the input is nested too deeply for Python's recursion limit")
+        print(f"autograd-mini {args.command}: error: {what}; try smaller sizes", file=sys.stderr)
+        return EXIT_USAGE
     except (UsageError, ValueError, OSError, RuntimeError) as exc:
         # ValueError covers the library's ShapeError, DataError and ExpressionError; RuntimeError
         # viz's GraphvizNotInstalled. Anything else is a bug and keeps its traceback.

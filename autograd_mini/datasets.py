@@ -12,6 +12,9 @@ and licence in ``autograd_mini/data/README.md``).
 from __future__ import annotations
 
 import csv
+import io
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,9 @@ __all__ = [
     "DATASETS",
     "load_dataset",
     "load_csv",
+    "breast_cancer",
+    "standardization",
+    "standardize",
     "train_test_split",
     "CSVData",
     "DataError",
@@ -128,57 +134,203 @@ class CSVData:
     target: str | None = None
 
 
+#: Characters read (and parsed by numpy's C parser) at a time while streaming a CSV.
+CSV_BLOCK_CHARS = 1 << 22
+
+
+def _open_csv(path):
+    """The text stream of ``path`` (``-`` is standard input) and the name to show in messages."""
+    if str(path) == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline=""), "standard input"
+    try:  # open, not is_file: /dev/stdin and process substitution (/dev/fd/N) are readable, not files
+        return open(path, newline="", encoding="utf-8-sig"), str(path)  # -sig: spreadsheets add a BOM
+    except FileNotFoundError:
+        raise DataError(f"no such CSV file: {path}") from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise DataError(f"cannot read the CSV file {path}: {exc.strerror}") from None
+
+
+def _blocks(handle):
+    """Whole lines of ``handle`` in blocks of about :data:`CSV_BLOCK_CHARS` characters."""
+    rest = ""
+    while True:
+        text = handle.read(CSV_BLOCK_CHARS)
+        if not text:
+            break
+        text = rest + text
+        cut = text.rfind("\n") + 1
+        rest = text[cut:]
+        if cut:
+            yield text[:cut]
+    if rest:
+        yield rest
+
+
+def _cells(name: str, header: list, numbered) -> tuple[list, np.ndarray]:
+    """The reference parser (csv module, one float() per cell), with the line of each row: it
+    names the line and the cell of a bad value."""
+    lines, rows = [], []
+    numbered = list(numbered)
+    for line, row in zip((n for n, _ in numbered), csv.reader(text for _, text in numbered)):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise DataError(f"{name}, line {line}: {len(row)} fields, but the header has {len(header)}")
+        values = []
+        for j, cell in enumerate(row):
+            try:
+                values.append(float(cell))
+            except ValueError:
+                raise DataError(f"{name}, line {line}, column {header[j]!r}: {cell!r} is not a number") from None
+        lines.append(line)
+        rows.append(values)
+    return lines, np.array(rows, dtype=np.float64).reshape(-1, len(header))
+
+
+def _check_values(name: str, lines: list, values: np.ndarray, t: int | None, target: str | None) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise DataError(f"{name}, line {lines[int(np.argwhere(bad)[0][0])]}: NaN or infinite value")
+    if t is not None:
+        outside = ~np.isin(values[:, t], (0.0, 1.0))
+        if outside.any():
+            row = int(np.argmax(outside))
+            raise DataError(f"{name}, line {lines[row]}: target {target!r} must be 0 or 1; got {values[row, t]:g}")
+
+
+def _parse_block(name: str, header: list, first_line: int, lines: list, t: int | None, target: str | None):
+    """The values (k, n) of a block of text lines, the first of them line ``first_line`` of the file.
+
+    numpy's C parser reads a good block; a block it refuses, or with a value that is not
+    finite or a bad target, is read again by the reference parser to name the line.
+    """
+    if not any(lines):
+        return np.empty((0, len(header)))
+    try:
+        values = np.loadtxt(lines, delimiter=",", comments=None, quotechar='"', dtype=np.float64, ndmin=2)
+        if values.shape[1] == len(header) and np.isfinite(values).all() and \
+                (t is None or np.isin(values[:, t], (0.0, 1.0)).all()):
+            return values
+    except ValueError:
+        pass
+    numbers, values = _cells(name, header, enumerate(lines, start=first_line))
+    _check_values(name, numbers, values, t, target)
+    return values
+
+
+class _Columns:
+    """A float64 array of shape (n, capacity) that grows by half as rows arrive (amortised O(1))."""
+
+    def __init__(self, n: int):
+        self.data = np.empty((n, 0))
+        self.m = 0
+
+    def reserve(self, rows: int) -> None:
+        if rows > self.data.shape[1]:
+            grown = np.empty((self.data.shape[0], rows))
+            grown[:, :self.m] = self.data[:, :self.m]
+            self.data = grown
+
+    def append(self, rows: np.ndarray) -> None:
+        k = rows.shape[0]
+        if self.m + k > self.data.shape[1]:
+            self.reserve(max(self.m + k, self.data.shape[1] * 3 // 2))
+        self.data[:, self.m:self.m + k] = rows.T
+        self.m += k
+
+
+def _size(handle) -> int:
+    """The size in bytes of a regular file behind ``handle``; 0 for a pipe or a terminal."""
+    try:
+        return os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError):
+        return 0
+
+
 def load_csv(path, target: str | None = None) -> CSVData:
     """Read a numeric CSV with a header row into X of shape (n_x, m) and Y of shape (1, m).
 
-    ``target`` names the label column (values 0 or 1); without it every column is a feature
-    (for ``predict``). A missing file, an unknown column, a ragged row or a non-number is a
-    :class:`DataError` naming the file and line.
+    ``path`` is any readable file (``/dev/stdin``, a pipe) or ``-`` for standard input. The file
+    is streamed in blocks of :data:`CSV_BLOCK_CHARS` characters into one array sized from the
+    file's length (grown by half when that was short), so the peak memory stays near twice the
+    final float64 arrays. ``target`` names the label column (values 0 or 1); without it every
+    column is a feature (for ``predict``). A missing file, an unknown column, a ragged row or a
+    non-number is a :class:`DataError` naming the file and line.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"no such CSV file: {path}")
+    handle, name = _open_csv(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: spreadsheets add a BOM
-            rows = list(csv.reader(handle))
+        line, header = 0, None
+        while header is None:
+            text = handle.readline()
+            if not text:
+                raise DataError(f"{name}: needs a header row and at least one data row")
+            line += 1
+            cells = next(csv.reader([text]), [])
+            if any(cell.strip() for cell in cells):
+                header = [cell.strip() for cell in cells]
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        if repeated:
+            raise DataError(f"{name}, line {line}: the header names {', '.join(map(repr, repeated))} more than once")
+        if target is not None and target not in header:
+            raise DataError(f"{name}: no column named {target!r}; the columns are {', '.join(header)}")
+        if target is not None and len(header) == 1:
+            raise DataError(f"{name}: the only column is the target {target!r}; there are no feature columns (n_x = 0)")
+        t = None if target is None else header.index(target)
+        columns, size = _Columns(len(header)), _size(handle)
+        for block in _blocks(handle):
+            lines = block.splitlines()
+            values = _parse_block(name, header, line + 1, lines, t, target)
+            if columns.m == 0 and size and values.shape[0]:
+                columns.reserve(int(values.shape[0] * size / len(block) * 1.02) + 1)  # rows the file will hold
+            columns.append(values)
+            line += len(lines)
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"{path} is not a readable CSV file: {exc}") from None
-    rows = [(number, row) for number, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
-    if len(rows) < 2:
-        raise DataError(f"{path}: needs a header row and at least one data row")
-    header = [name.strip() for name in rows[0][1]]
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        raise DataError(f"{path}, line {rows[0][0]}: the header names {', '.join(map(repr, repeated))} more than once")
-    if target is not None and target not in header:
-        raise DataError(f"{path}: no column named {target!r}; the columns are {', '.join(header)}")
-    values = np.empty((len(rows) - 1, len(header)))
-    for i, (line, row) in enumerate(rows[1:]):
-        if len(row) != len(header):
-            raise DataError(f"{path}, line {line}: {len(row)} fields, but the header has {len(header)}")
-        for j, cell in enumerate(row):
-            try:
-                values[i, j] = float(cell)
-            except ValueError:
-                raise DataError(f"{path}, line {line}, column {header[j]!r}: {cell!r} is not a number") from None
-    if not np.all(np.isfinite(values)):
-        line = rows[1 + int(np.argwhere(~np.isfinite(values))[0][0])][0]
-        raise DataError(f"{path}, line {line}: NaN or infinite value")
-    if target is None:
-        return CSVData(values.T.copy(), None, header, None)
-    t = header.index(target)
-    Y = values[:, t]
-    bad = ~np.isin(Y, (0.0, 1.0))
-    if bad.any():
-        line = rows[1 + int(np.argmax(bad))][0]
-        raise DataError(f"{path}, line {line}: target {target!r} must be 0 or 1; got {Y[bad][0]:g}")
-    features = [name for k, name in enumerate(header) if k != t]
-    X = np.delete(values, t, axis=1).T.copy()
-    return CSVData(X, Y.reshape(1, -1), features, target)
+        raise DataError(f"{name} is not a readable CSV file: {exc}") from None
+    finally:
+        if str(path) == "-":
+            handle.detach()  # leave standard input open for the caller
+        else:
+            handle.close()
+    if columns.m == 0:
+        raise DataError(f"{name}: needs a header row and at least one data row")
+    values = columns.data[:, :columns.m]
+    if t is None:
+        return CSVData(np.ascontiguousarray(values), None, header, None)
+    X = np.delete(values, t, axis=0)  # a new contiguous (n_x, m) array
+    Y = values[t].reshape(1, -1).copy()
+    return CSVData(X, Y, [h for k, h in enumerate(header) if k != t], target)
+
+
+def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean μ and standard deviation σ of each feature (row of X (n_x, m)), each (n_x, 1).
+
+    μ = (1/m) Σ_i x⁽ⁱ⁾, σ = sqrt((1/m) Σ_i (x⁽ⁱ⁾ − μ)²), computed on each row divided by its
+    largest |x| first, so the squares neither overflow (|x| ~ 1e200) nor underflow (|x| ~ 1e-300)
+    for any finite data. A constant feature gets σ = 1 (it is then only centred).
+    """
+    scale = np.max(np.abs(X), axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    scaled = X / scale
+    mean = scaled.mean(axis=1, keepdims=True) * scale
+    std = scaled.std(axis=1, keepdims=True) * scale
+    std[std == 0] = 1.0
+    return mean, std
+
+
+def standardize(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """(X − μ) / σ, computed as X/σ − μ/σ so that no intermediate can overflow for finite data."""
+    return X / std - mean / std
+
+
+def breast_cancer() -> CSVData:
+    """The shipped Breast Cancer Wisconsin data with its 30 feature names; the target is ``benign``."""
+    return load_csv(DATA_DIR / "breast_cancer.csv", target="benign")
 
 
 def _load_breast_cancer(seed: int | None = None):
-    data = load_csv(DATA_DIR / "breast_cancer.csv", target="benign")
+    data = breast_cancer()
     return data.X, data.Y
 
 

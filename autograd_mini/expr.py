@@ -2,7 +2,9 @@
 
 The expression is parsed with Python's ``ast`` and only a whitelist of node types is
 accepted: numbers, the variable names given, ``+ - * / **``, unary ``-``/``+``, and calls
-of the engine's functions. Nothing is ever passed to ``eval``.
+of the engine's functions. Nothing is ever passed to ``eval``. An expression may hold at most
+:data:`MAX_NODES` syntax nodes nested at most :data:`MAX_DEPTH` deep, so neither the parser
+nor the graph can exhaust memory or the stack; messages quote at most its first 80 characters.
 
 >>> root, variables = build_expression("sigmoid(w1*x1 + w2*x2 + b)",
 ...                                    {"x1": 1.0, "w1": 0.5, "x2": 2.0, "w2": -0.25, "b": 0.1})
@@ -19,7 +21,14 @@ import operator
 
 from .value import Value
 
-__all__ = ["FUNCTIONS", "ExpressionError", "build_expression", "parse_assignments"]
+__all__ = ["FUNCTIONS", "MAX_NODES", "MAX_DEPTH", "ExpressionError", "build_expression", "parse_assignments"]
+
+#: The most terms (numbers, names, operations, calls) an expression may hold.
+MAX_NODES = 10_000
+#: The deepest nesting of operations and calls (a + b + c nests two deep).
+MAX_DEPTH = 200
+#: Characters of an expression quoted in a message.
+QUOTE_CHARS = 80
 
 #: The functions an expression may call, each one of the engine's ops.
 FUNCTIONS = {
@@ -62,12 +71,39 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     return values
 
 
+def _quote(source: str) -> str:
+    """``source`` in quotes, cut to its first QUOTE_CHARS characters when longer."""
+    if len(source) <= QUOTE_CHARS:
+        return repr(source)
+    return f"{source[:QUOTE_CHARS]!r}... ({len(source):,} characters)"
+
+
+def _check_size(tree: ast.AST, source: str) -> None:
+    """At most MAX_NODES terms and MAX_DEPTH levels, counted without recursion."""
+    stack, count = [(tree.body, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, ast.expr):  # operators and contexts are part of their term
+            continue
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"{_quote(source)} has more than {MAX_NODES:,} parts; the limit keeps the graph "
+                                  "drawable")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"{_quote(source)} is nested more than {MAX_DEPTH} levels deep")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
 def build_expression(source: str, values: dict[str, float]) -> tuple[Value, dict[str, Value]]:
     """Build the graph of ``source``; return its root and the variables as labelled Values."""
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cannot parse {source!r}: {exc.msg}") from None
+        raise ExpressionError(f"cannot parse {_quote(source)}: {exc.msg}") from None
+    except (MemoryError, RecursionError):  # Python's parser gives up on very deep nesting
+        raise ExpressionError(f"{_quote(source)} is nested too deeply to parse (the limit is {MAX_DEPTH} "
+                              "levels)") from None
+    _check_size(tree, source)
     variables = {name: Value(value, label=name) for name, value in values.items()}
     used: set[str] = set()
 
@@ -82,6 +118,8 @@ def build_expression(source: str, values: dict[str, float]) -> tuple[Value, dict
                 raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(z)")
             raise ExpressionError(f"unknown name {node.id!r}: give it a value with --set {node.id}=NUMBER "
                                   f"(functions: {', '.join(FUNCTIONS)})")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv):
+            raise ExpressionError("floor division (//) is not supported: it has no derivative; use /")
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             return _BINARY[type(node.op)](build(node.left), build(node.right))
         if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
@@ -105,9 +143,9 @@ def build_expression(source: str, values: dict[str, float]) -> tuple[Value, dict
     try:
         root = build(tree.body)
     except (OverflowError, ZeroDivisionError) as exc:
-        raise ExpressionError(f"cannot evaluate {source!r}: {exc}") from None
+        raise ExpressionError(f"cannot evaluate {_quote(source)}: {exc}") from None
     if not isinstance(root, Value):
-        raise ExpressionError(f"{source!r} uses no variable: there is nothing to differentiate")
+        raise ExpressionError(f"{_quote(source)} uses no variable: there is nothing to differentiate")
     unused = sorted(set(variables) - used)
     if unused:
         raise ExpressionError(f"--set gives {', '.join(unused)}, which the expression does not use")

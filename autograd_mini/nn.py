@@ -26,8 +26,8 @@ from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
 from .tensor import Tensor
-from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_X,
-                       check_XY)
+from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_memory,
+                       check_X, check_XY)
 
 __all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "INITIALIZATION_FOR", "as_data"]
 
@@ -54,6 +54,7 @@ def initialize_parameters(layer_dims, initialization="small_random", seed=None) 
     ``seed`` makes it repeatable.
     """
     dims = check_layer_dims(layer_dims)
+    check_memory(dims)  # before allocating: a typo such as 100000 would otherwise exhaust memory
     L = len(dims) - 1
     names = [initialization] * L if isinstance(initialization, str) else list(initialization)
     if len(names) != L:

@@ -124,6 +124,19 @@ def _check_cost(cost: float, where: str, learning_rate: float) -> None:
             f"try a smaller learning_rate α (now {learning_rate:g})")
 
 
+#: Training stops when the cost J grows past this many times its first value.
+DIVERGENCE_FACTOR = 10
+
+
+def _check_divergence(J: float, first: float, epoch: int, learning_rate: float) -> None:
+    """Stop when J is not finite or grew past DIVERGENCE_FACTOR × J before training: the
+    steps overshoot the minimum, so α is too large (the parameters are not worth keeping)."""
+    if not math.isfinite(J) or J > DIVERGENCE_FACTOR * first:
+        raise FloatingPointError(
+            f"training diverged at epoch {epoch}: J = {J:.4g}, more than {DIVERGENCE_FACTOR} × its first value "
+            f"{first:.4g}; try a smaller learning rate α (now {learning_rate:g})")
+
+
 def _prepare(model, X, Y, learning_rate, lambd):
     X, Y = check_XY(X, Y, model.n_x, model.n_L)
     return X, Y, check_learning_rate(learning_rate), check_lambd(lambd)
@@ -151,6 +164,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
             history.initial_cost = cost
         else:
             history.costs.append(cost)  # J before step i is J after step i - 1
+            _check_divergence(cost, history.initial_cost, i, learning_rate)
         history.step_costs.append(cost)
         if i % 100 == 0:
             bar.set_postfix(J=f"{cost:.4f}", refresh=False)
@@ -181,6 +195,7 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
             history.step_costs.append(cost)
         J = _whole_set_cost(model, X_all, Y_all, lambd)
         history.costs.append(J)
+        _check_divergence(J, history.initial_cost, epoch, learning_rate)
         bar.set_postfix(J=f"{J:.4f}", refresh=False)
     bar.close()
     return history

@@ -274,7 +274,7 @@ A stack spec is the input volume followed by the layers, separated by spaces:
 
     32x32x3 conv:f=3,p=same,c=8 pool:f=2,s=2 fc:100
 
-  n_HxN_Wxn_c          the input volume n_H[0] x n_W[0] x n_c[0], e.g. 32x32x3
+  n_Hxn_Wxn_c          the input volume n_H[0] × n_W[0] × n_c[0], e.g. 32x32x3
   conv:f=F,c=C[,s=S][,p=P]
                        C filters of F x F; stride S (default 1); padding P, a number
                        or 'same' for p = (f - 1)/2 (default 0)

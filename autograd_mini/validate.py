@@ -12,6 +12,7 @@ autograd_mini.errors.ShapeError: X has shape (209, 3), but the model expects (n_
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -32,6 +33,10 @@ __all__ = [
     "check_learning_rate",
     "check_batch_size",
     "check_lambd",
+    "MemoryLimitError",
+    "memory_limit",
+    "net_bytes",
+    "check_memory",
 ]
 
 #: The activations g[l] of the notes.
@@ -174,3 +179,56 @@ def check_int(value, name: str, minimum: int = 1) -> int:
 def check_batch_size(batch_size) -> int:
     """A mini-batch holds at least one example."""
     return check_int(batch_size, "batch_size")
+
+
+class MemoryLimitError(ValueError):
+    """Sizes whose arrays would not fit: the message gives the estimate and the limit."""
+
+
+#: Environment variable that sets the memory limit in bytes (default: half the physical memory).
+MEMORY_LIMIT_VARIABLE = "AUTOGRAD_MINI_MEMORY_LIMIT"
+
+
+def memory_limit() -> int:
+    """The most bytes a net (or a loaded model) may take: ``$AUTOGRAD_MINI_MEMORY_LIMIT``, else half the RAM."""
+    text = os.environ.get(MEMORY_LIMIT_VARIABLE)
+    if text:
+        try:
+            return int(float(text))
+        except ValueError:
+            raise ValueError(f"{MEMORY_LIMIT_VARIABLE} must be a number of bytes; got {text!r}") from None
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):  # no sysconf (Windows): a fixed 4 GiB
+        return 4 << 30
+
+
+def net_bytes(layer_dims, m: int = 0) -> int:
+    """Bytes of float64 a net needs: each W[l], b[l] and its gradient, and for m examples
+    Z[l], A[l] and their gradients dZ[l], dA[l] (4 arrays of n[l] × m per layer)."""
+    dims = [int(n) for n in layer_dims]
+    parameters = sum(n * (n_prev + 1) for n_prev, n in zip(dims, dims[1:]))
+    units = sum(dims)
+    return 8 * (2 * parameters + 4 * units * int(m))
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n} bytes"
+
+
+def check_memory(layer_dims, m: int = 0) -> None:
+    """Refuse ``layer_dims`` (with m examples) whose arrays would exceed :func:`memory_limit`,
+    before anything is allocated."""
+    need, limit = net_bytes(layer_dims, m), memory_limit()
+    if need > limit:
+        shown = str(list(layer_dims))
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        examples = f" and m = {m} examples" if m else ""
+        counted = "parameters, activations and their gradients" if m else "parameters and their gradients"
+        raise MemoryLimitError(
+            f"layer_dims = {shown}{examples} need about {_size(need)} ({counted}), over the memory limit of "
+            f"{_size(limit)}; use smaller layers "
+            f"(or set {MEMORY_LIMIT_VARIABLE} in bytes)")

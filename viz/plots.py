@@ -2,14 +2,18 @@
 
 matplotlib is imported only when a plot is made, and figures are drawn on the Agg canvas
 directly (no pyplot, no global backend switch), so this works headless and inside Jupyter.
-Each function returns the :class:`matplotlib.figure.Figure` and, given ``path``, writes it.
+Each function returns the :class:`matplotlib.figure.Figure` and, given ``path``, writes it
+atomically (the format from the file's suffix, PNG without one).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from autograd_mini import Tensor
+from autograd_mini.atomic import atomic_open
 
 __all__ = ["plot_cost", "plot_decision_boundary", "plot_activations", "ACTIVATIONS"]
 
@@ -31,7 +35,9 @@ def _figure(width: float, height: float):
 
 def _save(fig, path):
     if path is not None:
-        fig.savefig(path, bbox_inches="tight")
+        # into a temporary file beside path: an interrupted save leaves the previous picture whole
+        with atomic_open(path, "wb") as f:
+            fig.savefig(f, format=Path(path).suffix[1:].lower() or "png", bbox_inches="tight")
     return fig
 
 
