@@ -40,6 +40,16 @@ def _int_list(text: str) -> list[int]:
     return values
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number; got {value}")
+    return value
+
+
 def _name_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -132,17 +142,30 @@ def _plots():
     return viz.plots
 
 
-def _graph_pictures(root, writer: _Writer, stem: str) -> None:
-    """Computational graph, derivative graph and step-through page of a backpropagated graph."""
-    import viz
+def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_steps: int = 500) -> None:
+    """Computational graph, derivative graph and step-through page of a backpropagated graph.
 
-    graph = viz.draw_graph(root, edge_derivatives=True)
-    derivative = viz.draw_derivative_graph(root)
-    for fmt in ("svg", "png"):
-        viz.render(graph, writer.path(f"{stem}_graph.{fmt}", f"computational graph ({fmt.upper()})"), fmt)
-        viz.render(derivative, writer.path(f"{stem}_derivatives.{fmt}", f"derivative graph ({fmt.upper()})"), fmt)
-    viz.render(graph, writer.path(f"{stem}_graph.dot", "computational graph (DOT source)"), "dot")
-    viz.step_through_html(root, writer.path(f"{stem}_steps.html", "step-through backprop page (open in a browser)"))
+    The size is checked first (more than ``max_nodes`` nodes is refused with what to do), and
+    each picture is laid out once for both of its formats.
+    """
+    import viz
+    from viz.render import check_size
+
+    from .graph import topo_order
+
+    order = topo_order([root])
+    check_size(len(order), sum(len(node.parents) for node in order), max_nodes,
+               "simplify the expression, or raise --max-nodes (Graphviz then takes longer)")
+    graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=max_nodes)
+    viz.render_all(graph, [writer.path(f"{stem}_graph.svg", "computational graph (SVG)"),
+                           writer.path(f"{stem}_graph.png", "computational graph (PNG)"),
+                           writer.path(f"{stem}_graph.dot", "computational graph (DOT source)")], max_nodes)
+    viz.render_all(viz.draw_derivative_graph(root),
+                   [writer.path(f"{stem}_derivatives.svg", "derivative graph (SVG)"),
+                    writer.path(f"{stem}_derivatives.png", "derivative graph (PNG)")], max_nodes)
+    viz.step_through_html(root, writer.path(f"{stem}_steps.html", "step-through page: forward, then backprop "
+                                                                    "(open in a browser)"),
+                          max_nodes=max_nodes, max_steps=max_steps)
 
 
 def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float) -> str:
@@ -257,7 +280,7 @@ def _graph(args: argparse.Namespace) -> int:
     width = max(len(name) for name in variables)
     for name, node in variables.items():
         print(f"  d{name:<{width}} = {node.grad: .6g}")
-    _graph_pictures(root, writer, "expression")
+    _graph_pictures(root, writer, "expression", args.max_nodes, args.max_steps)
     writer.report()
     return 0
 
@@ -491,6 +514,11 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("expression", metavar="EXPR", help="the expression, in quotes")
     graph.add_argument("--set", action="append", metavar="NAME=VALUE", help="a variable's value (repeat)")
     graph.add_argument("--out", default="out", metavar="DIR", help="output folder for the pictures (default: ./out)")
+    graph.add_argument("--max-nodes", type=_positive_int, default=300, metavar="N",
+                       help="refuse a graph of more nodes before Graphviz runs (default: 300; a larger "
+                            "graph takes Graphviz longer to lay out)")
+    graph.add_argument("--max-steps", type=_positive_int, default=500, metavar="N",
+                       help="most frames of the step-through page, forward and backward (default: 500)")
     graph.set_defaults(run=_graph)
 
     check = commands.add_parser(

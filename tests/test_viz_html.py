@@ -1,17 +1,26 @@
-"""The step-through page in headless Chromium: buttons, arrow keys, counter, formula, no injected script."""
+"""The step-through page in headless Chromium: one layout, every control, zoom, readable text, no injected script."""
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from autograd_mini import Value
 from autograd_mini.notes_graph import logistic_graph
-from viz import backprop_steps, step_through_html
-from viz._format import fmt_value
+from viz import all_steps, step_through, step_through_html
+from viz_nets import deep_net_cost, scalar_mlp
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 IMG = '<img src=x onerror="document.title=\'pwned\'">'
 SCRIPT = "</script><script>window.pwned=1</script>"
+# every node's box, as the page lays it out: [id, x, y, width, height] in CSS pixels
+BOXES = """return Array.from(document.querySelectorAll('#stage .node')).map(function (n) {
+  var r = n.querySelector('polygon, path, ellipse').getBoundingClientRect();
+  return [n.id, r.x, r.y, r.width, r.height]; });"""
+SMALLEST_TEXT = """var t = document.querySelectorAll('#stage text'), m = 1e9;
+for (var i = 0; i < t.length; i++) { m = Math.min(m, parseFloat(t[i].getAttribute('font-size')) * t[i].getScreenCTM().a); }
+return m;"""
 
 
 @pytest.fixture(scope="module")
@@ -25,57 +34,146 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1600,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+                 "--window-size=1400,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_window_size(1400, 900)
     yield driver
     driver.quit()
 
 
-def open_page(browser, root, path: Path):
-    step_through_html(root, path, title="Backprop of L")
+def open_page(browser, root, path: Path, **options):
+    step_through_html(root, path, title="Backprop of L", **options)
     browser.get(path.as_uri())
     return browser
 
 
-def test_next_prev_and_arrow_keys_move_through_the_steps(browser, tmp_path):
-    from selenium.webdriver.common.by import By
+def frames_of(page: str) -> list:
+    return json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+
+
+def text(page, element_id):
+    return page.execute_script(f"return document.getElementById('{element_id}').textContent")
+
+
+def press(page, key):
     from selenium.webdriver.common.keys import Keys
 
+    page.find_element("tag name", "body").send_keys(getattr(Keys, key))
+
+
+@pytest.mark.parametrize("which", ["notes", "deepnet"])
+def test_every_frame_keeps_every_node_where_it_is(browser, tmp_path, which):
+    root = logistic_graph() if which == "notes" else deep_net_cost()[0]
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html")
+    n = len(all_steps(root))
+    first = page.execute_script(BOXES)
+    assert len(first) == len(root.topo_order())
+    seen_counters = set()
+    for k in range(n):
+        if k:
+            page.find_element("id", "next").click()
+        assert page.execute_script(BOXES) == first, f"a node moved in frame {k + 1}"
+        seen_counters.add(text(page, "counter"))
+    assert len(seen_counters) == n
+    assert page.find_element("id", "next").get_attribute("disabled")
+
+
+def test_notes_page_frames_controls_and_text(browser, tmp_path):
     L = logistic_graph()
     L.backward()
-    expected = [f"{s.formula} = {fmt_value(s.value)}" for s in backprop_steps(L)]
-    page = open_page(browser, L, tmp_path / "steps.html")
-    counter = lambda: page.find_element(By.ID, "counter").text  # noqa: E731
-    formula = lambda: page.find_element(By.ID, "formula").text  # noqa: E731
-    visible = lambda: [f.get_attribute("id") for f in page.find_elements(By.CSS_SELECTOR, ".frame")  # noqa: E731
-                       if f.is_displayed()]
-    assert counter() == "Step 1 / 12" and formula() == expected[0] and visible() == ["frame-1"]
-    assert not page.find_element(By.ID, "next").get_attribute("disabled")
-    assert page.find_element(By.ID, "prev").get_attribute("disabled")
-    for k in range(1, 4):
-        page.find_element(By.ID, "next").click()
-        assert counter() == f"Step {k + 1} / 12" and formula() == expected[k]
-    assert formula() == "dz = da · a(1 - a) = -0.475" and visible() == ["frame-4"]
-    body = page.find_element(By.TAG_NAME, "body")
-    body.send_keys(Keys.ARROW_RIGHT)
-    assert counter() == "Step 5 / 12" and formula() == expected[4]
-    body.send_keys(Keys.ARROW_LEFT)
-    body.send_keys(Keys.ARROW_LEFT)
-    assert counter() == "Step 3 / 12" and formula() == expected[2]
-    page.find_element(By.ID, "prev").click()
-    assert counter() == "Step 2 / 12"
-    # the frame of step 4 draws dz with its value, later gradients not yet
-    svg_text = page.execute_script("return document.getElementById('frame-4').textContent")
-    assert "-0.475" in svg_text and svg_text.count("not computed yet") == 8
-    page.find_element(By.ID, "next").click()
-    page.find_element(By.ID, "next").click()
-    page.save_screenshot(str(tmp_path / "page.png"))
+    page = open_page(browser, L, tmp_path / "notes.html")
+    frames = frames_of((tmp_path / "notes.html").read_text(encoding="utf-8"))
+    assert [f["pass"] for f in frames] == ["forward"] * 3 + ["backward"] * 6
+    backward = [f["text"].split(" = ")[0] for f in frames[3:]]
+    assert backward == ["dL", "da", "dz", "db", "dw2", "dw1"]  # exactly the notes' derivatives
+    assert text(page, "counter").startswith("forward pass 1 / 3")
+    assert text(page, "text").startswith("z = w1·x1 + w2·x2 + b\n  = 0.5·1 + (-0.25)·2 + 0.1")
+    # in the first frame only z's value is computed: a and L are dashed and their data hidden
+    assert page.execute_script("return document.getElementById('n6').classList.contains('pending')")
+    assert not page.execute_script("return document.getElementById('n5').classList.contains('pending')")
+    assert page.execute_script("return getComputedStyle(document.getElementById('a_v6')).visibility") == "hidden"
+    press(page, "END")
+    assert text(page, "counter").startswith("backward pass 6 / 6")
+    press(page, "HOME")
+    assert text(page, "counter").startswith("forward pass 1 / 3")
+    for _ in range(5):
+        press(page, "ARROW_RIGHT")
+    assert text(page, "counter").startswith("backward pass 3 / 6")
+    dz = text(page, "text")
+    assert dz == ("dz = da · a(1 - a)\n   = (-1.905) · 0.525 · (1 - 0.525)\n   = -0.475\n"
+                  "the notes: dz = a - y = 0.525 - 1 = -0.475")
+    # z is outlined, its incoming term (from a) is red, dz's grad shows, dw1's not yet
+    assert page.execute_script("return document.getElementById('n5').classList.contains('current')")
+    assert page.execute_script("return document.getElementById('e5_6_0').classList.contains('term')")
+    assert page.execute_script("return getComputedStyle(document.getElementById('a_g5')).visibility") == "visible"
+    assert page.execute_script("return getComputedStyle(document.getElementById('a_g0')).visibility") == "hidden"
+    press(page, "ARROW_LEFT")
+    assert text(page, "counter").startswith("backward pass 2 / 6")
+    # the slider jumps to any frame
+    page.execute_script("var s = document.getElementById('slider'); s.value = 9;"
+                        "s.dispatchEvent(new Event('input'))")
+    assert text(page, "text").startswith("dw1 = dz · x1")
+    # play runs to the end by itself at the chosen speed, and pauses
+    page.find_element("id", "first").click()
+    page.execute_script("document.getElementById('speed').value = '400';"
+                        "document.getElementById('speed').dispatchEvent(new Event('change'))")
+    page.find_element("id", "play").click()
+    assert "Pause" in text(page, "play")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(page, 20).until(lambda p: text(p, "counter").startswith("backward pass 6 / 6"))
+    assert "Play" in text(page, "play")  # stopped at the last frame
+    page.find_element("id", "first").click()
+    page.find_element("id", "play").click()
+    page.find_element("id", "play").click()  # pause at once
+    paused_at = text(page, "counter")
+    page.execute_script("return new Promise(function (r) { setTimeout(r, 900); })")
+    assert text(page, "counter") == paused_at
+
+
+def test_zoom_pan_and_fit(browser, tmp_path):
+    L = logistic_graph()
+    L.backward()
+    page = open_page(browser, L, tmp_path / "zoom.html")
+    scale = "return new DOMMatrix(getComputedStyle(document.getElementById('stage')).transform).a"
+    fitted = page.execute_script(scale)
+    page.find_element("id", "zoomin").click()
+    assert page.execute_script(scale) == pytest.approx(fitted * 1.25, rel=1e-4)
+    page.find_element("id", "zoomout").click()
+    page.find_element("id", "zoomout").click()
+    assert page.execute_script(scale) == pytest.approx(fitted * 0.8, rel=1e-4)
+    view = page.find_element("id", "view")
+    page.execute_script("arguments[0].dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: 300, "
+                        "clientY: 400, bubbles: true, cancelable: true}))", view)
+    assert page.execute_script(scale) == pytest.approx(fitted * 0.8 * 1.15, rel=1e-4)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    before = page.execute_script("return document.getElementById('stage').getBoundingClientRect().x")
+    ActionChains(page).move_to_element(view).click_and_hold().move_by_offset(120, 30).release().perform()
+    after = page.execute_script("return document.getElementById('stage').getBoundingClientRect().x")
+    assert after == pytest.approx(before + 120, abs=2)
+    page.find_element("id", "fit").click()
+    assert page.execute_script(scale) == pytest.approx(fitted, rel=1e-4)
+
+
+def test_deep_net_text_is_readable_after_fit_at_1400_by_900(browser, tmp_path):
+    J, _ = deep_net_cost()
+    J.backward()
+    page = open_page(browser, J, tmp_path / "deepnet.html")
+    page.find_element("id", "fit").click()
+    assert page.execute_script(SMALLEST_TEXT) >= 10
+    html = (tmp_path / "deepnet.html").read_text(encoding="utf-8")
+    frames = frames_of(html)
+    texts = "\n".join(f["text"] for f in frames)
+    assert "Σ_columns dZ1" in texts and "A0ᵀ" in texts and "W2ᵀ" in texts and "(4, 8)" in texts
+    assert "the notes (per example): dZ[3] = A3 - Y = m · ∂J/∂Z3 = 8 · dZ3" in texts
+    assert not re.search(r"\bd?v\d+\b", re.sub(r"<[^>]+>", " ", html.split('id="frames"')[0]) + texts)
+    page.save_screenshot(str(tmp_path / "deepnet.png"))
 
 
 def test_labels_cannot_inject_markup_or_script(browser, tmp_path):
-    from selenium.webdriver.common.by import By
-
     a = Value(2.0, label=IMG)
     b = Value(3.0, label=SCRIPT)
     out = a * b
@@ -84,40 +182,57 @@ def test_labels_cannot_inject_markup_or_script(browser, tmp_path):
     page = open_page(browser, out, tmp_path / "hostile.html")
     html = (tmp_path / "hostile.html").read_text(encoding="utf-8")
     assert "<img src=x" not in html and "<script>window.pwned" not in html
-    for _ in range(2):
-        page.find_element(By.ID, "next").click()
+    for _ in range(3):
+        page.find_element("id", "next").click()
     assert page.title == "Backprop of L"
     assert page.execute_script("return window.pwned === undefined")
-    assert page.find_elements(By.TAG_NAME, "img") == []
-    assert page.find_element(By.ID, "formula").text == f"d{IMG} = dout · {SCRIPT} = 3"  # step 3 is a
-    assert IMG in page.execute_script("return document.getElementById('frame-3').textContent")
+    assert page.find_elements("tag name", "img") == []
+    assert text(page, "text").startswith(f"d({IMG}) = dout · {SCRIPT}\n")  # backward step 3 is a
+    assert IMG in text(page, "stage")
 
 
-def test_the_page_is_self_contained(tmp_path):
-    L = logistic_graph()
-    L.backward()
-    html = step_through_html(L)
-    assert html.count("<svg") == 12 and "http://" not in html.replace("http://www.w3.org", "")
-    assert "https://" not in html and "<link" not in html and "src=" not in html
-    with pytest.raises(RuntimeError, match="backward"):
-        step_through_html(logistic_graph())
-    with pytest.raises(ValueError, match="12 steps.*max_steps=5"):
-        step_through_html(L, max_steps=5)
-
-
-
-def test_control_characters_show_as_escapes_in_the_page(browser, tmp_path):
-    from selenium.webdriver.common.by import By
-
-    a = Value(2.0, label="nul\x00 bell\x07")
-    b = Value(3.0, label="\n")
+def test_bidirectional_and_control_characters_show_as_escapes(browser, tmp_path):
+    a = Value(2.0, label="w\u202eb")
+    b = Value(3.0, label="nul\x00 bell\x07 zw\u200b iso\u2066")
     out = a * b
     out.label = "out"
     out.backward()
     page = open_page(browser, out, tmp_path / "controls.html")
-    page.find_element(By.ID, "next").click()
-    formula = page.execute_script("return document.getElementById('formula').textContent")
-    # step 2 is b: its label, a line break, breaks the formula's line after the d
-    assert formula == "d\n = dout · nul\\x00 bell\\x07 = 2"
-    frame = page.execute_script("return document.getElementById('frame-2').textContent")
-    assert "nul\\x00 bell\\x07" in frame and "\\n" in frame  # b's node: a label of only a break shows it
+    page.find_element("id", "next").click()
+    shown = text(page, "text") + text(page, "stage")
+    assert "w\\u202eb" in shown and "\u202e" not in shown
+    assert "nul\\x00 bell\\x07 zw\\u200b iso\\u2066" in shown and "\u2066" not in shown
+
+
+def test_the_page_is_self_contained_and_grows_with_the_graph(tmp_path):
+    L = logistic_graph()
+    L.backward()
+    html = step_through_html(L)
+    assert html.count("<svg") == 1 and "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html and "<link" not in html and "src=" not in html
+    with pytest.raises(RuntimeError, match="backward"):
+        step_through_html(logistic_graph())
+    with pytest.raises(ValueError, match="9 frames.*max_steps=5"):
+        step_through_html(L, max_steps=5)
+    mlp = scalar_mlp((2, 4, 4, 1), m=1)
+    mlp.backward()
+    size = len(step_through_html(mlp))
+    assert size < 40 * len(html) * len(mlp.topo_order()) / len(L.topo_order())  # not graph × steps
+
+
+def test_a_graph_too_large_is_refused_before_graphviz_runs():
+    from viz import GraphTooLarge
+
+    mlp = scalar_mlp((2, 16, 16, 1), m=2)
+    mlp.backward()
+    with pytest.raises(GraphTooLarge, match=r"has [\d,]+ nodes .* more than the 300 .*max_nodes"):
+        step_through_html(mlp)
+
+
+def test_step_through_object_shows_inline_in_jupyter():
+    L = logistic_graph()
+    L.backward()
+    shown = step_through(L)
+    inline = shown._repr_html_()
+    assert inline.startswith("<iframe srcdoc=") and "&lt;svg" in inline and "<script" not in inline
+    assert shown.frames == 9 and shown.html.count("<svg") == 1

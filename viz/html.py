@@ -45,9 +45,9 @@ h1 {{ font-size: 1.15em; margin: 0 0 .4em; }}
 button {{ font-size: .95em; padding: .2em .7em; }}
 #counter {{ font-weight: bold; min-width: 13em; }}
 #slider {{ flex: 1 1 12em; }}
-#text {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; background: #f3f4f6; margin: 0 0 .4em;
-         padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; max-height: 11.5em;
-         overflow: auto; }}
+#text {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; line-height: 1.3; background: #f3f4f6;
+         margin: 0 0 .4em; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap;
+         height: 7.8em; overflow: auto; box-sizing: content-box; }}
 #view {{ position: relative; overflow: hidden; border: 1px solid #d1d5db; height: 600px;
          cursor: grab; touch-action: none; background: #fff; }}
 #view.dragging {{ cursor: grabbing; }}
@@ -135,7 +135,7 @@ _SCRIPT = """
     if (timer) { stop(); return; }
     if (current === n - 1) { show(0); }
     byId('play').textContent = '\\u23f8 Pause';
-    timer = setInterval(function () { if (current === n - 1) { stop(); } else { show(current + 1); } },
+    timer = setInterval(function () { show(current + 1); if (current === n - 1) { stop(); } },
                         Number(byId('speed').value));
   }
   byId('prev').addEventListener('click', function () { show(current - 1); });
