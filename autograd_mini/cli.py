@@ -128,7 +128,7 @@ def _print_notes_graph(nodes: dict) -> None:
 def _demo(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .compare import compare
+    from .comparison import compare
     from .datasets import load_dataset, train_test_split
     from .nn import DeepNet, LogisticRegression
     from .notes_graph import graph_nodes, logistic_graph
@@ -204,7 +204,7 @@ def _graph(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .compare import compare
+    from .comparison import compare
     from .nn import DeepNet
 
     if len(args.layers) < 2:
