@@ -1,8 +1,12 @@
 """Three ways to the same gradients: autodiff, the notes' closed form, and central differences.
 
 ``compare(model, X, Y, lambd)`` computes dW1, db1, … (or dw, db) all three ways and reports,
-per parameter, the largest |Δ| between each pair and the notes' relative difference
-‖g₁ − g₂‖₂ / (‖g₁‖₂ + ‖g₂‖₂).
+per parameter, the largest |Δ| between each pair and the course's gradient-checking difference
+‖g₁ − g₂‖₂ / (‖g₁‖₂ + ‖g₂‖₂). ``compare(model, X, Y, lambd, backward=fn)`` checks a learner's own
+backprop instead (:mod:`autograd_mini.backprop_check`).
+
+Central differences are not judged at the entries whose probe crosses a ReLU or leaky-ReLU kink
+(:mod:`autograd_mini.kinks`); the report counts them per parameter and says why.
 
 The factor m: the notes' dZ[l] and dA[l] are derivatives of the per-example loss
 (dZ[L] = A[L] − Y), while autodiff of the cost J = (1/m) Σ L gives ∂J/∂Z[l] = dZ[l] / m at the
@@ -26,8 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import analytic
-from .gradcheck import numerical_grad, relative_difference
-from .graph import no_grad
+from .gradcheck import numerical_grad_with_kinks, relative_difference
 from .nn import LogisticRegression, as_data
 from .tensor import Tensor
 from .validate import check_lambd, check_XY
@@ -38,13 +41,21 @@ FACTOR_M_NOTE = (
     "The notes' dZ and dA are derivatives of the per-example loss (dZ[L] = A[L] - Y); autodiff of the "
     "cost J = (1/m) sum L gives dJ/dZ = dZ / m. dW and db include the 1/m in both, so they agree directly.")
 
-LEGEND = "auto = autodiff, closed = the notes' closed form, num = central differences"
+LEGEND = "auto = autodiff, closed = the notes' closed form, num = central differences (— : every entry on a kink)"
+KINK_NOTE = ("ReLU kinks: where a ReLU or leaky-ReLU input z crosses 0 within θ ± ε (or comes within rounding of it), "
+             "a central difference measures the mean of the two slopes (1/2 for ReLU), not the notes' g'(0) = 1; "
+             "those entries are left out of the numeric judgement.")
 PAIRS = (("autodiff", "closed_form"), ("autodiff", "numeric"), ("closed_form", "numeric"))
 
 
 @dataclass
 class ParameterComparison:
-    """One parameter: its gradient's shape, max |Δ| and relative difference for each pair of methods."""
+    """One parameter: its gradient's shape, max |Δ| and relative difference for each pair of methods.
+
+    The pairs with the numeric leg cover the ``numeric_entries`` probed less the ``kinks`` entries on a
+    ReLU kink (``kink_reason`` gives the first); they are None when every probed entry is on a kink,
+    and ``verdict`` is then "on a kink" instead of "pass" (autodiff and the closed form are still judged).
+    """
 
     name: str
     shape: tuple
@@ -53,6 +64,18 @@ class ParameterComparison:
     passed: bool
     numeric_entries: int
     sampled: bool
+    kinks: int = 0
+    kink_reason: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if not self.passed:
+            return "FAIL"
+        return "on a kink" if self.kinks == self.numeric_entries else "pass"
+
+
+def _number(x) -> str:
+    return "—" if x is None else f"{x:.2e}"
 
 
 @dataclass
@@ -81,8 +104,9 @@ class ComparisonReport:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["passed"] = self.passed
-        for row in out["rows"]:
+        for row, source in zip(out["rows"], self.rows):
             row["shape"] = list(row["shape"])
+            row["verdict"] = source.verdict
         return out
 
     def to_json(self, **kwargs) -> str:
@@ -95,11 +119,12 @@ class ComparisonReport:
         lines = []
         for row in self.rows:
             pairs = [f"{a}-{b}" for a, b in PAIRS]
-            entries = f"{row.numeric_entries}" + (" (sampled)" if row.sampled else "")
+            entries = f"{row.numeric_entries}" + (" (sampled)" if row.sampled else "") + \
+                      (f", {row.kinks} on a kink" if row.kinks else "")
             lines.append([f"d{row.name}", "x".join(map(str, row.shape))]
-                         + [f"{row.max_abs[p]:.2e}" for p in pairs]
-                         + [f"{row.relative[p]:.2e}" for p in pairs]
-                         + [entries, "pass" if row.passed else "FAIL"])
+                         + [_number(row.max_abs[p]) for p in pairs]
+                         + [_number(row.relative[p]) for p in pairs]
+                         + [entries, row.verdict])
         return header, lines
 
     def _summary(self) -> list:
@@ -139,76 +164,138 @@ def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float) -> tuple:
     return {name: grads[f"d{name}"] for name in values}, {f"Z{l}": grads[f"dZ{l}"] for l in range(1, model.L + 1)}
 
 
-def _numeric(model, X: Tensor, Y: Tensor, lambd: float, name: str, max_entries: int, rng) -> tuple:
-    """Central differences for every entry of a parameter, or for ``max_entries`` of them drawn at random."""
-    p = model.parameters[name]
-    if p.size <= max_entries:
-        return numerical_grad(lambda _: model._cost(X, Y, lambd), [p])[0], None
-    flat_index = np.sort(rng.choice(p.size, size=max_entries, replace=False))
-    index = np.unravel_index(flat_index, p.shape)
-    original = p.data.copy()
-    probe = Tensor(p.data[index], label=name)
+@dataclass
+class NumericLeg:
+    """Central differences of J for one parameter: ``grad`` at the probed entries (all of them, or the
+    ``index`` drawn at random), ``on_kink`` marking those on a ReLU kink, ``kinks`` the reasons."""
 
-    def cost_at(probe_tensor):
-        # write the probed entries into the parameter, then evaluate J
-        p.data[index] = probe_tensor.data
-        return model._cost(X, Y, lambd)
+    grad: np.ndarray
+    index: tuple | None
+    on_kink: np.ndarray
+    kinks: list
 
-    try:
-        grad = numerical_grad(cost_at, [probe])[0]
-    finally:
-        p.data[...] = original
-    return grad, index
+    def pick(self, full: np.ndarray) -> np.ndarray:
+        """The entries of a full gradient that were probed."""
+        return full if self.index is None else full[self.index]
+
+    def judged(self, shape: tuple) -> np.ndarray:
+        """Over the whole gradient: False at the entries whose probe is on a kink."""
+        mask = np.ones(shape, dtype=bool)
+        kinked = np.flatnonzero(self.on_kink)
+        if self.index is None:
+            mask.flat[kinked] = False
+        else:
+            mask[tuple(i[kinked] for i in self.index)] = False
+        return mask
+
+    def kink_summary(self, name: str) -> str:
+        return (f"d{name}: {len(self.kinks)} of {self.on_kink.size} probed entries on a kink "
+                f"(e.g. {self.kinks[0]})") if self.kinks else ""
+
+
+def numeric_gradients(model, X: Tensor, Y: Tensor, lambd: float, max_entries: int, eps: float, seed) -> dict:
+    """:class:`NumericLeg` of J for every parameter by name; a parameter with more than ``max_entries``
+    entries is probed at ``max_entries`` of them drawn at random (seeded). The parameters are restored."""
+    rng = np.random.default_rng(seed)
+    legs = {}
+    for name, p in model.parameters.items():
+        if p.size <= max_entries:
+            (probe,) = numerical_grad_with_kinks(lambda _: model._cost(X, Y, lambd), [p], eps)
+            legs[name] = NumericLeg(probe.grad, None, probe.on_kink, list(probe.kinks.values()))
+            continue
+        index = np.unravel_index(np.sort(rng.choice(p.size, size=max_entries, replace=False)), p.shape)
+        original = p.data.copy()
+        probe_tensor = Tensor(p.data[index], label=name)
+
+        def cost_at(probe):
+            # write the probed entries into the parameter, then evaluate J
+            p.data[index] = probe.data
+            return model._cost(X, Y, lambd)
+
+        try:
+            (probe,) = numerical_grad_with_kinks(cost_at, [probe_tensor], eps)
+        finally:
+            p.data[...] = original
+        legs[name] = NumericLeg(probe.grad, index, probe.on_kink, list(probe.kinks.values()))
+    return legs
+
+
+def autodiff_gradients(model, X: Tensor, Y: Tensor, lambd: float) -> tuple:
+    """J, then by name: the parameters' gradients, and ∂J/∂Z[l], ∂J/∂A[l] of the nodes in ``model.cache``."""
+    model.zero_grad()
+    J = model._cost(X, Y, lambd)
+    J.backward()
+    grads = {name: p.grad.copy() for name, p in model.parameters.items()}
+    nodes = {name: node.grad.copy() for name, node in model.cache.items()
+             if name[0] in "ZA" and node.requires_grad and node.has_grad}
+    return float(J.data), grads, nodes
+
+
+def _pair(first: np.ndarray, second: np.ndarray) -> tuple:
+    """max |Δ| and the relative difference, or (None, None) for no entries."""
+    if np.size(first) == 0:
+        return None, None
+    return float(np.max(np.abs(first - second))), relative_difference(first, second)
 
 
 def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6,
             tol_closed_form: float = 1e-10, tol_numeric: float = 1e-6, atol_closed_form: float = 1e-14,
-            atol_numeric: float = 1e-8, seed=0) -> ComparisonReport:
+            atol_numeric: float = 1e-8, seed=0, backward=None):
     """Every parameter's gradient by autodiff, by the notes' closed form and numerically.
 
     A parameter with more than ``max_numeric`` entries gets its numeric gradient at
     ``max_numeric`` entries drawn at random (seeded by ``seed``); its report row says so and the
-    numeric columns cover those entries only. A parameter passes when autodiff and the closed
-    form agree to ``tol_closed_form`` and autodiff and the numeric gradient to ``tol_numeric``
-    (relative difference), each also passing within an absolute ``atol_*`` entry by entry: a
-    gradient near zero is a sum of terms that cancel, whose rounding (about 1e-17 for the two
-    exact methods, 1e-10 for central differences) swamps its relative difference.
+    numeric columns cover those entries only. Entries whose probe θ ± ε crosses a ReLU kink
+    (:mod:`autograd_mini.kinks`) are left out of the numeric columns and counted; a parameter whose
+    every probed entry is on a kink gets the verdict "on a kink". A parameter passes when autodiff
+    and the closed form agree to ``tol_closed_form`` and autodiff and the numeric gradient to
+    ``tol_numeric`` (relative difference), each also passing within an absolute ``atol_*`` entry by
+    entry: a gradient near zero is a sum of terms that cancel, whose rounding (about 1e-17 for the
+    two exact methods, 1e-10 for central differences) swamps its relative difference.
     The model's parameters are left as they were; their grads hold J's gradient.
+
+    With ``backward=fn`` the learner's own backprop is checked instead, against autodiff and central
+    differences, and a :class:`~autograd_mini.backprop_check.BackpropReport` is returned: see
+    :func:`autograd_mini.backprop_check.check_backward` for what ``fn`` takes and returns.
     """
+    if backward is not None:
+        from .backprop_check import check_backward  # it builds on this module
+
+        return check_backward(model, X, Y, backward, lambd=lambd, max_numeric=max_numeric, eps=eps, seed=seed)
     X, Y = check_XY(X, Y, model.n_x, model.n_L)
     lambd = check_lambd(lambd)
     X_t, Y_t = as_data(X), as_data(Y, "Y")
     m = X.shape[1]
-    model.zero_grad()
-    J = model._cost(X_t, Y_t, lambd)
-    J.backward()
-    autodiff = {name: p.grad.copy() for name, p in model.parameters.items()}
-    dJ_dZ = {name: node.grad for name, node in model.cache.items() if name.startswith("Z")}
+    J, autodiff, nodes = autodiff_gradients(model, X_t, Y_t, lambd)
     closed, dZ = _closed_form(model, X, Y, lambd)
+    numeric = numeric_gradients(model, X_t, Y_t, lambd, max_numeric, eps, seed)
+    model.forward(X)  # leave model.cache holding the nodes of X, not of the last probe
 
-    report = ComparisonReport(repr(model), m, lambd, float(J.data), tol_closed_form, tol_numeric,
+    report = ComparisonReport(repr(model), m, lambd, J, tol_closed_form, tol_numeric,
                               atol_closed_form, atol_numeric, notes=[FACTOR_M_NOTE])
-    rng = np.random.default_rng(seed)
-    with no_grad():
-        for name, p in model.parameters.items():
-            numeric, index = _numeric(model, X_t, Y_t, lambd, name, max_numeric, rng)
-            legs = {"autodiff": autodiff[name], "closed_form": closed[name]}
-            picked = {k: (v if index is None else v[index]) for k, v in legs.items()}
-            picked["numeric"] = numeric
-            max_abs, relative = {}, {}
-            for a, b in PAIRS:
-                first, second = (legs[a], legs[b]) if "numeric" not in (a, b) else (picked[a], picked[b])
-                key = f"{a}-{b}"
-                max_abs[key] = float(np.max(np.abs(first - second)))
-                relative[key] = relative_difference(first, second)
-            numeric_ok = relative["autodiff-numeric"] <= tol_numeric or max_abs["autodiff-numeric"] <= atol_numeric
-            closed_ok = (relative["autodiff-closed_form"] <= tol_closed_form
-                         or max_abs["autodiff-closed_form"] <= atol_closed_form)
-            passed = closed_ok and numeric_ok
-            report.rows.append(ParameterComparison(name, tuple(p.shape), max_abs, relative, bool(passed),
-                                                   int(np.size(numeric)), index is not None))
+    for name, p in model.parameters.items():
+        leg = numeric[name]
+        judged = ~leg.on_kink
+        legs = {"autodiff": autodiff[name], "closed_form": closed[name]}
+        probed = {k: leg.pick(v)[judged] for k, v in legs.items()}
+        probed["numeric"] = leg.grad[judged]
+        max_abs, relative = {}, {}
+        for a, b in PAIRS:
+            first, second = (legs[a], legs[b]) if "numeric" not in (a, b) else (probed[a], probed[b])
+            max_abs[f"{a}-{b}"], relative[f"{a}-{b}"] = _pair(first, second)
+        numeric_ok = (relative["autodiff-numeric"] is None or relative["autodiff-numeric"] <= tol_numeric
+                      or max_abs["autodiff-numeric"] <= atol_numeric)
+        closed_ok = (relative["autodiff-closed_form"] <= tol_closed_form
+                     or max_abs["autodiff-closed_form"] <= atol_closed_form)
+        report.rows.append(ParameterComparison(name, tuple(p.shape), max_abs, relative, bool(closed_ok and numeric_ok),
+                                               int(leg.grad.size), leg.index is not None, len(leg.kinks),
+                                               str(leg.kinks[0]) if leg.kinks else ""))
     if any(row.sampled for row in report.rows):
         report.notes.append(f"Parameters with more than {max_numeric} entries were checked numerically at "
                             f"{max_numeric} entries drawn at random (seed {seed}); their numeric columns cover those only.")
-    report.dZ_check = {f"d{name}": relative_difference(m * dJ_dZ[name], dZ[name]) for name in dZ}
+    if any(row.kinks for row in report.rows):
+        report.notes.append(KINK_NOTE)
+        report.notes += [numeric[row.name].kink_summary(row.name) + (": not judged numerically" if row.verdict == "on a kink" else "")
+                         for row in report.rows if row.kinks]
+    report.dZ_check = {f"d{name}": relative_difference(m * nodes[name], dZ[name]) for name in dZ}
     return report
