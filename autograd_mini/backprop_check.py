@@ -362,7 +362,10 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000,
     order.sort(key=lambda n: (expected[n][0], n[1] not in "Ww"))  # W1, b1, W2, b2, …
     if all(name in matched for name in order):
         report.difference, report.numeric_difference = _course_difference(order, matched, numeric)
-    unknown = sorted(set(grads) - set(expected))
+    if any(row.problem == "missing from the returned dict" for row in report.rows):
+        optional = ", and optionally dZ1, …, dA1, …" if not logistic else ""
+        report.notes.append(f"Expected the keys {', '.join(order)}{optional}; got {', '.join(map(str, grads)) or 'none'}.")
+    unknown = sorted(map(str, set(grads) - set(expected)))
     if unknown:
         report.notes.append(f"Not checked (not a gradient of this model): {', '.join(unknown)}.")
     if any(row.problem == "with ReLU'(0) = 0" for row in report.rows):

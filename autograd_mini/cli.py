@@ -228,7 +228,8 @@ def _load_function(spec: str):
         raise UsageError(f"--backward: {where}: {type(exc).__name__}: {exc}") from None
     fn = getattr(module, name, None)
     if not callable(fn):
-        defined = sorted(n for n, v in vars(module).items() if inspect.isfunction(v) and v.__module__ == module.__name__)
+        defined = sorted(n for n, v in vars(module).items()
+                         if inspect.isfunction(v) and v.__module__ == module.__name__ and not n.startswith("_"))
         raise UsageError(f"--backward: {path} defines no function {name!r}"
                          + (f" (it defines: {', '.join(defined)})" if defined else ""))
     return fn
