@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import traceback
 from dataclasses import asdict, dataclass, field
 
@@ -160,9 +161,9 @@ class BackpropReport:
             verdict = MISTAKE if self.difference > COURSE_THRESHOLD else LOOKS_RIGHT
             out.append(f"{verdict} difference = {self.difference:.3e}")
             out.append(f"  (the course's ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over {names} flattened "
-                       f"and joined, gradapprox by autodiff; its threshold is {COURSE_THRESHOLD:g}"
-                       + (f"; against central differences: {self.numeric_difference:.3e})"
-                          if self.numeric_difference is not None else ")"))
+                       f"and joined, threshold {COURSE_THRESHOLD:g};")
+            out.append("   gradapprox by autodiff" + (f"; by central differences it is {self.numeric_difference:.3e})"
+                                                       if self.numeric_difference is not None else ")"))
         if self.wrong:
             first = self.first_wrong
             where = f" (layer {first.layer})" if first.layer else ""
@@ -240,7 +241,7 @@ def _learner_frames(exc: BaseException, fn) -> list:
 def _function_name(fn) -> str:
     name = getattr(fn, "__name__", type(fn).__name__)
     code = getattr(fn, "__code__", None)
-    return f"{name} ({code.co_filename})" if code is not None else name
+    return f"{name} ({os.path.basename(code.co_filename)})" if code is not None else name
 
 
 def _as_gradient(value, shape: tuple) -> tuple:

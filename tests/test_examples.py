@@ -21,7 +21,7 @@ def run_example(path: Path, out: Path) -> str:
 
 
 def test_there_is_an_example_per_section_of_the_notes():
-    assert len(EXAMPLES) == 7
+    assert len(EXAMPLES) == 8  # 01-07 follow the notes; 08 is the course's gradient-checking exercise
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -49,3 +49,11 @@ def test_logistic_example_loop_vectorized_and_autodiff_agree(tmp_path):
             re.finditer(r"^(for-loop|vectorized|autodiff)\s+((?:\s*-?\d+\.\d{10}){3})$", stdout, flags=re.M)}
     assert len(rows) == 3, stdout
     assert rows["for-loop"] == rows["vectorized"] == rows["autodiff"]
+
+
+def test_gradient_checking_example_names_the_course_bugs(tmp_path):
+    stdout = run_example(ROOT / "examples" / "08_gradient_checking.py", tmp_path)
+    buggy, fixed = stdout.split("== fixed")
+    assert [line.split()[0] for line in buggy.splitlines() if "WRONG" in line] == ["dW2", "db1"]
+    assert "There is a mistake in the backward propagation!" in buggy
+    assert "WRONG" not in fixed and "works perfectly fine" in fixed
