@@ -241,3 +241,13 @@ def test_a_relative_difference_helper_sanity():
     yours = learners.backward_propagation_with_bugs(X, Y, net.get_parameters())["dW2"]
     row = next(row for row in report.rows if row.name == "dW2")
     assert row.relative == pytest.approx(relative_difference(yours, net.parameters["W2"].grad), rel=1e-12)
+
+
+def test_compare_is_the_function_and_its_module_is_comparison():
+    from pathlib import Path
+
+    import autograd_mini
+    from autograd_mini import comparison
+
+    assert callable(autograd_mini.compare) and autograd_mini.compare is comparison.compare
+    assert not (Path(autograd_mini.__file__).parent / "compare.py").exists()  # no module of that name to hide

@@ -131,3 +131,14 @@ def test_kink_inputs_reads_the_relu_inputs_of_the_graph():
     found = kink_inputs(root)
     assert [name for name, _ in found] == ["Z1"] and found[0][1].tolist() == [[-1.0]]
     assert kink_inputs(3.0) == []
+
+
+def test_a_row_on_a_kink_reads_as_such_in_json_and_markdown():
+    import json
+
+    X, Y = check_data(3)
+    report = compare(DeepNet([2, 4, 3, 1], None, "he", seed=3), X, Y)
+    b2 = json.loads(report.to_json())["rows"][3]
+    assert b2["name"] == "b2" and b2["verdict"] == "on a kink" and b2["kinks"] == 3
+    assert b2["relative"]["autodiff-numeric"] is None and b2["kink_reason"].startswith("Z2[")
+    assert "| db2 | 3x1 |" in report.to_markdown() and "on a kink |" in report.to_markdown()
