@@ -94,7 +94,6 @@ class BackpropReport:
     numeric_difference: float | None = None
     error: str | None = None
     notes: list = field(default_factory=list)
-    tol: float = 1e-7
 
     @property
     def wrong(self) -> list:
@@ -158,12 +157,14 @@ class BackpropReport:
             out.append(f"{MISTAKE} The course's difference cannot be computed: a gradient is missing, "
                        "has the wrong shape or is not finite (see above).")
         else:
-            verdict = MISTAKE if self.difference > COURSE_THRESHOLD else LOOKS_RIGHT
-            out.append(f"{verdict} difference = {self.difference:.3e}")
+            out.append(f"{LOOKS_RIGHT if self.passed else MISTAKE} difference = {self.difference:.3e}")
             out.append(f"  (the course's ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over {names} flattened "
                        f"and joined, threshold {COURSE_THRESHOLD:g};")
             out.append("   gradapprox by autodiff" + (f"; by central differences it is {self.numeric_difference:.3e})"
                                                        if self.numeric_difference is not None else ")"))
+            if not self.passed and self.difference <= COURSE_THRESHOLD:
+                out.append("   The number alone is under the threshold, yet what is named below is wrong: "
+                           "a dZ or dA, the cost, or a gradient small beside the others.")
         if self.wrong:
             first = self.first_wrong
             where = f" (layer {first.layer})" if first.layer else ""

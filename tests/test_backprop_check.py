@@ -105,6 +105,7 @@ def test_each_classic_mistake_is_recognised_by_name(change, wrong, hint):
     row = next(row for row in report.rows if row.name == wrong)
     assert hint in row.problem
     assert hint in str(report)
+    assert "There is a mistake in the backward propagation!" in str(report)
 
 
 def test_a_missing_l2_term_is_recognised():
