@@ -15,10 +15,11 @@ some entry of some such z
   [θ − ε, θ + ε] crosses the bend; or
 * moves with θ (its three values are not all equal) and comes within
   tol = KINK_MARGIN · ε² · (1 + s) of 0 at one of them, where s is the largest |z| of that node
-  at the three points. Three samples cannot see z dip across 0 and back between them (that takes a
-  curvature of order |z| / ε²), nor a side decided by rounding (|z| of order n·u·s, u = 2.2e-16,
-  for a sum of n terms): both stay below tol, and only a fraction of about ε² of the entries of a
-  continuous z ever falls inside it, so no sound entry is lost for nothing.
+  at the three points. Three samples cannot see z dip across 0 and back between them, which takes
+  |z| ≲ ε² |z''| (the curvature of z in θ), nor a side decided by rounding, |z| ≲ n·u·Σ|terms| for
+  a sum of n terms (u = 2.2e-16); with ε = 1e-6 both are below tol = 1e-11 · (1 + s) for any
+  practical net, while only a fraction of order ε² of the entries of a continuous z falls inside
+  it, so the margin costs no sound entry.
 
 A z that does not move with θ is ignored: J is then smooth in θ through that unit (Z[2] = 0
 because A[1] is all 0 does not move when W[2] does, and dW[2] is sound). Where the graph itself is
