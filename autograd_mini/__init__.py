@@ -12,7 +12,7 @@ from .gradcheck import GradcheckResult, gradcheck, numerical_grad, relative_diff
 from .tensor import Tensor
 from .value import Value
 from . import analytic
-from .compare import ComparisonReport, ParameterComparison, compare
+from .comparison import ComparisonReport, ParameterComparison, compare
 from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
 from .io import load_model, load_parameters, save_model, save_parameters
 from .nn import DeepNet, LogisticRegression, initialize_parameters

@@ -51,16 +51,22 @@ def g(activation: str, Z: np.ndarray) -> np.ndarray:
     return np.where(Z >= 0, Z, LEAKY_SLOPE * Z)
 
 
-def g_prime(activation: str, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """g'(Z): sigmoid a(1 − a); tanh 1 − a²; relu 1 if z ≥ 0 else 0; leaky_relu 1 if z ≥ 0 else 0.01."""
+def g_prime(activation: str, Z: np.ndarray, A: np.ndarray, left_at_zero: bool = False) -> np.ndarray:
+    """g'(Z): sigmoid a(1 − a); tanh 1 − a²; relu 1 if z ≥ 0 else 0; leaky_relu 1 if z ≥ 0 else 0.01.
+
+    At the kink z = 0 the notes take the slope on the right (1); ``left_at_zero`` takes the one on
+    the left (0 for relu, 0.01 for leaky_relu), as the course's ``np.int64(A > 0)`` does. Both are
+    valid (sub)gradients; autodiff follows the notes.
+    """
     activation = check_activation(activation)
     if activation == "sigmoid":
         return A * (1 - A)
     if activation == "tanh":
         return 1 - np.power(A, 2)
+    right = Z > 0 if left_at_zero else Z >= 0
     if activation == "relu":
-        return (Z >= 0).astype(Z.dtype)
-    return np.where(Z >= 0, 1.0, LEAKY_SLOPE)
+        return right.astype(Z.dtype)
+    return np.where(right, 1.0, LEAKY_SLOPE)
 
 
 def single_example(x, w, b: float, y: float) -> dict:
@@ -139,13 +145,13 @@ def L_model_forward(X: np.ndarray, parameters: dict, activations) -> tuple:
 
 
 def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: dict, activations,
-                     lambd: float = 0.0) -> dict:
+                     lambd: float = 0.0, left_at_zero: bool = False) -> dict:
     """The notes' backward pass, from l = L down to 1.
 
     dZ[L] = A[L] − Y (sigmoid output; otherwise dA[L] = −Y/A + (1 − Y)/(1 − A), dZ[L] = dA[L] * g′(Z[L])),
     dW[l] = (1/m) dZ[l] A[l−1]ᵀ + (λ/m) W[l], db[l] = (1/m) Σ dZ[l] over axis 1 (keepdims),
     dA[l−1] = W[l]ᵀ dZ[l], dZ[l−1] = dA[l−1] * g′(Z[l−1]).
-    Returns dW1, db1, … and the per-example dZ1, … and dA1, …, dA[L−1].
+    Returns dW1, db1, … and the per-example dZ1, … and dA1, …, dA[L−1]. ``left_at_zero``: see :func:`g_prime`.
     """
     L = len(activations)
     m = AL.shape[1]
@@ -155,7 +161,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: di
     else:
         dA = -Y / AL + (1 - Y) / (1 - AL)
         grads[f"dA{L}"] = dA
-        dZ = dA * g_prime(activations[L - 1], caches[f"Z{L}"], AL)
+        dZ = dA * g_prime(activations[L - 1], caches[f"Z{L}"], AL, left_at_zero)
     for l in range(L, 0, -1):
         A_prev, W = caches[f"A{l - 1}"], parameters[f"W{l}"]
         grads[f"dZ{l}"] = dZ
@@ -164,7 +170,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: di
         if l > 1:  # dA[0] = Wᵀ dZ[1] would be a gradient for X, which nothing needs
             dA_prev = np.dot(W.T, dZ)
             grads[f"dA{l - 1}"] = dA_prev
-            dZ = dA_prev * g_prime(activations[l - 2], caches[f"Z{l - 1}"], A_prev)
+            dZ = dA_prev * g_prime(activations[l - 2], caches[f"Z{l - 1}"], A_prev, left_at_zero)
     return grads
 
 

@@ -10,9 +10,11 @@ is written atomically, and an output that is one of the command's inputs is refu
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
@@ -207,7 +209,7 @@ def _print_notes_graph(nodes: dict) -> None:
 def _demo(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .compare import compare
+    from .comparison import compare
     from .datasets import load_dataset, train_test_split
     from .nn import DeepNet, LogisticRegression
     from .notes_graph import graph_nodes, logistic_graph
@@ -288,27 +290,63 @@ def _graph(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------ check
 
 
+def _load_function(spec: str):
+    """FILE.py:FUNCTION, the learner's own code, imported from its file (running it is the point)."""
+    import importlib.util
+
+    path_text, _, name = spec.rpartition(":")
+    if not path_text or not name:
+        raise UsageError(f"--backward expects FILE:FUNCTION such as my_backprop.py:backward_propagation; got {spec!r}")
+    path = Path(path_text)
+    if not path.is_file():
+        raise UsageError(f"--backward: no such file: {path}")
+    module_spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
+    if module_spec is None:
+        raise UsageError(f"--backward: {path} is not a Python file")
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as exc:  # the learner's file: name the line, in one line
+        line = getattr(exc, "lineno", None)
+        if line is None and exc.__traceback__ is not None:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+            line = frames[-1].lineno if frames else None
+        where = f"{path}, line {line}" if line else str(path)
+        raise UsageError(f"--backward: {where}: {type(exc).__name__}: {exc}") from None
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        defined = sorted(n for n, v in vars(module).items()
+                         if inspect.isfunction(v) and v.__module__ == module.__name__ and not n.startswith("_"))
+        raise UsageError(f"--backward: {path} defines no function {name!r}"
+                         + (f" (it defines: {', '.join(defined)})" if defined else ""))
+    return fn
+
+
 def _check(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .compare import compare
-    from .nn import DeepNet
+    from .atomic import atomic_write
+    from .comparison import compare
+    from .nn import DeepNet, LogisticRegression
 
     if len(args.layers) < 2:
         raise UsageError("--layers needs at least two sizes, n_x and n_L, such as 2,4,1")
-    activations = args.activations
-    if activations is None:
-        activations = ["relu"] * (len(args.layers) - 2) + ["sigmoid"]
     if args.m < 1:
         raise UsageError(f"--m must be at least 1; got {args.m}")
-    net = DeepNet(args.layers, activations, args.init, seed=args.seed)
+    if args.logistic and len(args.layers) != 2:
+        raise UsageError(f"--logistic takes --layers n_x,1 (one sigmoid unit); got {','.join(map(str, args.layers))}")
+    backward = _load_function(args.backward) if args.backward else None
+    if args.logistic:
+        model = LogisticRegression(args.layers[0], args.init, seed=args.seed)
+    else:
+        model = DeepNet(args.layers, args.activations, args.init, seed=args.seed)
     rng = np.random.default_rng(args.seed)
     X = rng.standard_normal((args.layers[0], args.m))
     Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
-    report = compare(net, X, Y, lambd=args.lambd)
+    report = compare(model, X, Y, lambd=args.lambd, backward=backward)
     print(report)
     if args.json:
-        Path(args.json).write_text(report.to_json(indent=2), encoding="utf-8")
+        atomic_write(args.json, report.to_json(indent=2))
     return 0 if report.passed else EXIT_FAILED
 
 
@@ -473,6 +511,7 @@ def _dims(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .datasets import DATASETS
+    from .validate import INITIALIZATIONS
 
     parser = _Parser(
         prog="autograd-mini",
@@ -522,16 +561,28 @@ def build_parser() -> argparse.ArgumentParser:
     graph.set_defaults(run=_graph)
 
     check = commands.add_parser(
-        "check", help="autodiff vs the notes' closed form vs numerical gradients on a random net",
+        "check", help="check gradients: autodiff vs the notes' closed form vs numerical, or your own backprop",
         description="Builds DeepNet(--layers, --activations) on random X (n_x, m) and Y (n_L, m) and prints the "
-                    "three-way gradient report. Exit code 1 when any parameter fails.")
+                    "three-way gradient report (autodiff, the notes' closed form, central differences). With "
+                    "--backward FILE:FUNCTION it checks your own backprop instead: FUNCTION(X, Y, parameters) "
+                    "returns dW1, db1, ... (and optionally dZ1, dA1, ...); with --logistic, FUNCTION(w, b, X, Y) "
+                    "returns (grads, cost), the course's propagate. Entries whose central difference crosses a "
+                    "ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong, 2 for "
+                    "bad input.",
+        epilog="example: autograd-mini check --backward my_backprop.py:backward_propagation "
+               "--layers 4,5,3,1 --activations relu,relu,sigmoid")
+    check.add_argument("--backward", metavar="FILE:FUNCTION",
+                       help="your gradient function, loaded from FILE (your own code is run)")
+    check.add_argument("--logistic", action="store_true",
+                       help="logistic regression (--layers n_x,1): FUNCTION(w, b, X, Y) returns (grads, cost)")
     check.add_argument("--layers", type=_int_list, default=[2, 4, 3, 1], metavar="N,N,...",
                        help="layer_dims = n_x,n[1],...,n[L] (default: 2,4,3,1)")
     check.add_argument("--activations", type=_name_list, metavar="G,G,...",
-                       help="one per layer (default: relu hidden, sigmoid output)")
+                       help="one per layer, of sigmoid, tanh, relu, leaky_relu (default: relu hidden, sigmoid output)")
     check.add_argument("--m", type=int, default=32, help="number of examples (default: 32)")
     check.add_argument("--lambd", type=float, default=0.0, help="L2 strength λ (default: 0)")
-    check.add_argument("--init", default="he", help="initialisation: small_random, he, xavier (default: he)")
+    check.add_argument("--init", default="he", choices=list(INITIALIZATIONS),
+                       help=f"initialisation, one of {', '.join(INITIALIZATIONS)} (default: he)")
     check.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     check.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     check.set_defaults(run=_check)

@@ -1,13 +1,19 @@
-"""Numerical gradients and the notes' relative difference, to check any autodiff gradient.
+"""Numerical gradients and the course's relative difference, to check any autodiff gradient.
+
+Central differences are not judged where a ReLU or leaky-ReLU input sits on its kink
+(:mod:`autograd_mini.kinks`): there they measure the mean of two slopes, not a derivative.
 
 >>> from autograd_mini import Value
 >>> result = gradcheck(lambda a, b: (a * b + b.exp()).tanh(), [Value(0.3), Value(-0.2)])
 >>> result.passed
 True
+>>> print(gradcheck(lambda z: z.relu() * 3, [Value(0.0)]))
+gradcheck not judged: all 1 entries sit on a ReLU kink (relu input #1 = 0 at θ crosses 0 between θ − ε and θ + ε); central differences measure no derivative there
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from collections.abc import Callable, Sequence
 
@@ -15,10 +21,12 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import Node, no_grad, zero_grad
+from .kinks import Kink, find_kink, kink_inputs
 from .tensor import Tensor
 from .value import Value
 
-__all__ = ["numerical_grad", "relative_difference", "gradcheck", "GradcheckResult"]
+__all__ = ["numerical_grad", "numerical_grad_with_kinks", "NumericGradient", "relative_difference", "gradcheck",
+           "GradcheckResult"]
 
 
 def _scalar(out) -> float:
@@ -42,6 +50,61 @@ def _check_inputs(inputs) -> list:
     return inputs
 
 
+@dataclass
+class NumericGradient:
+    """Central differences for one input: ``grad`` (a float for a Value, an array of the input's
+    shape for a Tensor) and ``kinks``, the entries on a kink by index (``()`` for a Value)."""
+
+    grad: object
+    kinks: dict = field(default_factory=dict)
+
+    @property
+    def on_kink(self) -> np.ndarray:
+        """True at the entries whose central difference is not a derivative."""
+        mask = np.zeros(np.shape(self.grad), dtype=bool)
+        for index in self.kinks:
+            mask[index] = True
+        return mask
+
+
+def _central_differences(f: Callable, inputs: list, eps: float, watch_kinks: bool) -> list:
+    """dθ ≈ (J(θ + ε) − J(θ − ε)) / (2ε) for every entry θ; with ``watch_kinks`` the graph is
+    recorded at each point and read by :func:`~autograd_mini.kinks.find_kink`."""
+
+    def evaluate():
+        out = f(*inputs)
+        return _scalar(out), (kink_inputs(out) if watch_kinks else None)
+
+    results = []
+    with contextlib.nullcontext() if watch_kinks else no_grad():
+        centre = evaluate()[1]
+        for node in inputs:
+            is_value = isinstance(node, Value)
+            data = None if is_value else node.data
+            grad = np.zeros(() if is_value else data.shape, dtype=np.float64)
+            kinks = {}
+            for idx in np.ndindex(grad.shape):
+                theta = node.data if is_value else data[idx]
+                points = []
+                for shifted in (theta + eps, theta - eps):
+                    if is_value:
+                        node.data = shifted
+                    else:
+                        data[idx] = shifted
+                    points.append(evaluate())
+                if is_value:
+                    node.data = theta
+                else:
+                    data[idx] = theta
+                (plus, z_plus), (minus, z_minus) = points
+                grad[idx] = (plus - minus) / (2 * eps)
+                kink = find_kink(z_minus, centre, z_plus, eps) if watch_kinks else None
+                if kink is not None:
+                    kinks[idx] = kink
+            results.append(NumericGradient(float(grad) if is_value else grad, kinks))
+    return results
+
+
 def numerical_grad(f: Callable, inputs: Sequence[Node], eps: float = 1e-6) -> list:
     """dθ ≈ (J(θ + ε) − J(θ − ε)) / (2ε) for every entry θ of every input.
 
@@ -49,31 +112,13 @@ def numerical_grad(f: Callable, inputs: Sequence[Node], eps: float = 1e-6) -> li
     Returns one float per Value and one array of the input's shape per Tensor. The inputs'
     data is restored afterwards; nothing is recorded while probing.
     """
-    inputs = _check_inputs(inputs)
-    grads = []
-    with no_grad():
-        for node in inputs:
-            if isinstance(node, Value):
-                theta = node.data
-                node.data = theta + eps
-                plus = _scalar(f(*inputs))
-                node.data = theta - eps
-                minus = _scalar(f(*inputs))
-                node.data = theta
-                grads.append((plus - minus) / (2 * eps))
-                continue
-            data = node.data
-            grad = np.zeros(data.shape, dtype=np.float64)
-            for idx in np.ndindex(data.shape):
-                theta = data[idx]
-                data[idx] = theta + eps
-                plus = _scalar(f(*inputs))
-                data[idx] = theta - eps
-                minus = _scalar(f(*inputs))
-                data[idx] = theta
-                grad[idx] = (plus - minus) / (2 * eps)
-            grads.append(grad)
-    return grads
+    return [result.grad for result in _central_differences(f, _check_inputs(inputs), eps, False)]
+
+
+def numerical_grad_with_kinks(f: Callable, inputs: Sequence[Node], eps: float = 1e-6) -> list:
+    """:func:`numerical_grad`, and for each input the entries on a ReLU kink (a :class:`NumericGradient`
+    per input). ``f`` is run with the graph recorded, so that its ReLU inputs can be read."""
+    return _central_differences(f, _check_inputs(inputs), eps, True)
 
 
 def _parts(grads) -> list:
@@ -87,7 +132,7 @@ def _flat(grads) -> np.ndarray:
 
 
 def relative_difference(g, g_approx) -> float:
-    """The notes' check: ‖g − g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂); 0 when both are zero.
+    """The course's gradient-checking difference ‖g − g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂); 0 when both are zero.
 
     ``g`` and ``g_approx`` are numbers, arrays, or lists of them (flattened and joined); the
     two must match item by item in shape, so a transposed gradient is never compared as equal.
@@ -104,9 +149,14 @@ def relative_difference(g, g_approx) -> float:
 
 @dataclass
 class GradcheckResult:
-    """What :func:`gradcheck` found: ``passed`` when ``difference`` < ``tol``, or when every
-    entry agrees within ``atol`` (the relative difference means nothing when both gradients
-    are zero up to rounding)."""
+    """What :func:`gradcheck` found.
+
+    ``difference`` and ``max_abs_difference`` cover the ``judged`` entries, those not on a ReLU
+    kink; ``kinks`` lists the others with the reason. ``passed`` is False only when the judged
+    entries disagree: when ``difference`` ≥ ``tol`` and some entry differs by more than ``atol``
+    (the relative difference means nothing when both gradients are zero up to rounding). When
+    every entry is on a kink, nothing is judged: ``judged`` is 0 and ``str()`` says so.
+    """
 
     passed: bool
     difference: float
@@ -114,22 +164,32 @@ class GradcheckResult:
     tol: float
     analytic: list = field(repr=False)
     numeric: list = field(repr=False)
+    judged: int = 0
+    kinks: list = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __str__(self) -> str:
+        total = self.judged + len(self.kinks)
+        if self.judged == 0 and self.kinks:
+            return (f"gradcheck not judged: all {total} entries sit on a ReLU kink ({self.kinks[0]}); "
+                    "central differences measure no derivative there")
         verdict = "passed" if self.passed else "FAILED"
-        return (f"gradcheck {verdict}: relative difference {self.difference:.3e} (tolerance {self.tol:.0e}), "
+        text = (f"gradcheck {verdict}: relative difference {self.difference:.3e} (tolerance {self.tol:.0e}), "
                 f"max |Δ| {self.max_abs_difference:.3e}")
+        if self.kinks:
+            text += f"; {len(self.kinks)} of {total} entries on a ReLU kink not judged ({self.kinks[0]})"
+        return text
 
 
 def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float = 1e-7,
               atol: float = 1e-8) -> GradcheckResult:
     """Compare autodiff gradients of ``f(*inputs)`` with central differences.
 
-    The inputs' gradients are zeroed, ``f`` is run and back-propagated once, and the
-    result is set against :func:`numerical_grad` by :func:`relative_difference`.
+    The inputs' gradients are zeroed, ``f`` is run and back-propagated once, and the result is
+    set against :func:`numerical_grad_with_kinks` by :func:`relative_difference`, leaving out the
+    entries on a ReLU kink (:mod:`autograd_mini.kinks`).
     """
     inputs = _check_inputs(inputs)
     zero_grad(inputs)
@@ -138,7 +198,12 @@ def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float
         raise TypeError(f"the checked function must return a Value or a one-element Tensor; got {type(out).__name__}")
     out.backward()
     analytic = [node.grad if isinstance(node, Value) else np.array(node.grad) for node in inputs]
-    numeric = numerical_grad(f, inputs, eps)
-    difference = relative_difference(analytic, numeric)
-    max_abs = float(np.max(np.abs(_flat(analytic) - _flat(numeric)), initial=0.0))
-    return GradcheckResult(difference < tol or max_abs <= atol, difference, max_abs, tol, analytic, numeric)
+    probes = numerical_grad_with_kinks(f, inputs, eps)
+    numeric = [probe.grad for probe in probes]
+    judged = ~np.concatenate([probe.on_kink.ravel() for probe in probes]) if probes else np.zeros(0, dtype=bool)
+    a, b = _flat(analytic)[judged], _flat(numeric)[judged]
+    difference = relative_difference(a, b)
+    max_abs = float(np.max(np.abs(a - b), initial=0.0))
+    kinks: list[Kink] = [kink for probe in probes for kink in probe.kinks.values()]
+    return GradcheckResult(difference < tol or max_abs <= atol, difference, max_abs, tol, analytic, numeric,
+                           int(judged.sum()), kinks)

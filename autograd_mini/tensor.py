@@ -140,10 +140,11 @@ class _Div(Op):
     dformula = ("1/{1}", "-{0}/{1}²")
 
     def vjp(self, out, g):
-        # Z = A / B: dA = dZ / B, dB = -dZ * A / B²
+        # Z = A / B: dA = dZ / B, dB = -dZ * A / B², computed as -(A/B)/B = -Z/B: B² would overflow
+        # for |B| > 1e154 and underflow to 0 for |B| < 1e-154, where Z/B stays finite
         a, b = out._parents
         return (_unbroadcast(g / b.data, a.data.shape) if a.requires_grad else None,
-                _unbroadcast(-g * a.data / (b.data * b.data), b.data.shape) if b.requires_grad else None)
+                _unbroadcast(-(out.data / b.data) * g, b.data.shape) if b.requires_grad else None)
 
 
 class _Neg(Op):
@@ -157,27 +158,50 @@ class _Neg(Op):
 
 
 class _PowConst(Op):
+    """Z = A^k for a number k, with :class:`_Pow`'s rule at 0: dA = 0 for k = 0 (A^0 = 1 is a constant)."""
+
     name = "**"
     formula = "{0}^{k}"
     dformula = ("{k}·{0}^({k}-1)",)
 
     def vjp(self, out, g):
-        # Z = A^k (k a number): dA = dZ * k A^(k-1)
+        # Z = A^k (k a number): dA = dZ * k A^(k-1); 0 for k = 0, where Z = 1 does not depend on A
         (a,) = out._parents
         k = out._ctx
+        if k == 0.0:
+            return (np.zeros_like(g),)
         return (g * k * a.data ** (k - 1),)
 
 
 class _Pow(Op):
+    """Z = A^B with both tensors; at a base of 0 the rule of Value's ``**`` (and PyTorch's), entry by entry:
+
+    * the value is numpy's: 0^0 = 1, 0^b = 0 for b > 0, 0^b = inf for b < 0;
+    * dA = dZ · B A^(B-1), and 0 wherever B = 0 (A^0 = 1 is a constant);
+    * dB = dZ · A^B log A, taken as its limit 0 where A = 0 and B ≥ 0, as inf · log 0 = -inf where
+      A = 0 and B < 0, and nan for a negative base. log is taken only where A > 0, so a zero in a
+      broadcast base touches only its own entries of dB, and no warning is raised.
+    """
+
     name = "**"
     formula = "{0}^{1}"
     dformula = ("{1}·{0}^({1}-1)", "{out}·log {0}")
 
     def vjp(self, out, g):
-        # Z = A^B = exp(B log A): dA = dZ * B A^(B-1), dB = dZ * A^B log A
+        # Z = A^B = exp(B log A): dA = dZ * B A^(B-1), dB = dZ * A^B log A (rules at A = 0 above)
         a, b = out._parents
-        da = _unbroadcast(g * b.data * a.data ** (b.data - 1), a.data.shape) if a.requires_grad else None
-        db = _unbroadcast(g * out.data * np.log(a.data), b.data.shape) if b.requires_grad else None
+        da = db = None
+        if a.requires_grad:
+            with np.errstate(divide="ignore", invalid="ignore"):  # masked below where B = 0
+                local = b.data * a.data ** (b.data - 1)
+            da = _unbroadcast(g * np.where(b.data == 0, 0.0, local), a.data.shape)
+        if b.requires_grad:
+            base, exponent = np.broadcast_arrays(a.data, b.data)
+            positive = base > 0
+            log_a = np.log(np.where(positive, base, 1.0))
+            at_zero = np.where(exponent >= 0, 0.0, -np.inf)
+            local = np.where(positive, out.data * log_a, np.where(base == 0, at_zero, np.nan))
+            db = _unbroadcast(g * local, b.data.shape)
         return (da, db)
 
 
@@ -611,11 +635,16 @@ class Tensor(Node):
 
 
 def _check_axis(axis, ndim: int):
+    """``axis`` as numpy takes it: None, an int, or a tuple of ints (a list is read as a tuple)."""
     if axis is None:
         return None
+    if isinstance(axis, list):
+        axis = tuple(axis)
     axes = axis if isinstance(axis, tuple) else (axis,)
     for ax in axes:
-        if not isinstance(ax, (int, np.integer)) or isinstance(ax, bool) or not -ndim <= ax < ndim:
+        if not isinstance(ax, (int, np.integer)) or isinstance(ax, (bool, np.bool_)):
+            raise TypeError(f"axis must be an int or a tuple of ints; got {axis!r}")
+        if not -ndim <= ax < ndim:
             raise ShapeError(f"axis {axis!r} is out of range for a tensor with {ndim} dimensions")
     if len({int(ax) % ndim for ax in axes}) != len(axes):
         raise ShapeError(f"axis {axis!r} names the same dimension twice (the tensor has {ndim} dimensions)")

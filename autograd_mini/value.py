@@ -129,9 +129,10 @@ class _Div(Op):
     dformula = ("1/{1}", "-{0}/{1}²")
 
     def vjp(self, out, g):
-        # z = a / b: dz/da = 1/b, dz/db = -a/b²
+        # z = a / b: dz/da = 1/b, dz/db = -a/b², computed as -(a/b)/b = -z/b: b² would overflow
+        # for |b| > 1e154 and underflow to 0 for |b| < 1e-154, where z/b stays finite
         a, b = out._parents
-        return (_div(g, b.data), _div(-g * a.data, b.data * b.data))
+        return (_div(g, b.data), -_div(out.data, b.data) * g)
 
 
 class _Neg(Op):
@@ -145,31 +146,48 @@ class _Neg(Op):
 
 
 class _PowConst(Op):
+    """z = a^k for a number k. At a = 0 the rule of :class:`_Pow` holds: a^0 = 1 is a constant, so
+    dz/da = 0 for k = 0 (not 0 · 0^(-1) = nan); 0^k = inf for k < 0, with dz/da = k · 0^(k-1) = ±inf."""
+
     name = "**"
     formula = "{0}^{k}"
     nformula = ("{k} · {0}^({k}-1)",)
     dformula = ("{k}·{0}^({k}-1)",)
 
     def vjp(self, out, g):
-        # z = a^k (k a number): dz/da = k a^(k-1)
+        # z = a^k (k a number): dz/da = k a^(k-1); 0 for k = 0, where z = 1 does not depend on a
         (a,) = out._parents
         k = out._ctx
+        if k == 0.0:
+            return (0.0,)
         return (g * k * _pow(a.data, k - 1),)
 
 
 class _Pow(Op):
+    """z = a^b with both a node. One rule at a base of 0, the same for Value and Tensor (and PyTorch):
+
+    * the value is numpy's: 0^0 = 1, 0^b = 0 for b > 0, 0^b = inf for b < 0;
+    * dz/da = b a^(b-1), and 0 wherever b = 0 (a^0 = 1 is a constant): so 0^0 gives dz/da = 0,
+      0^(-1) gives dz/da = -1 · 0^(-2) = -inf;
+    * dz/db = a^b log a, taken as its limit 0 where a = 0 and b ≥ 0 (0^0 gives 0), as
+      inf · log 0 = -inf where a = 0 and b < 0 (0^(-1) gives -inf), and nan for a negative base,
+      where log a is undefined.
+    """
+
     name = "**"
     formula = "{0}^{1}"
     dformula = ("{1}·{0}^({1}-1)", "{out}·log {0}")
 
     def vjp(self, out, g):
-        # z = a^b = exp(b log a): dz/da = b a^(b-1), dz/db = a^b log a  (needs a > 0 for the b rule)
+        # z = a^b = exp(b log a): dz/da = b a^(b-1), dz/db = a^b log a (rules at a = 0 above)
         a, b = out._parents
-        da = g * b.data * _pow(a.data, b.data - 1.0)
+        da = 0.0 if b.data == 0.0 else g * b.data * _pow(a.data, b.data - 1.0)
         if a.data > 0.0:
             db = g * out.data * math.log(a.data)
-        else:  # a^b log a → 0 as a → 0 with b > 0; undefined for a negative base
-            db = 0.0 if out.data == 0.0 else math.nan
+        elif a.data == 0.0:
+            db = 0.0 if b.data >= 0.0 else -math.inf * g
+        else:
+            db = math.nan
         return (da, db)
 
 
@@ -420,7 +438,7 @@ class Value(Node):
     def relu(self):
         """max(0, z)."""
         z = self.data
-        return _make(z if z > 0.0 else 0.0, RELU, (self,))
+        return _make(0.0 if z <= 0.0 else z, RELU, (self,))  # nan stays nan, as numpy's maximum
 
     def leaky_relu(self, slope: float = 0.01):
         """max(slope·z, z); the notes use slope = 0.01."""

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from autograd_mini import DeepNet, LogisticRegression, analytic, compare, numerical_grad, relative_difference
-from autograd_mini.compare import FACTOR_M_NOTE
+from autograd_mini.comparison import FACTOR_M_NOTE
 from autograd_mini.validate import ACTIVATIONS
 
 

@@ -37,9 +37,10 @@ def example(tmp_path_factory):
     return get
 
 
-def test_there_is_an_example_per_section_of_the_notes_and_for_the_cnn_and_the_initialisations():
-    assert [p.stem[:2] for p in EXAMPLES] == [f"{i:02d}" for i in range(1, 10)]
-    assert {"08_cnn", "09_initialization"} <= {p.stem for p in EXAMPLES}
+def test_there_is_an_example_per_section_of_the_notes_and_for_the_cnn_the_initialisations_and_gradcheck():
+    # 01-07 follow the notes; 08 a CNN, 09 the initialisations, 10 the course's gradient-checking exercise
+    assert [p.stem[:2] for p in EXAMPLES] == [f"{i:02d}" for i in range(1, 11)]
+    assert {"08_cnn", "09_initialization", "10_gradient_checking"} <= {p.stem for p in EXAMPLES}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -160,3 +161,11 @@ def test_09_small_random_vanishes_in_a_deep_relu_net_and_the_default_does_not(ex
              re.findall(rf"^(\S+(?: \(by activation\))?)\s+J before training {NUMBER}, J after 300 iterations "
                         rf"({NUMBER})", stdout, flags=re.M)}
     assert after["default (by activation)"] < after["small_random"] - 0.3
+
+
+def test_10_gradient_checking_names_the_course_bugs(example):
+    stdout, _ = example("10_gradient_checking")
+    buggy, fixed = stdout.split("== fixed")
+    assert [line.split()[0] for line in buggy.splitlines() if "WRONG" in line] == ["dW2", "db1"]
+    assert "There is a mistake in the backward propagation!" in buggy
+    assert "WRONG" not in fixed and "works perfectly fine" in fixed

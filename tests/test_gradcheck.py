@@ -1,4 +1,4 @@
-"""gradcheck: the notes' relative difference, and that a wrong backward rule is caught."""
+"""gradcheck: the course's relative difference, and that a wrong backward rule is caught."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from autograd_mini.graph import Op
 from autograd_mini.value import _make
 
 
-def test_relative_difference_is_the_notes_formula():
+def test_relative_difference_is_the_course_formula():
     g, approx = np.array([1.0, 2.0]), np.array([1.0, 2.5])
     expected = np.linalg.norm(g - approx) / (np.linalg.norm(g) + np.linalg.norm(approx))
     assert relative_difference(g, approx) == pytest.approx(expected)
