@@ -381,7 +381,8 @@ def _check_train_arguments(args) -> None:
     check_layer_dims([1, *args.hidden, 1])
     if args.activations is not None:
         check_activations(args.activations, len(args.hidden) + 1)
-    check_initialization(args.init)
+    if args.init is not None:  # None: each layer's scale follows its activation
+        check_initialization(args.init)
     check_learning_rate(args.learning_rate)
     check_lambd(args.lambd)
     if args.batch_size is not None:
