@@ -192,3 +192,23 @@ def test_bad_arguments_give_one_line_and_exit_code_2(args, message, bad_csv, tmp
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert message in lines[0] and "Traceback" not in result.stderr
+
+
+def balanced_sum(n: int) -> str:
+    """x + x + … (n times) written as a balanced tree, shallow enough for the expression limits."""
+    return "x" if n == 1 else f"({balanced_sum(n // 2)}+{balanced_sum(n - n // 2)})"
+
+
+def test_graph_refuses_a_graph_over_max_nodes_before_graphviz_runs(tmp_path):
+    expression = balanced_sum(400)  # x and 399 sums
+    result = run("graph", expression, "--set", "x=2", "--out", tmp_path / "big")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "400 nodes" in result.stderr and "--max-nodes" in result.stderr
+    assert not (tmp_path / "big").exists()
+    result = run("graph", "+".join(["x"] * 40), "--set", "x=2", "--max-steps", "20", "--out", tmp_path / "steps")
+    assert result.returncode == 2 and "max_steps=20" in result.stderr
+    result = run("graph", expression, "--set", "x=2", "--max-nodes", "450", "--max-steps", "900",
+                 "--out", tmp_path / "raised")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "raised" / "expression_steps.html").stat().st_size > 0
+    assert run("graph", "x", "--set", "x=2", "--max-nodes", "0").returncode == 2

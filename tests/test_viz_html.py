@@ -9,7 +9,7 @@ import pytest
 from autograd_mini import Value
 from autograd_mini.notes_graph import logistic_graph
 from viz import all_steps, step_through, step_through_html
-from viz_nets import deep_net_cost, scalar_mlp
+from viz_nets import deep_net_cost, micrograd_demo, scalar_mlp
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 IMG = '<img src=x onerror="document.title=\'pwned\'">'
@@ -236,3 +236,31 @@ def test_step_through_object_shows_inline_in_jupyter():
     inline = shown._repr_html_()
     assert inline.startswith("<iframe srcdoc=") and "&lt;svg" in inline and "<script" not in inline
     assert shown.frames == 9 and shown.html.count("<svg") == 1
+
+
+def test_pages_for_the_micrograd_demo_net_and_a_60_term_expression(browser, tmp_path):
+    from autograd_mini.expr import build_expression
+    from viz import GraphTooLarge
+
+    loss = micrograd_demo(m=10)
+    loss.backward()
+    nodes = len(loss.topo_order())
+    assert nodes > 5000
+    with pytest.raises(GraphTooLarge, match="collapse=True"):
+        step_through(loss)
+    page = open_page(browser, loss, tmp_path / "mlp.html", collapse=True)
+    frames = frames_of((tmp_path / "mlp.html").read_text(encoding="utf-8"))
+    assert frames[0]["pass"] == "forward" and frames[-1]["pass"] == "backward"
+    assert any(f["text"].startswith("layer 2\n") for f in frames)
+    press(page, "END")
+    assert text(page, "counter").startswith(f"backward pass {sum(f['pass'] == 'backward' for f in frames)}")
+    assert f"{nodes:,} nodes exceed max_nodes=300: drawn per layer" in text(page, "stage")
+
+    root, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
+    root.backward()
+    page = open_page(browser, root, tmp_path / "sum60.html")
+    frames = frames_of((tmp_path / "sum60.html").read_text(encoding="utf-8"))
+    assert len(frames) == 59 + 60  # 59 sums computed; 59 sums and x differentiated
+    assert frames[-1]["text"].startswith("dx = ") and frames[-1]["text"].count("· 1") == 0
+    press(page, "END")
+    assert text(page, "text").split("\n")[-1].strip() == "= 60"  # d(x + … + x)/dx = 60

@@ -2,9 +2,11 @@
 
 import re
 
-from autograd_mini import topo_order
+import numpy as np
+
+from autograd_mini import Value, topo_order
 from viz import draw_graph
-from viz_nets import scalar_mlp
+from viz_nets import deep_net_cost, scalar_mlp
 
 BOX = re.compile(r"^\tg(\d+) \[label=<([^<]*)<BR/>", re.M)
 EDGE = re.compile(r"^\tg(\d+) -> g(\d+)", re.M)
@@ -54,4 +56,50 @@ def test_collapse_by_named_groups():
     src = draw_graph(L, cluster="prefix", max_nodes=10).source
     assert "drawn per group" in src
     captions = [c for _, c in BOX.findall(src)]
-    assert captions == ["out", "hidden", "pow1 (**)"]  # the two named groups and the loss
+    assert captions == ["hidden", "out", "pow1 (**)"]  # the two named groups and the loss, in forward order
+
+
+def test_neurons_are_numbered_1_to_n_in_forward_order():
+    L = scalar_mlp((2, 16, 16, 1))
+    src = draw_graph(L, max_nodes=60).source
+    captions = [c for _, c in BOX.findall(src)]
+    layer1 = [c for c in captions if c.startswith("layer 1,")]
+    assert layer1 == [f"layer 1, neuron {j} (tanh)" for j in range(1, 17)]
+    assert [c for c in captions if c.startswith("layer 2,")] == [f"layer 2, neuron {j} (tanh)" for j in range(1, 17)]
+
+
+def test_a_layer_box_sums_up_all_its_outputs():
+    L = scalar_mlp((2, 16, 16, 1), m=4)
+    L.backward()
+    order = topo_order([L])
+    src = draw_graph(L, max_nodes=20).source
+    layer1 = re.search(r"label=<layer 1<BR/>(.*?)> fillcolor", src).group(1)
+    # layer 1's outputs: the tanh of its 16 neurons for each of the 4 examples, the ones layer 2 reads
+    outs = np.array([n.data for n in order if n.op is not None and n.op.name == "tanh"
+                     and any(p.op is not None and p.op.name == "*" and p.parents[0].op is None
+                             and p.parents[1].op is None for p in n.parents[0].parents[1:2])])
+    assert layer1.count("64 outputs data") == 1
+    # the box's min/max are those of every tanh output of layer 1, not one neuron's value
+    assert f"max {outs.max():.4g}" in layer1 and f"min {outs.min():.4g}" in layer1
+
+
+def test_a_tensor_layer_is_named_by_its_nodes():
+    J, _ = deep_net_cost()
+    J.backward()
+    src = draw_graph(J, max_nodes=8).source
+    captions = [c for _, c in BOX.findall(src)]
+    assert "layer 1: A1 = relu(Z1)" in captions and "layer 2: A2 = relu(Z2)" in captions
+    assert not any("neuron" in c for c in captions)
+
+
+def test_a_long_chain_collapses_into_a_readable_number_of_stretches():
+    x = Value(1.0, label="x")
+    total = x
+    for _ in range(6000):
+        total = total + x
+    src = draw_graph(total, max_nodes=500).source
+    assert "drawn per stretch, 24 boxes" in src
+    captions = [c for _, c in BOX.findall(src)]
+    assert captions[0] == "nodes 1–251 of 6,001" and captions[-1].endswith("–6,001 of 6,001")
+    one = draw_graph(Value(1.0, label="a") * 2, max_nodes=1).source
+    assert "1 box (" in one  # and never "1 boxes"

@@ -68,3 +68,25 @@ def deep_net_cost(layer_dims=(2, 4, 3, 1), m: int = 8, seed: int = 0):
     X = rng.standard_normal((layer_dims[0], m))
     Y = (rng.random((layer_dims[-1], m)) > 0.5).astype(float)
     return net.cost(X, Y), net
+
+
+def micrograd_demo(m: int = 10, seed: int = 0):
+    """micrograd's demo net and loss, on m moons points, built from Values: a 2-16-16-1 MLP
+    (relu hidden, linear output), the max-margin loss mean(relu(1 - y·score)) + 1e-4 Σ p²."""
+    from autograd_mini.datasets import make_moons
+
+    rng = np.random.default_rng(seed)
+    X, Y = make_moons(m=m, seed=seed)
+    dims = (2, 16, 16, 1)
+    layers = [[([Value(w) for w in rng.uniform(-1, 1, n_prev)], Value(0.0)) for _ in range(n)]
+              for n_prev, n in zip(dims[:-1], dims[1:])]
+    losses = []
+    for i in range(m):
+        A = [Value(float(x), requires_grad=False) for x in X[:, i]]
+        for l, layer in enumerate(layers, start=1):
+            Z = [sum((w * a for w, a in zip(ws, A)), b) for ws, b in layer]
+            A = Z if l == len(layers) else [z.relu() for z in Z]
+        y = 2.0 * Y[0, i] - 1.0  # labels ±1
+        losses.append((1 + -y * A[0]).relu())
+    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
+    return sum(losses) * (1.0 / m) + 1e-4 * sum(p * p for p in params)

@@ -1,26 +1,34 @@
-"""Collapse a graph too large to read: one box per neuron, or per layer, or per cluster group.
+"""Collapse a graph too large to read: one box per neuron, per layer, per cluster group, or per stretch.
 
 A neuron is an activation node (tanh, sigmoid, relu, leaky_relu) together with every node
 used only by it (its weighted sum, its weights and bias). Walking the graph from the root,
 a node whose consumers all sit in one group joins that group; a node shared by several
 groups (an input x, a neuron's output) stays a group of its own. A neuron's layer is one
-more than the deepest neuron feeding it.
+more than the deepest neuron feeding it. A Tensor activation is a whole layer (Z1 → A1).
+When the neurons are still too many, the picture is drawn per layer; when a graph has no
+layers to speak of (a long chain of sums), it is cut into stretches of consecutive nodes.
+Each box says what it holds, and sums up its outputs' values and gradients (min/mean/max).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import graphviz
 import numpy as np
+
+from autograd_mini import Tensor
 
 from ._chain import Names, consumers
 from ._format import fmt_number, html_label_text
 from ._style import KIND_STYLE, new_digraph
 
-__all__ = ["neuron_groups", "layer_groups", "draw_collapsed"]
+__all__ = ["neuron_groups", "layer_groups", "Collapsed", "collapse", "draw_collapsed"]
 
 ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu", "leaky_relu"})
+#: a graph without layers is cut into at most this many stretches of consecutive nodes
+STRETCHES = 24
 
 
 def neuron_groups(order: list, used_by: dict, keys: dict | None = None) -> dict:
@@ -52,7 +60,7 @@ def layer_groups(order: list, group: dict, used_by: dict) -> dict:
     layer: dict = {}
     for node in order:  # a group's members all precede its representative
         rep = group[node]
-        here = layer.get(rep, 0)
+        here = layer.get(rep, 1 if rep._op is not None and rep._op.name in ACTIVATIONS else 0)
         for parent in node._parents:
             prep = group[parent]
             if prep is not rep:
@@ -65,73 +73,139 @@ def layer_groups(order: list, group: dict, used_by: dict) -> dict:
     return {node: layer[group[node]] for node in order}
 
 
-def _summary(value, precision: int) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, np.ndarray):
-        return f"mean {fmt_number(value.mean(), precision)}" if value.size else "empty"
-    return fmt_number(value, precision)
+@dataclass
+class Collapsed:
+    """The boxes of a collapsed graph: which box each node is in, each box's caption and outputs."""
+
+    how: str            # "per neuron", "per group", "per layer" or "per stretch"
+    box_of: dict        # node -> box index (0, 1, …, in the order the forward pass completes them)
+    captions: list      # box index -> caption
+    members: list       # box index -> its nodes, in topological order
+    outputs: list       # box index -> the nodes whose values leave the box (or its last node)
 
 
-def _captions(reps: dict, layer: dict, names: Names, keys: dict | None) -> dict:
-    """A box's caption: the group's key, "layer 2, neuron 3 (tanh)", or the node's own name."""
-    captions, count = {}, Counter()
-    for gid, rep in reps.items():
-        op = rep._op.name if rep._op is not None else None
-        if keys and keys.get(rep) is not None:
-            captions[gid] = str(keys[rep])
-        elif keys is not None or op not in ACTIVATIONS:
-            captions[gid] = names.symbol(rep) if op is None else f"{names.symbol(rep)} ({op})"
-        else:
-            count[layer[rep]] += 1
-            captions[gid] = f"layer {layer[rep]}, neuron {count[layer[rep]]} ({op})"
-    return captions
+def _ordered_boxes(order: list, key_of: dict) -> dict:
+    """Box indices 0, 1, … in the order the forward pass completes each box (its last node)."""
+    last = {}
+    for i, node in enumerate(order):
+        last[key_of[node]] = i
+    return {key: k for k, key in enumerate(sorted(last, key=last.get))}
 
 
-def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int, *, rankdir: str,
-                   precision: int, title: str | None) -> graphviz.Digraph:
-    """The collapsed picture; its title says how many nodes were folded into how many boxes."""
+def _neuron_caption(rep, layer: int, number: int, names: Names) -> str:
+    op = rep._op.name
+    if isinstance(rep, Tensor):  # a Tensor activation is a whole layer: name it by its nodes
+        return f"layer {layer}: {names.symbol(rep)} = {op}({names.symbol(rep._parents[0])})"
+    return f"layer {layer}, neuron {number} ({op})"
+
+
+def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Collapsed:
+    """Group ``order`` into at most about ``max_nodes`` boxes (see the module docstring)."""
     used_by = consumers(order)
     group = neuron_groups(order, used_by, keys)
     layer = layer_groups(order, group, used_by)
-    how = "per group" if keys else "per neuron"
-    member_of = {node: id(group[node]) for node in order}
     reps = {id(group[node]): group[node] for node in order}
-    captions = _captions(reps, layer, names, keys)
+    how = "per group" if keys else "per neuron"
+    key_of = {node: id(group[node]) for node in order}
     if len(reps) > max_nodes:
-        member_of = {node: layer[node] for node in order}
-        reps = {}
-        for node in order:  # the last node of a layer stands for it
-            reps[layer[node]] = node
-        captions = {l: f"layer {l}" for l in reps}
-        how = "per layer"
-    note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {how}, "
-            f"{len(reps):,} boxes (raise max_nodes to see every node)")
-    heading = html_label_text(f"{title}\n{note}" if title else note)
-    g = new_digraph("computational_graph_collapsed", rankdir, heading)
-
-    ops: dict = {gid: Counter() for gid in reps}
-    sizes: Counter = Counter()
+        how, key_of = "per layer", {node: ("layer", layer[node]) for node in order}
+    if len(set(key_of.values())) < 3 and len(order) > 2 * STRETCHES and how != "per group":
+        # no layers to speak of (a chain of sums is one box): stretches of consecutive nodes
+        size = -(-len(order) // min(STRETCHES, max_nodes))
+        how, key_of = "per stretch", {node: ("stretch", i // size) for i, node in enumerate(order)}
+    index = _ordered_boxes(order, key_of)
+    box_of = {node: index[key_of[node]] for node in order}
+    members: list = [[] for _ in index]
     for node in order:
-        gid = member_of[node]
-        sizes[gid] += 1
-        ops[gid][node._op.name if node._op is not None else "leaf"] += 1
-    box_id = {gid: f"g{i}" for i, gid in enumerate(reps)}
-    fill, border = KIND_STYLE["intermediate"]
-    for gid, rep in reps.items():
-        counts = ", ".join(f"{n} {op}" for op, n in ops[gid].most_common())
-        text = (f"{captions[gid]}\n{sizes[gid]} node{'s' if sizes[gid] > 1 else ''}: {counts}\n"
-                f"out data {_summary(rep.data, precision)}  grad "
-                f"{_summary(rep.grad, precision) if rep.has_grad else 'not computed yet'}")
-        g.body.append(f'\t{box_id[gid]} [label=<{html_label_text(text)}> fillcolor="{fill}" color="{border}"]\n')
+        members[box_of[node]].append(node)
+    outputs = []
+    for box, nodes in enumerate(members):
+        leaving = [n for n in nodes if not used_by[n] or any(box_of[c] != box for c, _ in used_by[n])]
+        outputs.append(leaving or nodes[-1:])
+    captions = []
+    neuron_number: Counter = Counter()
+    for box, nodes in enumerate(members):
+        key = key_of[nodes[0]]
+        if how == "per stretch":
+            first, last = names.position[nodes[0]] + 1, names.position[nodes[-1]] + 1
+            captions.append(f"nodes {first:,}–{last:,} of {len(order):,}")
+        elif how == "per layer":
+            captions.append(f"layer {key[1]}")
+        else:
+            rep = reps[key]
+            if keys and keys.get(rep) is not None:
+                captions.append(str(keys[rep]))
+            elif rep._op is not None and rep._op.name in ACTIVATIONS and keys is None:
+                neuron_number[layer[rep]] += 1  # boxes go in forward order, so neurons count 1..n
+                captions.append(_neuron_caption(rep, layer[rep], neuron_number[layer[rep]], names))
+            else:
+                op = rep._op.name if rep._op is not None else None
+                captions.append(names.symbol(rep) if op is None else f"{names.symbol(rep)} ({op})")
+    return Collapsed(how, box_of, captions, members, outputs)
 
+
+def _summary(values: list, precision: int) -> str:
+    """One number, or min/mean/max over every entry of several values."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return "none"
+    flat = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values])
+    if flat.size == 1:
+        return fmt_number(flat[0], precision)
+    return (f"min {fmt_number(flat.min(), precision)}  mean {fmt_number(flat.mean(), precision)}  "
+            f"max {fmt_number(flat.max(), precision)}")
+
+
+def box_texts(boxes: Collapsed, box: int, precision: int) -> tuple:
+    """(what the box holds, its outputs' data, their gradients) as text."""
+    nodes, outputs = boxes.members[box], boxes.outputs[box]
+    ops = Counter(node._op.name if node._op is not None else "leaf" for node in nodes)
+    counts = ", ".join(f"{n} {op}" for op, n in ops.most_common())
+    held = f"{boxes.captions[box]}\n{len(nodes):,} node{'s' if len(nodes) > 1 else ''}: {counts}"
+    what = "out" if len(outputs) == 1 else f"{len(outputs)} outputs"
+    data = f"{what} data {_summary([n.data for n in outputs], precision)}"
+    grads = [n.grad for n in outputs if n.requires_grad]
+    grad = f"{what} grad {_summary(grads, precision) if grads else 'none (data)'}"
+    return held, data, grad
+
+
+def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int, *, rankdir: str,
+                   precision: int, title: str | None, _page: bool = False) -> graphviz.Digraph:
+    """The collapsed picture; its title says how many nodes were folded into how many boxes."""
+    boxes = collapse(order, names, keys, max_nodes)
+    count = len(boxes.members)
+    note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {boxes.how}, "
+            f"{count:,} box{'es' if count != 1 else ''} (raise max_nodes to see every node)")
+    g = new_digraph("computational_graph_collapsed", rankdir, html_label_text(f"{title}\n{note}" if title else note))
+    fill, border = KIND_STYLE["intermediate"]
+    for box in range(count):
+        held, data, grad = box_texts(boxes, box, precision)
+        known = any(n.has_grad for n in boxes.outputs[box]) or not any(n.requires_grad for n in boxes.outputs[box])
+        if not known and not _page:
+            grad = grad.split(" grad ")[0] + " grad not computed yet"
+        if _page:  # the page toggles these cells: an ID with an HREF makes Graphviz wrap them in <g id="a_ID">
+            rows = [f"<TR><TD>{html_label_text(held)}</TD></TR>",
+                    f'<TR><TD ID="v{box}" HREF="#" TOOLTIP="the outputs\' values">{html_label_text(data)}</TD></TR>',
+                    f'<TR><TD ID="g{box}" HREF="#" TOOLTIP="the outputs\' gradients">{html_label_text(grad)}</TD></TR>']
+            label = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
+            g.body.append(f'\tg{box} [label=<{label}> fillcolor="{fill}" color="{border}" id="n{box}"]\n')
+        else:
+            g.body.append(f'\tg{box} [label=<{html_label_text(chr(10).join((held, data, grad)))}> '
+                          f'fillcolor="{fill}" color="{border}"]\n')
+    for (a, b), n in box_edges(order, boxes).items():
+        attrs = [f"label=<{n} edges>"] if n > 1 else []
+        if _page:
+            attrs.append(f'id="e{a}_{b}_0"')
+        g.body.append(f"\tg{a} -> g{b}" + (f" [{' '.join(attrs)}]" if attrs else "") + "\n")
+    return g
+
+
+def box_edges(order: list, boxes: Collapsed) -> Counter:
+    """(from box, to box) → how many graph edges run between them."""
     edges: Counter = Counter()
     for node in order:
         for parent in node._parents:
-            a, b = member_of[parent], member_of[node]
+            a, b = boxes.box_of[parent], boxes.box_of[node]
             if a != b:
                 edges[(a, b)] += 1
-    for (a, b), n in edges.items():
-        label = f" [label=<{n} edges>]" if n > 1 else ""
-        g.body.append(f"\t{box_id[a]} -> {box_id[b]}{label}\n")
-    return g
+    return edges

@@ -28,6 +28,8 @@ from autograd_mini.atomic import atomic_write
 from ._chain import Names, consumers
 from ._format import html_text, visible_text
 from ._style import HIGHLIGHT, KIND_STYLE
+from ._collapse import box_edges, box_texts, draw_collapsed
+from ._collapse import collapse as collapse_graph
 from .graph import draw_graph
 from .render import check_size, svg_text
 from .steps import _one_root, backprop_steps, forward_steps
@@ -200,19 +202,17 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg width="{width:.0f}" height="{height:.0f}"', svg, count=1)
 
 
-def _frames(root, precision: int, max_steps: int, max_nodes: int):
-    """The graph's order, its page SVG, and every frame (forward steps, then backward steps) as JSON data."""
-    (root,) = _one_root(root)
-    order = topo_order([root])
-    check_size(len(order), sum(len(n._parents) for n in order), max_nodes,
-               "a step-through page draws every node; step through a smaller graph")
-    names = Names(order, precision)
+def _check_frames(count: int, forward: int, max_steps: int) -> None:
+    if count > max_steps:
+        raise ValueError(f"the step-through has {count} frames ({forward} forward, {count - forward} backward "
+                         f"steps), more than max_steps={max_steps}: step through a smaller graph, or raise max_steps")
+
+
+def _node_frames(order: list, names: Names, root, precision: int, max_steps: int) -> tuple:
+    """A frame per computed node (forward), then per node that takes a gradient (backward)."""
     forward = forward_steps(root, precision, order=order, names=names)
     backward = backprop_steps(root, precision, order=order, names=names)
-    if len(forward) + len(backward) > max_steps:
-        raise ValueError(f"the step-through has {len(forward) + len(backward)} frames ({len(forward)} forward, "
-                         f"{len(backward)} backward steps), more than max_steps={max_steps}: step through a "
-                         "smaller graph, or raise max_steps")
+    _check_frames(len(forward) + len(backward), len(forward), max_steps)
     position = names.position
     used_by = consumers(order)
     frames = []
@@ -227,23 +227,79 @@ def _frames(root, precision: int, max_steps: int, max_nodes: int):
                        "edges": [f"e{position[node]}_{position[c]}_{i}" for c, i in used_by[node]],
                        "text": visible_text("\n".join(step.lines()))})
     leaves = [i for i, node in enumerate(order) if node._op is None]
-    return order, frames, leaves
+    return frames, leaves, len(order)
+
+
+def _box_frames(order: list, names: Names, root, boxes, precision: int, max_steps: int) -> tuple:
+    """A frame per box: forward in the order the boxes are completed, backward in the order their
+    gradients become final; each says what the box holds and the step of its output node."""
+    backward_of = {step.node: step for step in backprop_steps(root, precision, order=order, names=names)}
+    count = len(boxes.members)
+    computed = [box for box in range(count) if any(n._op is not None for n in boxes.members[box])]
+    # a box's gradients are final once the backward pass reaches its earliest node
+    needing = sorted((box for box in range(count) if any(n.requires_grad for n in boxes.members[box])),
+                     key=lambda box: -names.position[boxes.members[box][0]])
+    _check_frames(len(computed) + len(needing), len(computed), max_steps)
+    edges = box_edges(order, boxes)
+    frames = []
+    for k, box in enumerate(computed, start=1):
+        held, data, _ = box_texts(boxes, box, precision)
+        frames.append({"pass": "forward", "step": k, "of": len(computed), "node": box,
+                       "edges": [f"e{a}_{b}_0" for a, b in edges if b == box],
+                       "text": visible_text(f"{held}\n{data}")})
+    for k, box in enumerate(needing, start=1):
+        held, _, grad = box_texts(boxes, box, precision)
+        out = next((n for n in boxes.outputs[box] if n in backward_of), None)
+        lines = [held, grad] + (["its output node:"] + backward_of[out].lines() if out is not None else [])
+        frames.append({"pass": "backward", "step": k, "of": len(needing), "node": box,
+                       "edges": [f"e{a}_{b}_0" for a, b in edges if a == box],
+                       "text": visible_text("\n".join(lines))})
+    leaves = [box for box in range(count) if all(n._op is None for n in boxes.members[box])]
+    return frames, leaves, count
+
+
+def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_steps: int, max_nodes: int,
+                collapse: bool):
+    """The page's Digraph (node ids n<i>, cells a_v<i> / a_g<i>, edges e<a>_<b>_<slot>), its frames, the
+    nodes known from the start (leaves), and how many nodes (or boxes) it draws."""
+    (root,) = _one_root(root)
+    if not root.has_grad:
+        raise RuntimeError("no gradients yet: call backward() on the root (e.g. L.backward()) "
+                           "before stepping through backprop")
+    order = topo_order([root])
+    names = Names(order, precision)
+    if len(order) > max_nodes:
+        if not collapse:
+            check_size(len(order), sum(len(n._parents) for n in order), max_nodes,
+                       "a step-through page draws every node: pass collapse=True for one box per neuron or layer, "
+                       "or step through a smaller graph")
+        boxes = collapse_graph(order, names, None, max_nodes)
+        graph = draw_collapsed(order, names, None, max_nodes, rankdir=rankdir, precision=precision, title=None,
+                               _page=True)
+        return (graph, *_box_frames(order, names, root, boxes, precision, max_steps))
+    frames, leaves, count = _node_frames(order, names, root, precision, max_steps)
+    graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
+                       max_nodes=len(order), _page=True)
+    return graph, frames, leaves, count
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "LR",
                       precision: int = 4, edge_derivatives: bool = False, max_steps: int = 500,
-                      max_nodes: int = 300) -> str:
+                      max_nodes: int = 300, collapse: bool = False) -> str:
     """The step-through page of ``root`` (the loss) as HTML text; also written to ``path`` if given.
 
     Needs ``backward()`` to have run and Graphviz's ``dot`` to lay the graph out (once).
     The frames are the forward pass (one per computed node), then the backward pass (one per
-    node that takes a gradient). A graph of more than ``max_nodes`` nodes, or with more than
-    ``max_steps`` frames, is refused before Graphviz runs, with what to do instead.
+    node that takes a gradient). A graph of more than ``max_nodes`` nodes is refused before
+    Graphviz runs, with what to do instead, unless ``collapse`` allows one box per neuron
+    (or layer, or stretch of a chain) and a frame per box; more than ``max_steps`` frames are
+    refused too.
     """
-    return step_through(root, title=title, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                        max_steps=max_steps, max_nodes=max_nodes).save(path) if path is not None else \
-        step_through(root, title=title, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                     max_steps=max_steps, max_nodes=max_nodes).html
+    page = step_through(root, title=title, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
+                        max_steps=max_steps, max_nodes=max_nodes, collapse=collapse)
+    if path is not None:
+        page.save(path)
+    return page.html
 
 
 class StepThrough:
@@ -257,12 +313,11 @@ class StepThrough:
         self.html = page
         self.frames = frames
 
-    def save(self, path) -> str:
-        """Write the page to ``path`` (atomically; missing folders are created); return the HTML."""
+    def save(self, path) -> Path:
+        """Write the page to ``path`` (atomically; missing folders are created)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, self.html)
-        return self.html
+        return atomic_write(path, self.html)
 
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:720px;border:0" '
@@ -273,14 +328,15 @@ class StepThrough:
 
 
 def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = "LR", precision: int = 4,
-                 edge_derivatives: bool = False, max_steps: int = 500, max_nodes: int = 300) -> StepThrough:
-    """The step-through page of ``root`` as a :class:`StepThrough` (shows inline in Jupyter)."""
-    order, frames, leaves = _frames(root, precision, max_steps, max_nodes)
-    graph = draw_graph(order[-1], rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                       max_nodes=len(order), _page=True)
+                 edge_derivatives: bool = False, max_steps: int = 500, max_nodes: int = 300,
+                 collapse: bool = False) -> StepThrough:
+    """The step-through page of ``root`` as a :class:`StepThrough` (shows inline in Jupyter);
+    the options are :func:`step_through_html`'s."""
+    graph, frames, leaves, count = _page_parts(root, rankdir, precision, edge_derivatives, max_steps, max_nodes,
+                                               collapse)
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
-    data = {"nodes": len(order), "leaves": leaves, "frames": frames}
+    data = {"nodes": count, "leaves": leaves, "frames": frames}
     page = _PAGE.format(title=html_text(title), svg=_inline_svg(svg_text(graph)), data=_json_for_script(data),
                         script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
                         frames=len(frames))
@@ -288,26 +344,26 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
 
 
 def export_step_frames(root, directory, *, rankdir: str = "LR", precision: int = 4, edge_derivatives: bool = False,
-                       max_steps: int = 500, max_nodes: int = 300) -> list[Path]:
+                       max_steps: int = 500, max_nodes: int = 300, collapse: bool = False) -> list[Path]:
     """Write one SVG per frame, ``frame_001.svg``, …: the one layout, each file showing what its frame shows.
 
     Each file is the page's SVG with the frame's text as a caption on top and a style that
     hides what is not yet computed and outlines the current node, so the pictures line up.
     """
-    order, frames, leaves = _frames(root, precision, max_steps, max_nodes)
-    graph = draw_graph(order[-1], rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                       max_nodes=len(order), _page=True)
+    graph, frames, leaves, count = _page_parts(root, rankdir, precision, edge_derivatives, max_steps, max_nodes,
+                                               collapse)
     svg = _inline_svg(svg_text(graph))
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     done, final = set(leaves), set()
+    with_grad = {frame["node"] for frame in frames if frame["pass"] == "backward"}
     lines = max(frame["text"].count("\n") + 1 for frame in frames)  # one caption height: the drawing never moves
     for k, frame in enumerate(frames, start=1):
         (done if frame["pass"] == "forward" else final).add(frame["node"])
-        known = set(range(len(order))) if frame["pass"] == "backward" else done
-        hidden = [f"#a_v{j}, #a_a{j}" for j in range(len(order)) if j not in known]
-        hidden += [f"#a_g{j}" for j, node in enumerate(order) if node.requires_grad and j not in final]
+        known = set(range(count)) if frame["pass"] == "backward" else done
+        hidden = [f"#a_v{j}, #a_a{j}" for j in range(count) if j not in known]
+        hidden += [f"#a_g{j}" for j in sorted(with_grad - final)]
         style = ("<style>" + (", ".join(hidden) + " { visibility: hidden; } " if hidden else "")
                  + f"#n{frame['node']} > polygon {{ stroke: {HIGHLIGHT}; stroke-width: 3.5; }} "
                  + "".join(f"#{e} path, #{e} polygon {{ stroke: {HIGHLIGHT}; stroke-width: 2.5; }} "
@@ -317,8 +373,8 @@ def export_step_frames(root, directory, *, rankdir: str = "LR", precision: int =
         page_svg = page_svg.replace("</svg>", f'<text font-family="DejaVu Sans Mono" font-size="12" y="0" '
                                               f'transform="translate(0,-{lines * 16 + 8})">{caption}</text></svg>')
         page_svg = _grow_top(page_svg, lines * 16 + 12)
-        written.append(Path(directory / f"frame_{k:03d}.svg"))
-        atomic_write(written[-1], '<?xml version="1.0" encoding="UTF-8"?>\n' + page_svg)
+        written.append(atomic_write(directory / f"frame_{k:03d}.svg",
+                                    '<?xml version="1.0" encoding="UTF-8"?>\n' + page_svg))
     return written
 
 
