@@ -1,7 +1,13 @@
-"""How long drawing a 10,000-node graph takes: viz.draw_graph vs plain references.
+"""How long drawing takes: the DOT of a 10,000-node graph, the step-through page, the graph command.
 
-Run by hand: ``python benchmarks/bench_viz.py``. Prints the time per node of generating the
-DOT source (no rendering: that is Graphviz's own work) for
+Run by hand: ``python benchmarks/bench_viz.py``. Prints
+
+1. the step-through page of the 107-node scalar MLP (2-4-4-1, one example): its size and
+   build time (targets ≤ 1.5 MB and ≤ 2 s; one page per frame made it 16 MB and 8.6 s);
+2. the wall time of ``autograd-mini graph`` on a 60-term expression x+x+…+x (target ≤ 10 s;
+   it took more than 300 s with a layout per frame);
+3. the time to refuse a render too large for Graphviz (a 10,000-node graph; target ≤ 1 s);
+4. the time per node of generating the DOT source (no rendering: that is Graphviz's own work) for
   * viz.draw_graph, every node drawn (labels with data, grad, op; edges),
   * viz.draw_graph with edge_derivatives=True,
   * viz.draw_graph collapsed per neuron/layer (max_nodes=500),
@@ -11,7 +17,9 @@ one-line label, and plain f-string building of the same minimal DOT.
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from autograd_mini import Value, topo_order  # noqa: E402
-from viz import draw_graph  # noqa: E402
+from viz import GraphTooLarge, draw_graph, render, step_through  # noqa: E402
 
 
 def scalar_mlp(n_nodes: int, seed: int = 0) -> Value:
@@ -67,7 +75,47 @@ def string_building(order: list) -> str:
     return "".join(lines)
 
 
+def small_mlp() -> Value:
+    """The 2-4-4-1 scalar MLP of one example (tanh, sigmoid output, (a - 1)²): 107 nodes."""
+    rng = np.random.default_rng(0)
+    dims = (2, 4, 4, 1)
+    params = [[([Value(w) for w in rng.normal(size=a)], Value(0.0)) for _ in range(b)] for a, b in zip(dims, dims[1:])]
+    A = [Value(x) for x in rng.normal(size=2)]
+    for l, layer in enumerate(params, start=1):
+        Z = [sum((w * a for w, a in zip(ws, A)), b) for ws, b in layer]
+        A = [z.sigmoid() if l == len(params) else z.tanh() for z in Z]
+    return (A[0] - 1.0) ** 2
+
+
+def pages_and_commands() -> None:
+    L = small_mlp()
+    L.backward()
+    t = best_of(lambda: step_through(L), repeat=3)
+    page = step_through(L)
+    print(f"step-through page of the {len(topo_order([L]))}-node MLP ({page.frames} frames): "
+          f"{len(page.html.encode()) / 1e6:.2f} MB (target ≤ 1.5 MB), built in {t:.2f} s (target ≤ 2 s)")
+    expression = "+".join(["x"] * 60)
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "autograd_mini", "graph", expression, "--set", "x=2",
+                               "--out", out], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    print(f"autograd-mini graph on a 60-term sum: {wall:.2f} s wall, exit {done.returncode} (target ≤ 10 s)")
+    big = scalar_mlp(10_000)
+    graph = draw_graph(big, max_nodes=10**6)
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        try:
+            render(graph, Path(out) / "big.svg")
+            refused = "rendered (not refused!)"
+        except GraphTooLarge:
+            refused = "refused"
+        t = time.perf_counter() - start
+    print(f"render of a {len(topo_order([big])):,}-node graph: {refused} in {t * 1e3:.0f} ms (target ≤ 1 s)")
+
+
 def main() -> None:
+    pages_and_commands()
     L = scalar_mlp(10_000)
     L.backward()
     order = topo_order([L])

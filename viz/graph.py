@@ -86,6 +86,8 @@ def _attribute(text: str) -> str:
 
 def _full(values, precision: int) -> str:
     """Every entry, for a tooltip (cut past 1,500 characters)."""
+    if not isinstance(values, np.ndarray):
+        return fmt_number(values, precision)
     text = np.array2string(np.asarray(values), precision=precision, threshold=2000, max_line_width=100)
     return text if len(text) <= 1500 else text[:1500] + " …"
 
@@ -104,12 +106,12 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows.append(_row("op", f"<I>{html_label_text(node._op.name)}</I>"))
     data = _cells(node.data, precision, max_entries, page) if is_tensor else fmt_number(node.data, precision)
     rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,
-                     _full(node.data, precision)))
+                     _full(node.data, precision) if page else ""))
     if isinstance(node._op, _SigmoidCrossEntropy):
         # the fused cost computes A[L] = σ(Z[L]) inside: show it, named as the notes name it
         z = names.symbol(node._parents[0])
         rows.append(_row(html_label_text(activation_name(z) if page else f"{activation_name(z)} = σ({z})"), _cells(node._op.A, precision, max_entries, page),
-                         f"a{ids}" if page else None, _full(node._op.A, precision)))
+                         f"a{ids}" if page else None, _full(node._op.A, precision) if page else ""))
     if show_grads:
         if not needs_grad(node):
             grad = "none (data)"
@@ -120,7 +122,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         else:
             grad = _cells(node.grad, precision) if is_tensor else fmt_number(node.grad, precision)
         rows.append(_row("grad", grad, f"g{ids}" if page and needs_grad(node) else None,
-                         _full(node.grad, precision) if needs_grad(node) and node.grad is not None else ""))
+                         _full(node.grad, precision) if page and needs_grad(node) else ""))
     return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
 
