@@ -102,7 +102,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     if is_tensor:
         head += f' <FONT POINT-SIZE="{11 if page else 9}">{node.data.shape}</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>']
-    if node._op is not None and not (page and len(node._op.name) > 12):  # the page's frames say a long one
+    if node._op is not None and not (page and len(node._op.name) > 14):  # the page's frames say a long one
         rows.append(_row("op", f"<I>{html_label_text(node._op.name)}</I>"))
     data = _cells(node.data, precision, max_entries, page) if is_tensor else fmt_number(node.data, precision)
     rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,

@@ -49,7 +49,7 @@ button {{ font-size: .95em; padding: .2em .7em; }}
 #slider {{ flex: 1 1 12em; }}
 #text {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; line-height: 1.3; background: #f3f4f6;
          margin: 0 0 .4em; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap;
-         height: 7.8em; overflow: auto; box-sizing: content-box; }}
+         height: 8.5em; overflow: auto; box-sizing: content-box; }}
 #view {{ position: relative; overflow: hidden; border: 1px solid #d1d5db; height: 600px;
          cursor: grab; touch-action: none; background: #fff; }}
 #view.dragging {{ cursor: grabbing; }}

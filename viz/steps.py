@@ -79,12 +79,15 @@ class Step:
         return f"{self.dname} = " + " + ".join(t.text for t in self.terms)
 
     def result(self, max_entries: int = 12) -> str:
-        """The value, a matrix written row by row for a small Tensor, its min/mean/max for a large one."""
+        """The value: a small Tensor's matrix row by row (a column on one line, ``[a; b; c]``), a large
+        one's min/mean/max."""
         value = self.value
         if isinstance(value, np.ndarray) and value.ndim > 0:
             cells = fmt_array(value, self.precision, max_entries)
             if isinstance(cells, str):
                 return f"{cells}  (shape {value.shape})"
+            if len(cells[0]) == 1:  # a column (b, db): on one line, rows split by ";"
+                return "[" + "; ".join(row[0] for row in cells) + "]"
             width = max(len(c) for row in cells for c in row)
             return "\n".join(("[" if r == 0 else " ") + "  ".join(c.rjust(width) for c in row)
                              + ("]" if r == len(cells) - 1 else "") for r, row in enumerate(cells))
