@@ -10,7 +10,7 @@ from .errors import ShapeError
 from .graph import backward, collector_paused, is_grad_enabled, no_grad, topo_order, zero_grad
 from .gradcheck import GradcheckResult, gradcheck, numerical_grad, relative_difference
 from .tensor import Tensor
-from .value import Value
+from .value import Value, weighted_sum
 from . import analytic
 from .comparison import ComparisonReport, ParameterComparison, compare
 from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Value",
+    "weighted_sum",
     "Tensor",
     "ShapeError",
     "backward",
