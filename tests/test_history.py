@@ -1,6 +1,5 @@
 """History.costs is the true cost J over the whole training set at the end of each epoch (λ term once)."""
 
-import numpy as np
 import pytest
 
 from autograd_mini import DeepNet, batch_gradient_descent, minibatch_gradient_descent, train

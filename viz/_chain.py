@@ -137,9 +137,15 @@ class Names:
         return f"d{name}" if _ATOM.match(name) else f"d({name})"
 
 
+def _forward_template(node) -> str:
+    """The op's ``formula``, or ``name(…)`` of the parents for an op that has none."""
+    op = node._op
+    return op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
+
+
 def _built_name(node, names: Names) -> str:
     op = node._op
-    template = op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
+    template = _forward_template(node)
     if op.name == "@":
         template = template.replace(" ", "")
     return _fill(template, node, names.symbol, lambda n: "", _constant(node._ctx, 4))
@@ -173,8 +179,8 @@ def _shape(x) -> str:
     return str(shape) if len(shape) != 1 else f"({shape[0]},)"
 
 
-def _quantity(node, precision: int, numbers: bool, which: str = "data"):
-    """How a node stands in a formula: by name (``numbers`` False), number (a Value) or shape (a Tensor)."""
+def _quantity(node, precision: int, which: str = "data") -> str:
+    """How a node stands in a formula with the numbers: its number (a Value) or its shape (a Tensor)."""
     value = node.data if which == "data" else node.grad
     return _shape(value) if isinstance(node, Tensor) else _number(value, precision)
 
@@ -191,17 +197,21 @@ def _fill(template: str, child, symbol, out_symbol, k: str, g: str = "") -> str:
     return template.format(*parents, out=out_symbol(child), k=k, g=g)
 
 
+def _fill_as(template: str, child, names: Names, precision: int, numbers: bool, g: str = "") -> str:
+    """:func:`_fill` with the nodes' names, or with their numbers (shapes)."""
+    k = _constant(child._ctx, precision)
+    if numbers:
+        def quantity(node):
+            return _quantity(node, precision)
+        return _fill(template, child, quantity, quantity, k, g)
+    return _fill(template, child, names.symbol, names.symbol, k, g)
+
+
 def local_formula(child, i: int, names: Names, precision: int = 4, numbers: bool = False) -> str:
     """∂child/∂(parent i) as the op's ``dformula`` writes it, filled with the nodes' names (or numbers)."""
     op = child._op
     templates = op.nformula if numbers and op.nformula else op.dformula
-    template = templates[i] if i < len(templates) else "?"
-    k = _constant(child._ctx, precision)
-    if numbers:
-        def quantity(node):
-            return _quantity(node, precision, True)
-        return _fill(template, child, quantity, quantity, k)
-    return _fill(template, child, names.symbol, names.symbol, k)
+    return _fill_as(templates[i] if i < len(templates) else "?", child, names, precision, numbers)
 
 
 def summed_axes(parent_shape: tuple, out_shape: tuple) -> tuple:
@@ -243,14 +253,9 @@ def chain_term(child, i: int, names: Names, precision: int = 4, numbers: bool = 
     op = child._op
     parent = child._parents[i]
     is_tensor = isinstance(child, Tensor)
-    g = _quantity(child, precision, True, "grad") if numbers else names.grad(child)
+    g = _quantity(child, precision, "grad") if numbers else names.grad(child)
     if op.dterm and i < len(op.dterm) and op.dterm[i]:
-        k = _constant(child._ctx, precision)
-        if numbers:
-            def quantity(node):
-                return _quantity(node, precision, True)
-            return _fill(op.dterm[i], child, quantity, quantity, k, g)
-        return _fill(op.dterm[i], child, names.symbol, names.symbol, k, g)
+        return _fill_as(op.dterm[i], child, names, precision, numbers, g)
     symbolic = local_formula(child, i, names, precision)
     local = local_formula(child, i, names, precision, numbers=True) if numbers else symbolic
     if isinstance(op, _SigmoidCrossEntropy) and not numbers:  # the fused cost keeps A[L] = σ(Z[L]) inside
@@ -272,11 +277,4 @@ def chain_term(child, i: int, names: Names, precision: int = 4, numbers: bool = 
 
 def forward_formula(node, names: Names, precision: int = 4, numbers: bool = False) -> str:
     """How ``node`` was computed from its parents (``σ(z)``, ``W1 A0``), by name or with numbers (shapes)."""
-    op = node._op
-    template = op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
-    k = _constant(node._ctx, precision)
-    if numbers:
-        def quantity(n):
-            return _quantity(n, precision, True)
-        return _fill(template, node, quantity, quantity, k)
-    return _fill(template, node, names.symbol, names.symbol, k)
+    return _fill_as(_forward_template(node), node, names, precision, numbers)
