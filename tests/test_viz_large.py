@@ -66,6 +66,10 @@ def test_neurons_are_numbered_1_to_n_in_forward_order():
     layer1 = [c for c in captions if c.startswith("layer 1,")]
     assert layer1 == [f"layer 1, neuron {j} (tanh)" for j in range(1, 17)]
     assert [c for c in captions if c.startswith("layer 2,")] == [f"layer 2, neuron {j} (tanh)" for j in range(1, 17)]
+    # and they are drawn in that order, neuron 1 first: an invisible chain keeps them so
+    box_of = {c: box for box, c in BOX.findall(src)}
+    chain = " -> ".join(f"g{box_of[c]}" for c in layer1)
+    assert f"{{rank=same; {chain} [style=invis]}}" in src
 
 
 def test_a_layer_box_sums_up_all_its_outputs():

@@ -82,6 +82,7 @@ class Collapsed:
     captions: list      # box index -> caption
     members: list       # box index -> its nodes, in topological order
     outputs: list       # box index -> the nodes whose values leave the box (or its last node)
+    layers: dict        # layer l -> its neuron boxes, neuron 1 first (per neuron only)
 
 
 def _ordered_boxes(order: list, key_of: dict) -> dict:
@@ -124,6 +125,7 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
         outputs.append(leaving or nodes[-1:])
     captions = []
     neuron_number: Counter = Counter()
+    layers: dict = {}
     for box, nodes in enumerate(members):
         key = key_of[nodes[0]]
         if how == "per stretch":
@@ -138,10 +140,11 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
             elif rep._op is not None and rep._op.name in ACTIVATIONS and keys is None:
                 neuron_number[layer[rep]] += 1  # boxes go in forward order, so neurons count 1..n
                 captions.append(_neuron_caption(rep, layer[rep], neuron_number[layer[rep]], names))
+                layers.setdefault(layer[rep], []).append(box)
             else:
                 op = rep._op.name if rep._op is not None else None
                 captions.append(names.symbol(rep) if op is None else f"{names.symbol(rep)} ({op})")
-    return Collapsed(how, box_of, captions, members, outputs)
+    return Collapsed(how, box_of, captions, members, outputs, layers)
 
 
 def _summary(values: list, precision: int) -> str:
@@ -192,6 +195,10 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
         else:
             g.body.append(f'\tg{box} [label=<{html_label_text(chr(10).join((held, data, grad)))}> '
                           f'fillcolor="{fill}" color="{border}"]\n')
+    for column in boxes.layers.values():
+        if len(column) > 1:  # a layer's neurons side by side, 1 to n, as the picture numbers them
+            chain = " -> ".join(f"g{box}" for box in column)
+            g.body.append(f"\t{{rank=same; {chain} [style=invis]}}\n")
     for (a, b), n in box_edges(order, boxes).items():
         attrs = [f"label=<{n} edges>"] if n > 1 else []
         if _page:
