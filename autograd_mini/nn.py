@@ -126,9 +126,9 @@ class _Model(abc.ABC):
                     f"{self.activations[-1]} gave values outside; use sigmoid for the output layer")
             J = cross_entropy(A, Y)
         if lambd:
-            J.label = "CE"  # the notes' cross-entropy cost; J adds the L2 regularization cost to it
+            J.label = "CE"  # the notes' cross-entropy cost; J adds the L2 regularization cost R to it
             L2 = l2_cost(self.weights(), X.shape[1], lambd)
-            L2.label = "L2"
+            L2.label = "R"  # the notes' L2 regularization cost
             J = J + L2
         J.label = "J"
         return J

@@ -168,7 +168,7 @@ def test_deep_net_text_is_readable_after_fit_at_1400_by_900(browser, tmp_path):
     frames = frames_of(html)
     texts = "\n".join(f["text"] for f in frames)
     assert "Σ_columns dZ1" in texts and "A0ᵀ" in texts and "W2ᵀ" in texts and "(4, 8)" in texts
-    assert "the notes (per example): dZ[3] = A3 - Y = m · ∂J/∂Z3 = 8 · dZ3" in texts
+    assert "the notes (a column per example, no 1/m): dZ[3] = A[3] - Y = m · ∂J/∂Z3 = 8 · dZ3" in texts
     assert not re.search(r"\bd?v\d+\b", re.sub(r"<[^>]+>", " ", html.split('id="frames"')[0]) + texts)
     page.save_screenshot(str(tmp_path / "deepnet.png"))
 
@@ -251,7 +251,10 @@ def test_pages_for_the_micrograd_demo_net_and_a_60_term_expression(browser, tmp_
     page = open_page(browser, loss, tmp_path / "mlp.html", collapse=True)
     frames = frames_of((tmp_path / "mlp.html").read_text(encoding="utf-8"))
     assert frames[0]["pass"] == "forward" and frames[-1]["pass"] == "backward"
-    assert any(f["text"].startswith("layer 2\n") for f in frames)
+    heads = [(f["pass"], f["text"].split("\n")[0]) for f in frames]
+    assert heads == [("forward", "layer 1"), ("forward", "layer 2"), ("forward", "layer 3"), ("forward", "the loss"),
+                     ("backward", "the loss"), ("backward", "layer 3"), ("backward", "layer 2"),
+                     ("backward", "layer 1")]  # backward runs from the loss to the first layer
     press(page, "END")
     assert text(page, "counter").startswith(f"backward pass {sum(f['pass'] == 'backward' for f in frames)}")
     assert f"{nodes:,} nodes exceed max_nodes=300: drawn per layer" in text(page, "stage")

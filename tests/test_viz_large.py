@@ -31,12 +31,13 @@ def test_beyond_the_neurons_the_picture_is_drawn_per_layer():
     L = scalar_mlp((2, 16, 16, 1), m=4)
     L.backward()
     src = draw_graph(L, max_nodes=20).source
-    assert "drawn per layer, 3 boxes" in src
+    assert "drawn per layer, 4 boxes" in src
     boxes = dict(BOX.findall(src))
-    assert sorted(boxes.values()) == ["layer 1", "layer 2", "layer 3"]
+    assert list(boxes.values()) == ["layer 1", "layer 2", "layer 3", "the loss"]  # the loss is no layer
     by_name = {caption: box for box, caption in boxes.items()}
     edges = set(EDGE.findall(src))
-    assert edges == {(by_name["layer 1"], by_name["layer 2"]), (by_name["layer 2"], by_name["layer 3"])}
+    assert edges == {(by_name["layer 1"], by_name["layer 2"]), (by_name["layer 2"], by_name["layer 3"]),
+                     (by_name["layer 3"], by_name["the loss"])}
     assert "<1024 edges>" in src  # layer 1 → layer 2: 16·16 products for each of 4 examples
     assert "not computed yet" not in src
 

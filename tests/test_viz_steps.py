@@ -17,7 +17,7 @@ def test_derivative_graph_of_the_notes_logistic_regression():
     L = logistic_graph()
     L.backward()
     src = draw_derivative_graph(L).source
-    names = re.findall(r"^\td\d+ \[label=<<B>([^<]+)</B>", src, re.M)
+    names = re.findall(r"^\td\d+ \[label=<<TABLE[^>]*><TR><TD><B>([^<]+)</B>", src, re.M)
     assert names == ["dL", "da", "dz", "db", "dw2", "dw1"]  # x1, x2, y are data: no gradient
     for formula in ("dL = 1 (the seed)", "da = dL · (-y/a + (1 - y)/(1 - a))", "dz = da · a(1 - a)",
                     "db = dz", "dw1 = dz · x1", "dw2 = dz · x2"):
@@ -70,7 +70,7 @@ def test_deep_net_frames_put_the_notes_beside_autodiff_with_the_factor_m():
     steps = {s.dname: s for s in backprop_steps(J)}
     dZ3 = steps["dZ3"]
     assert dZ3.formula == "dZ3 = dJ · (A3 - Y)/8"
-    assert "the notes (per example): dZ[3] = A3 - Y = m · ∂J/∂Z3 = 8 · dZ3" in dZ3.lines()
+    assert "the notes (a column per example, no 1/m): dZ[3] = A[3] - Y = m · ∂J/∂Z3 = 8 · dZ3" in dZ3.lines()
     A3, Y = net.cache["Z3"].data, None  # check the numbers: m · dZ3 = A3 − Y
     Y = J.parents[1].data
     A3 = 1 / (1 + np.exp(-net.cache["Z3"].data))
@@ -81,7 +81,8 @@ def test_deep_net_frames_put_the_notes_beside_autodiff_with_the_factor_m():
     assert "shapes: (4, 8) (2, 8)ᵀ → (4, 2)" in "\n".join(dW1.lines())
     db1 = steps["db1"]
     assert db1.formula == "db1 = Σ_columns dZ1"
-    assert any("(1/m) Σ dZ[1] (axis 1, keepdims)" in line for line in db1.lines())
+    assert any("db[1] = (1/m) np.sum(dZ[1], axis=1, keepdims=True), the sum over the m examples; it is "
+               "Σ_columns dZ1 here, since dZ[1] = m · dZ1" in line for line in db1.lines())
     np.testing.assert_allclose(db1.value, net.cache["Z1"].grad.sum(axis=1, keepdims=True))
     dZ1 = steps["dZ1"]
     assert any("dZ[1] = dA[1] ∗ g′(Z[1]), g = relu" in line and "8 · dZ1" in line for line in dZ1.lines())
@@ -94,7 +95,7 @@ def test_l2_term_is_named_and_added_to_dW():
     J = net.cost(rng.standard_normal((2, 5)), (rng.random((1, 5)) > 0.5).astype(float), lambd=0.7)
     J.backward()
     steps = {s.dname: s for s in backprop_steps(J)}
-    assert steps["dW1"].formula == "dW1 = d(W1A0) A0ᵀ + dL2 · (λ/m) W1"
+    assert steps["dW1"].formula == "dW1 = d(W1A0) A0ᵀ + dR · (λ/m) W1"  # R: the L2 regularization cost
     assert "0.14·(3, 2)" in steps["dW1"].numbers  # λ/m = 0.7/5
     assert any("+ (λ/m) W[1]" in line for line in steps["dW1"].lines())
 

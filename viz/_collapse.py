@@ -109,7 +109,13 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
     how = "per group" if keys else "per neuron"
     key_of = {node: id(group[node]) for node in order}
     if len(reps) > max_nodes:
-        how, key_of = "per layer", {node: ("layer", layer[node]) for node in order}
+        # a layer's neurons (with the leaves they read) in one box; what comes after a layer and is
+        # no neuron (the loss, a regularizer) in a box of its own
+        def layer_key(node):
+            rep = group[node]
+            neuron = rep._op is None or rep._op.name in ACTIVATIONS
+            return ("layer" if neuron else "after", layer[node])
+        how, key_of = "per layer", {node: layer_key(node) for node in order}
     if len(set(key_of.values())) < 3 and len(order) > 2 * STRETCHES and how != "per group":
         # no layers to speak of (a chain of sums is one box): stretches of consecutive nodes
         size = -(-len(order) // min(STRETCHES, max_nodes))
@@ -131,8 +137,10 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
         if how == "per stretch":
             first, last = names.position[nodes[0]] + 1, names.position[nodes[-1]] + 1
             captions.append(f"nodes {first:,}–{last:,} of {len(order):,}")
-        elif how == "per layer":
+        elif how == "per layer" and key[0] == "layer":
             captions.append(f"layer {key[1]}")
+        elif how == "per layer":
+            captions.append("the loss" if order[-1] in nodes else f"after layer {key[1]}")
         else:
             rep = reps[key]
             if keys and keys.get(rep) is not None:

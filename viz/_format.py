@@ -29,7 +29,7 @@ import re
 
 import numpy as np
 
-__all__ = ["fmt_number", "fmt_array", "fmt_value", "visible_lines", "visible_text", "html_label_text", "html_text",
+__all__ = ["fmt_number", "fmt_array", "fmt_value", "fmt_result", "visible_lines", "visible_text", "html_label_text", "html_text",
            "MAX_LABEL_CHARS"]
 
 # the boundaries str.splitlines() splits at, \r\n first so that it counts once
@@ -73,6 +73,21 @@ def fmt_value(x, precision: int = 4) -> str:
             return f"shape {x.shape}: {cells}"
         return "[" + "; ".join(" ".join(row) for row in cells) + "]"
     return fmt_number(x, precision)
+
+
+def fmt_result(x, precision: int = 4, max_entries: int = 12) -> str:
+    """A value as a frame shows it: a small matrix row by row (a column on one line, ``[a; b; c]``),
+    a large one's min/mean/max and shape, a number as itself."""
+    if isinstance(x, np.ndarray) and x.ndim > 0:
+        cells = fmt_array(x, precision, max_entries)
+        if isinstance(cells, str):
+            return f"{cells}  (shape {x.shape})"
+        if len(cells[0]) == 1:  # a column (b, db): on one line, rows split by ";"
+            return "[" + "; ".join(row[0] for row in cells) + "]"
+        width = max(len(c) for row in cells for c in row)
+        return "\n".join(("[" if r == 0 else " ") + "  ".join(c.rjust(width) for c in row)
+                         + ("]" if r == len(cells) - 1 else "") for r, row in enumerate(cells))
+    return fmt_value(x, precision)
 
 
 def _python_escape(match: re.Match) -> str:

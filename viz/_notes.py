@@ -18,9 +18,9 @@ from autograd_mini import Tensor
 from autograd_mini.functional import _SigmoidCrossEntropy
 
 from ._chain import Names, _number, activation_name, consumers
-from ._format import fmt_number
+from ._format import fmt_number, fmt_result
 
-__all__ = ["NotesContext", "notes_lines"]
+__all__ = ["NotesContext", "notes_lines", "forward_notes"]
 
 _ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu"}
 _INDEXED = re.compile(r"^([A-Za-z]+)(\d+)$")
@@ -57,6 +57,10 @@ def _value_lines(node, ctx: NotesContext) -> list[str]:
     if child is None or child._op is None:
         return []
     value = fmt_number(node.grad, p)
+    if child._op.name == "cross_entropy" and i == 0:
+        y = child._parents[1]
+        return [f"the notes: {names.grad(node)} = -y/a + (1 - y)/(1 - a) = -{_number(y.data, p)}/{_number(node.data, p)}"
+                f" + (1 - {_number(y.data, p)})/(1 - {_number(node.data, p)}) = {value}"]
     if child._op.name == "sigmoid":
         loss, _ = ctx.only_consumer(child)
         if loss is not None and loss._op is not None and loss._op.name == "cross_entropy":
@@ -88,11 +92,12 @@ def _tensor_lines(node, ctx: NotesContext) -> list[str]:
             a_sym, y_sym = activation_name(sym), names.symbol(child._parents[1])
             lines += [f"autodiff differentiates the cost J = (1/m) Σ L: {grad} = ∂J/∂{sym} = ({a_sym} - {y_sym})/m, "
                       f"m = {m}",
-                      f"the notes (per example): d{_bracketed(sym)} = {a_sym} - {y_sym} = m · ∂J/∂{sym} = {per_example}"]
+                      f"the notes (a column per example, no 1/m): d{_bracketed(sym)} = {_bracketed(a_sym)} - {y_sym} "
+                      f"= m · ∂J/∂{sym} = {per_example}"]
         elif op in _ACTIVATIONS and m is not None:
             a_sym = names.symbol(child)
-            lines.append(f"the notes (per example): d{_bracketed(sym)} = d{_bracketed(a_sym)} ∗ g′({_bracketed(sym)}), "
-                         f"g = {op}; here {grad} = ∂J/∂{sym}, so d{_bracketed(sym)} = {per_example}")
+            lines.append(f"the notes (a column per example, no 1/m): d{_bracketed(sym)} = d{_bracketed(a_sym)} ∗ "
+                         f"g′({_bracketed(sym)}), g = {op}; here {grad} = ∂J/∂{sym}, so d{_bracketed(sym)} = {per_example}")
         elif op == "@" and m is not None:
             if i == 0 and node._op is None:
                 z = _sum_output(child, ctx)
@@ -105,14 +110,32 @@ def _tensor_lines(node, ctx: NotesContext) -> list[str]:
                 w = names.symbol(child._parents[0])
                 z = _sum_output(child, ctx)
                 if z is not None:
-                    lines.append(f"the notes (per example): d{_bracketed(sym)} = {_bracketed(w)}ᵀ "
+                    lines.append(f"the notes (a column per example, no 1/m): d{_bracketed(sym)} = {_bracketed(w)}ᵀ "
                                  f"d{_bracketed(names.symbol(z))} = {per_example}")
         elif op == "+" and node._op is None and m is not None:
             z_sym = names.symbol(child)
             if len(node.shape) == 2 and node.shape[1] == 1 and child.shape[1] != 1:
-                lines.append(f"the notes: d{_bracketed(sym)} = (1/m) Σ d{_bracketed(z_sym)} (axis 1, keepdims), "
-                             f"the same column: d{_bracketed(z_sym)} = m · ∂J/∂{z_sym}")
+                lines.append(f"the notes: d{_bracketed(sym)} = (1/m) np.sum(d{_bracketed(z_sym)}, axis=1, keepdims=True), "
+                             f"the sum over the m examples; it is Σ_columns d{z_sym} here, since "
+                             f"d{_bracketed(z_sym)} = m · d{z_sym}")
     return lines
+
+
+def forward_notes(node, ctx: NotesContext) -> list[str]:
+    """What a forward frame adds to the formula: A[L] inside the stable cost, λ and m inside the L2 cost."""
+    op = node._op
+    if isinstance(op, _SigmoidCrossEntropy):
+        z = ctx.names.symbol(node._parents[0])
+        shown = fmt_result(op.A, ctx.precision).replace("\n", "\n   ")
+        return [f"with {activation_name(z)} = σ({z}) = {shown}"]
+    if op.name == "L2" and ctx.m is not None:
+        squares = sum(float((W.data ** 2).sum()) for W in node._parents)
+        lambd = node._ctx * ctx.m
+        names = " + ".join(f"‖{ctx.names.symbol(W)}‖²" for W in node._parents)
+        return [f"λ = {fmt_number(lambd, ctx.precision)}, m = {ctx.m}: R = ({fmt_number(lambd, ctx.precision)}/"
+                f"(2·{ctx.m}))·({names}) = {fmt_number(lambd / (2 * ctx.m), ctx.precision)} · "
+                f"{fmt_number(squares, ctx.precision)}"]
+    return []
 
 
 def _sum_output(product, ctx: NotesContext):

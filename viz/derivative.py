@@ -50,14 +50,17 @@ def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show
         terms = [chain_term(child, i, names, precision) for child, i in used_by[node]]
         formula = f"{names.grad(node)} = " + (" + ".join(terms) if terms else "1 (the seed)")
         head = f"<B>{html_label_text(names.grad(node))}</B>"
-        if isinstance(node.data, np.ndarray):
+        if isinstance(node.data, np.ndarray) and node.data.ndim:
             head += f' <FONT POINT-SIZE="9">{node.data.shape}</FONT>'
         rows = [head, html_label_text(formula)]
         if show_values:
             value = fmt_value(node.grad, precision) if node.has_grad else "not computed yet"
             rows.append(f'<FONT COLOR="#6b7280">= {html_label_text(value)}</FONT>')
         fill, border = KIND_STYLE[node_kind(node)]
-        g.body.append(f'\td{position[node]} [label=<{"<BR/>".join(rows)}> fillcolor="{fill}" color="{border}"]\n')
+        # a row per line, padded, so a line's underscore (Σ_columns) never runs into the next
+        table = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+        g.body.append(f'\td{position[node]} [label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
+                      f'CELLPADDING="1">{table}</TABLE>> fillcolor="{fill}" color="{border}"]\n')
     label_kind = "label" if len(position) <= _EDGE_LABELS_IN_LAYOUT else "xlabel"
     if label_kind == "xlabel":
         g.graph_attr["forcelabels"] = "true"

@@ -65,7 +65,7 @@ def _cells(values, precision: int, max_entries: int = 12, stacked: bool = False)
         cells = [[word, number] for word, number in zip(cells.split()[::2], cells.split()[1::2])]
         rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="#6b7280">{w}</FONT></TD>'
                        f'<TD ALIGN="RIGHT">{v}</TD></TR>' for w, v in cells)
-        return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
+        return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">{rows}</TABLE>'
     if isinstance(cells, str):
         return html_label_text(cells)
     rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{v}</TD>' for v in row) + "</TR>" for row in cells)
@@ -177,7 +177,7 @@ def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_deri
         return draw_collapsed(order, names, keys, max_nodes, rankdir=rankdir, precision=precision, title=title)
     g = new_digraph("computational_graph", rankdir, html_label_text(title) if title else None)
     if _page:
-        g.graph_attr.update(nodesep="0.15", ranksep="0.25")
+        g.graph_attr.update(nodesep="0.15", ranksep="0.2")
     scale = 0.0
     if color_by_grad:
         scale = max((_magnitude(n) for n in order if n.has_grad and needs_grad(n)), default=0.0)
@@ -215,7 +215,7 @@ def draw_graph(roots, *, rankdir: str = "LR", show_grads: bool = True, edge_deri
     for j, child in enumerate(order):
         for i, parent in enumerate(child._parents):
             attrs = []
-            if edge_derivatives:
+            if edge_derivatives and parent.requires_grad:  # no gradient flows into data: nothing to label
                 attrs.append(f"{label_kind}=<{_edge_label(child, i, names, precision)}>")
             if _page:
                 attrs.append(f'id="e{position[parent]}_{j}_{i}"')

@@ -49,7 +49,7 @@ button {{ font-size: .95em; padding: .2em .7em; }}
 #slider {{ flex: 1 1 12em; }}
 #text {{ font-family: "DejaVu Sans Mono", monospace; font-size: 14px; line-height: 1.3; background: #f3f4f6;
          margin: 0 0 .4em; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap;
-         height: 8.5em; overflow: auto; box-sizing: content-box; }}
+         height: {text_lines}em; overflow: auto; box-sizing: content-box; }}
 #view {{ position: relative; overflow: hidden; border: 1px solid #d1d5db; height: 600px;
          cursor: grab; touch-action: none; background: #fff; }}
 #view.dragging {{ cursor: grabbing; }}
@@ -230,15 +230,13 @@ def _node_frames(order: list, names: Names, root, precision: int, max_steps: int
     return frames, leaves, len(order)
 
 
-def _box_frames(order: list, names: Names, root, boxes, precision: int, max_steps: int) -> tuple:
+def _box_frames(order: list, boxes, precision: int, max_steps: int) -> tuple:
     """A frame per box: forward in the order the boxes are completed, backward in the order their
-    gradients become final; each says what the box holds and the step of its output node."""
-    backward_of = {step.node: step for step in backprop_steps(root, precision, order=order, names=names)}
+    gradients become final (the reverse), each saying what the box holds and its outputs' values."""
     count = len(boxes.members)
     computed = [box for box in range(count) if any(n._op is not None for n in boxes.members[box])]
-    # a box's gradients are final once the backward pass reaches its earliest node
-    needing = sorted((box for box in range(count) if any(n.requires_grad for n in boxes.members[box])),
-                     key=lambda box: -names.position[boxes.members[box][0]])
+    # the backward pass meets the boxes in the reverse of the order the forward pass completed them
+    needing = [box for box in reversed(range(count)) if any(n.requires_grad for n in boxes.members[box])]
     _check_frames(len(computed) + len(needing), len(computed), max_steps)
     edges = box_edges(order, boxes)
     frames = []
@@ -249,8 +247,7 @@ def _box_frames(order: list, names: Names, root, boxes, precision: int, max_step
                        "text": visible_text(f"{held}\n{data}")})
     for k, box in enumerate(needing, start=1):
         held, _, grad = box_texts(boxes, box, precision)
-        out = next((n for n in boxes.outputs[box] if n in backward_of), None)
-        lines = [held, grad] + (["its output node:"] + backward_of[out].lines() if out is not None else [])
+        lines = [held, grad]
         frames.append({"pass": "backward", "step": k, "of": len(needing), "node": box,
                        "edges": [f"e{a}_{b}_0" for a, b in edges if a == box],
                        "text": visible_text("\n".join(lines))})
@@ -276,7 +273,7 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
         boxes = collapse_graph(order, names, None, max_nodes)
         graph = draw_collapsed(order, names, None, max_nodes, rankdir=rankdir, precision=precision, title=None,
                                _page=True)
-        return (graph, *_box_frames(order, names, root, boxes, precision, max_steps))
+        return (graph, *_box_frames(order, boxes, precision, max_steps))
     frames, leaves, count = _node_frames(order, names, root, precision, max_steps)
     graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
                        max_nodes=len(order), _page=True)
@@ -337,9 +334,11 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
     data = {"nodes": count, "leaves": leaves, "frames": frames}
+    # the text box is as tall as the longest frame's text (up to 12 lines), the same for every frame
+    lines = max(frame["text"].count("\n") + 1 for frame in frames)
     page = _PAGE.format(title=html_text(title), svg=_inline_svg(svg_text(graph)), data=_json_for_script(data),
                         script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
-                        frames=len(frames))
+                        frames=len(frames), text_lines=f"{1.3 * min(max(lines, 4), 12):.1f}")
     return StepThrough(page, len(frames))
 
 

@@ -27,6 +27,7 @@ z = w1·x1 + w2·x2 + b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +35,8 @@ import numpy as np
 from autograd_mini import Tensor, topo_order
 
 from ._chain import Names, as_roots, chain_term, consumers, forward_formula, local_formula, needs_grad
-from ._format import fmt_array, fmt_value
-from ._notes import NotesContext, notes_lines
+from ._format import fmt_result, fmt_value
+from ._notes import NotesContext, forward_notes, notes_lines
 
 __all__ = ["Term", "Step", "backprop_steps", "forward_steps", "all_steps"]
 
@@ -78,27 +79,17 @@ class Step:
             return f"{self.dname} = 1 (the seed)"
         return f"{self.dname} = " + " + ".join(t.text for t in self.terms)
 
-    def result(self, max_entries: int = 12) -> str:
-        """The value: a small Tensor's matrix row by row (a column on one line, ``[a; b; c]``), a large
-        one's min/mean/max."""
-        value = self.value
-        if isinstance(value, np.ndarray) and value.ndim > 0:
-            cells = fmt_array(value, self.precision, max_entries)
-            if isinstance(cells, str):
-                return f"{cells}  (shape {value.shape})"
-            if len(cells[0]) == 1:  # a column (b, db): on one line, rows split by ";"
-                return "[" + "; ".join(row[0] for row in cells) + "]"
-            width = max(len(c) for row in cells for c in row)
-            return "\n".join(("[" if r == 0 else " ") + "  ".join(c.rjust(width) for c in row)
-                             + ("]" if r == len(cells) - 1 else "") for r, row in enumerate(cells))
-        return fmt_value(value, self.precision)
+    def result(self) -> str:
+        """The value (:func:`fmt_result`)."""
+        return fmt_result(self.value, self.precision)
 
     def lines(self) -> list[str]:
         """The frame's text: the formula, the same with the numbers (or shapes), the result, the notes."""
         pad = " " * (len(self.name if self.kind == "forward" else self.dname) + 1)
         out = [self.formula]
-        if self.numbers and self.numbers != self.formula.split(" = ", 1)[-1]:
-            is_tensor = isinstance(self.node, Tensor)
+        is_tensor = isinstance(self.node, Tensor)
+        only_scalars = is_tensor and not re.search(r"\(\d", self.numbers)  # "() + ()": nothing to learn
+        if self.numbers and self.numbers != self.formula.split(" = ", 1)[-1] and not only_scalars:
             out.append(f"{pad}{'shapes: ' if is_tensor else '= '}{self.numbers}"
                        + (f" → {np.shape(self.value)}" if is_tensor else ""))
         result = self.result().split("\n")
@@ -123,11 +114,12 @@ def forward_steps(root, precision: int = 4, *, order=None, names=None) -> list[S
     order = order if order is not None else topo_order([root])
     names = names or Names(order, precision)
     computed = [node for node in order if node._op is not None]
+    context = NotesContext(order, names, precision)
     steps = []
     for k, node in enumerate(computed, start=1):
         steps.append(Step(k, len(computed), node, names.symbol(node), names.grad(node), (), node.data, precision,
                           "forward", forward_formula(node, names, precision),
-                          forward_formula(node, names, precision, numbers=True)))
+                          forward_formula(node, names, precision, numbers=True), tuple(forward_notes(node, context))))
     return steps
 
 
