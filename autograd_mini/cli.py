@@ -455,11 +455,11 @@ def _train(args: argparse.Namespace) -> int:
                        args.decay_rate))
     print(_costs_line(history))
     print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
-    writer.text("predictions.csv", f"predictions for the {X_test.shape[1]} test examples",
-                _predictions_csv(net, standardize(X_test, mean, std), Y_test))
 
     save_model(net, writer.path("params.npz", "the trained parameters (load with predict --params)"),
                extras={"feature_mean": mean, "feature_std": std}, feature_names=names)
+    writer.text("predictions.csv", f"predictions for the {X_test.shape[1]} test examples",
+                _predictions_csv(net, standardize(X_test, mean, std), Y_test))
     plots = _plots()
     if plots is not None:
         plots.plot_cost([history.initial_cost, *history.costs], writer.path("cost.png", "cost curve"),
