@@ -220,7 +220,7 @@ def check_one_hot(Y: np.ndarray) -> np.ndarray:
         i = int(np.argmax(columns))
         raise ValueError(
             f"Y must be one-hot for a softmax output (each column one 1, the rest 0); column {i} is "
-            f"{np.array2string(Y[:, i], precision=3, threshold=12)} ({int(columns.sum())} such columns); "
+            f"{np.array2string(Y[:, i], precision=3, threshold=12, separator=', ')} ({int(columns.sum())} such columns); "
             "use autograd_mini.one_hot(labels, n_classes)")
     return Y
 
