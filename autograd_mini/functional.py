@@ -64,10 +64,15 @@ def sigmoid_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
     return _make(np.asarray(losses.sum() / m), _SigmoidCrossEntropy(A), (Z, Y), m)
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax(z) per column = z − max − log Σ e^(z − max): no e^z overflows (every exponent ≤ 0)."""
+def _softmax_and_log(z: np.ndarray) -> tuple:
+    """softmax(z) and log softmax(z) per column, from z − max (every exponent ≤ 0, so no e^z overflows):
+    a = e^(z − max) / Σ e^(z − max), log a = z − max − log Σ e^(z − max)."""
     shifted = z - z.max(axis=0, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    E = np.exp(shifted)
+    total = E.sum(axis=0, keepdims=True)
+    E /= total
+    shifted -= np.log(total)
+    return E, shifted
 
 
 class _Softmax(Op):
@@ -91,7 +96,7 @@ def softmax(Z: Tensor) -> Tensor:
     """A = softmax(Z) over each column of Z (n_L, m), computed as e^(log softmax) so |z| = 1000 is finite."""
     if Z.ndim != 2:
         raise ValueError(f"Z has shape {Z.shape}; softmax needs (n_L, m)")
-    return _make(np.exp(_log_softmax(Z.data)), SOFTMAX, (Z,))
+    return _make(_softmax_and_log(Z.data)[0], SOFTMAX, (Z,))
 
 
 class _SoftmaxCrossEntropy(Op):
@@ -124,8 +129,8 @@ def softmax_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
     if z.shape != y.shape or z.ndim != 2:
         raise ValueError(f"Z has shape {z.shape} and Y has shape {y.shape}; both must be (n_L, m)")
     m = z.shape[1]
-    log_A = _log_softmax(z)
-    return _make(np.asarray(-(y * log_A).sum() / m), _SoftmaxCrossEntropy(np.exp(log_A), log_A), (Z, Y), m)
+    A, log_A = _softmax_and_log(z)
+    return _make(np.asarray(-np.vdot(y, log_A) / m), _SoftmaxCrossEntropy(A, log_A), (Z, Y), m)
 
 
 def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:
