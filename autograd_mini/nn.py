@@ -31,7 +31,7 @@ from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, 
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
 from .tensor import Tensor
-from .validate import (check_activations, check_beta, check_initialization, check_keep_prob, check_lambd,
+from .validate import (check_activations, check_initialization, check_keep_prob, check_lambd,
                        check_layer_dims, check_memory, check_one_hot, check_X, check_XY)
 
 __all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "INITIALIZATION_FOR", "as_data",

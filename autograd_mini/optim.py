@@ -62,6 +62,14 @@ def _array(parameter) -> np.ndarray:
     return parameter.data if isinstance(parameter, Tensor) else parameter
 
 
+def _average(store: dict, key: str, like: np.ndarray) -> np.ndarray:
+    """The running average ``store[key]``, started at 0 the first time it is asked for."""
+    average = store.get(key)
+    if average is None:
+        average = store[key] = np.zeros_like(like)
+    return average
+
+
 class GradientDescent:
     """W := W − α dW for every parameter (the notes' update). ``update(parameters, grads)`` changes
     the parameters in place: ``parameters`` by name (Tensors or arrays), ``grads`` as dW1, db1, …."""
@@ -94,7 +102,7 @@ class Momentum(GradientDescent):
         alpha, beta = self.learning_rate, self.beta
         for name, p in parameters.items():
             dW = grads[f"d{name}"]
-            v = self.v.setdefault(f"d{name}", np.zeros_like(dW))
+            v = _average(self.v, f"d{name}", dW)
             v *= beta
             v += (1 - beta) * dW
             _array(p)[...] -= alpha * v
@@ -118,7 +126,7 @@ class RMSprop(GradientDescent):
         alpha, beta2, epsilon = self.learning_rate, self.beta2, self.epsilon
         for name, p in parameters.items():
             dW = grads[f"d{name}"]
-            s = self.s.setdefault(f"d{name}", np.zeros_like(dW))
+            s = _average(self.s, f"d{name}", dW)
             s *= beta2
             s += (1 - beta2) * np.square(dW)
             _array(p)[...] -= alpha * dW / (np.sqrt(s) + epsilon)
@@ -149,8 +157,8 @@ class Adam(GradientDescent):
         correction1, correction2 = 1 - beta1 ** self.t, 1 - beta2 ** self.t
         for name, p in parameters.items():
             dW = grads[f"d{name}"]
-            v = self.v.setdefault(f"d{name}", np.zeros_like(dW))
-            s = self.s.setdefault(f"d{name}", np.zeros_like(dW))
+            v = _average(self.v, f"d{name}", dW)
+            s = _average(self.s, f"d{name}", dW)
             v *= beta1
             v += (1 - beta1) * dW
             s *= beta2

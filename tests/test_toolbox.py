@@ -436,8 +436,12 @@ def test_a_batch_of_one_example_with_batch_norm_is_refused():
         train(net, X, Y, batch_size=1, epochs=1)
 
 
-def test_logistic_regression_is_unchanged_by_the_toolbox():
+def test_models_without_a_training_mode_keep_the_exact_history():
+    # no dropout, no batch norm: each step's cost is J itself, so costs[i] == step_costs[i + 1]
     model = LogisticRegression(2)
-    assert not model.has_training_mode
-    X, Y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[1.0, 0.0]])
-    assert predict(model, X).dtype == np.float64
+    assert not model.has_training_mode and not DeepNet([2, 3, 1]).has_training_mode
+    assert DeepNet([2, 3, 1], keep_prob=0.5).has_training_mode and DeepNet([2, 3, 1], batch_norm=True).has_training_mode
+    X, Y = np.array([[1.0, -1.0, 0.3], [0.5, 2.0, -1.0]]), np.array([[1.0, 0.0, 1.0]])
+    history = train(model, X, Y, learning_rate=0.5, epochs=5)
+    assert history.costs[:-1] == history.step_costs[1:] and history.initial_cost == history.step_costs[0]
+    assert predict(model, X).dtype == np.float64 and set(np.unique(predict(model, X))) <= {0.0, 1.0}
