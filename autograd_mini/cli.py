@@ -331,7 +331,7 @@ def _check(args: argparse.Namespace) -> int:
 
     from .atomic import atomic_write
     from .comparison import compare
-    from .nn import DeepNet, LogisticRegression
+    from .nn import DeepNet, LogisticRegression, one_hot
 
     if len(args.layers) < 2:
         raise UsageError("--layers needs at least two sizes, n_x and n_L, such as 2,4,1")
@@ -346,7 +346,10 @@ def _check(args: argparse.Namespace) -> int:
         model = DeepNet(args.layers, args.activations, args.init, seed=args.seed)
     rng = np.random.default_rng(args.seed)
     X = rng.standard_normal((args.layers[0], args.m))
-    Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
+    if model.activations[-1] == "softmax":  # one class per example, one-hot
+        Y = one_hot(rng.integers(0, args.layers[-1], args.m), args.layers[-1])
+    else:
+        Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
     report = compare(model, X, Y, lambd=args.lambd, backward=backward)
     print(report)
     if args.json:

@@ -121,3 +121,11 @@ def test_softmax_models_save_load_and_predict(tmp_path):
     assert lines[1:] == [f"{k},{a:.6f}" for k, a in zip(np.argmax(A, axis=0), A.max(axis=0))]
     with pytest.raises(ValueError, match="cannot save .* batch normalization"):
         save_model(DeepNet([3, 4, 3], ["tanh", "softmax"], batch_norm=True), tmp_path / "bn.npz")
+
+
+def test_check_builds_one_hot_labels_for_a_softmax_net():
+    result = run("check", "--layers", "3,4,3", "--activations", "tanh,softmax", "--m", "12", "--lambd", "0.1")
+    assert result.returncode == 0, result.stderr
+    assert "gradient comparison passed" in result.stdout and "softmax" in result.stdout
+    refused = run("check", "--layers", "3,4,1", "--activations", "tanh,softmax")
+    assert refused.returncode == 2 and "softmax output layer needs n[L] ≥ 2" in refused.stderr
