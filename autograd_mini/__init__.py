@@ -13,11 +13,11 @@ from .tensor import Tensor
 from .value import Value, weighted_sum
 from . import analytic
 from .comparison import ComparisonReport, ParameterComparison, compare
-from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
+from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from .io import load_model, load_parameters, save_model, save_parameters
-from .nn import DeepNet, LogisticRegression, initialize_parameters
-from .optim import (History, accuracy, batch_gradient_descent, gradient_descent_step, minibatch_gradient_descent,
-                    predict, random_mini_batches, train)
+from .nn import DeepNet, LogisticRegression, from_one_hot, initialize_parameters, one_hot
+from .optim import (Adam, GradientDescent, History, Momentum, RMSprop, accuracy, batch_gradient_descent,
+                    gradient_descent_step, minibatch_gradient_descent, predict, random_mini_batches, train)
 
 __version__ = "0.1.0"
 
@@ -44,11 +44,19 @@ __all__ = [
     "ComparisonReport",
     "ParameterComparison",
     "sigmoid_cross_entropy",
+    "softmax",
+    "softmax_cross_entropy",
     "cross_entropy",
     "l2_cost",
     "DeepNet",
     "LogisticRegression",
     "initialize_parameters",
+    "one_hot",
+    "from_one_hot",
+    "GradientDescent",
+    "Momentum",
+    "RMSprop",
+    "Adam",
     "History",
     "gradient_descent_step",
     "random_mini_batches",

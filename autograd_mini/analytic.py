@@ -1,6 +1,9 @@
 """The notes' closed-form gradients, written as the notes write them, in plain numpy (no graph).
 
 These are the reference that autodiff is checked against (:func:`autograd_mini.compare`).
+Beyond the notes, the same for the rest of a learner's toolbox: the softmax output with its
+categorical cross-entropy, inverted dropout, batch normalization, and the optimizers' updates
+(momentum, RMSprop, Adam) with learning-rate decay, each as the course writes it.
 
 A word on the factor m: the notes' dz, dZ and dA are derivatives of the per-example loss
 L(a, y) (dZ = A − Y), while dW and db are derivatives of the cost J = (1/m) Σ L (hence their
@@ -34,13 +37,42 @@ __all__ = [
     "L_model_forward",
     "L_model_backward",
     "update_parameters",
+    "softmax",
+    "compute_cost_softmax",
+    "dropout_forward",
+    "dropout_backward",
+    "batchnorm_forward",
+    "batchnorm_backward",
+    "initialize_velocity",
+    "update_parameters_with_momentum",
+    "initialize_rmsprop",
+    "update_parameters_with_rmsprop",
+    "initialize_adam",
+    "update_parameters_with_adam",
+    "learning_rate_decay",
 ]
 
 LEAKY_SLOPE = 0.01
+#: ε of batch normalization (the same as DeepNet's).
+BATCH_NORM_EPSILON = 1e-5
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """A = softmax(Z) per column: a_k = e^(z_k − max z) / Σ_j e^(z_j − max z) (the shift cancels, nothing overflows)."""
+    T = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    return T / np.sum(T, axis=0, keepdims=True)
+
+
+def compute_cost_softmax(AL: np.ndarray, Y: np.ndarray) -> float:
+    """The categorical cross-entropy J = −(1/m) Σ_i Σ_k y_k log a_k, for one-hot Y (K, m)."""
+    m = Y.shape[1]
+    return float(-(1 / m) * np.sum(Y * np.log(AL)))
 
 
 def g(activation: str, Z: np.ndarray) -> np.ndarray:
-    """A = g(Z) for sigmoid, tanh, relu (max(0, z)) and leaky_relu (max(0.01 z, z))."""
+    """A = g(Z) for sigmoid, tanh, relu (max(0, z)), leaky_relu (max(0.01 z, z)) and softmax (per column)."""
+    if activation == "softmax":
+        return softmax(Z)
     activation = check_activation(activation)
     if activation == "sigmoid":
         return sigmoid(Z)
@@ -56,8 +88,11 @@ def g_prime(activation: str, Z: np.ndarray, A: np.ndarray, left_at_zero: bool = 
 
     At the kink z = 0 the notes take the slope on the right (1); ``left_at_zero`` takes the one on
     the left (0 for relu, 0.01 for leaky_relu), as the course's ``np.int64(A > 0)`` does. Both are
-    valid (sub)gradients; autodiff follows the notes.
+    valid (sub)gradients; autodiff follows the notes. softmax has no elementwise g'(Z): its output layer
+    takes dZ = A − Y directly.
     """
+    if activation == "softmax":
+        raise ValueError("softmax has no elementwise g'(Z): with the categorical cross-entropy dZ[L] = A[L] − Y")
     activation = check_activation(activation)
     if activation == "sigmoid":
         return A * (1 - A)
@@ -130,50 +165,173 @@ def l2_regularization_cost(weights, m: int, lambd: float) -> float:
     return float(lambd / (2 * m) * total)
 
 
-def L_model_forward(X: np.ndarray, parameters: dict, activations) -> tuple:
+def dropout_forward(A: np.ndarray, D: np.ndarray, keep_prob: float) -> np.ndarray:
+    """Inverted dropout with the mask D (1 keeps a unit, 0 drops it): A ∗ D / keep_prob."""
+    return A * D / keep_prob
+
+
+def dropout_backward(dA: np.ndarray, D: np.ndarray, keep_prob: float) -> np.ndarray:
+    """Through the same mask: dA[l] ∗ D[l] / keep_prob (a dropped unit passes no gradient back)."""
+    return dA * D / keep_prob
+
+
+def batchnorm_forward(Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, epsilon: float = BATCH_NORM_EPSILON):
+    """μ = (1/m) Σ Z, σ² = (1/m) Σ (Z − μ)², Ẑ = (Z − μ) / sqrt(σ² + ε), Z̃ = γ ∗ Ẑ + β (sums over the m
+    examples, axis 1). Returns Z̃ and the cache {"Z_hat", "sigma" = sqrt(σ² + ε), "gamma", "mu", "var"}."""
+    mu = np.mean(Z, axis=1, keepdims=True)
+    var = np.mean(np.square(Z - mu), axis=1, keepdims=True)
+    sigma = np.sqrt(var + epsilon)
+    Z_hat = (Z - mu) / sigma
+    return gamma * Z_hat + beta, {"Z_hat": Z_hat, "sigma": sigma, "gamma": gamma, "mu": mu, "var": var}
+
+
+def batchnorm_backward(dZ_tilde: np.ndarray, cache: dict) -> tuple:
+    """The backward pass of batch normalization, per example as the notes write dZ (means over the m examples):
+
+    dβ = (1/m) Σ dZ̃, dγ = (1/m) Σ dZ̃ ∗ Ẑ, dẐ = γ ∗ dZ̃,
+    dZ = (1/σ) (dẐ − mean(dẐ) − Ẑ ∗ mean(dẐ ∗ Ẑ)) with σ = sqrt(σ² + ε).
+
+    Why: every Z of the batch moves μ and σ², so Z reaches J three ways (through Ẑ directly,
+    through μ and through σ²); the two means are what μ and σ² send back. Returns (dZ, dγ, dβ).
+    """
+    Z_hat, sigma, gamma = cache["Z_hat"], cache["sigma"], cache["gamma"]
+    dbeta = np.mean(dZ_tilde, axis=1, keepdims=True)
+    dgamma = np.mean(dZ_tilde * Z_hat, axis=1, keepdims=True)
+    dZ_hat = gamma * dZ_tilde
+    dZ = (dZ_hat - np.mean(dZ_hat, axis=1, keepdims=True)
+          - Z_hat * np.mean(dZ_hat * Z_hat, axis=1, keepdims=True)) / sigma
+    return dZ, dgamma, dbeta
+
+
+def L_model_forward(X: np.ndarray, parameters: dict, activations, masks: dict | None = None,
+                    keep_prob: dict | None = None, epsilon: float = BATCH_NORM_EPSILON) -> tuple:
     """Z[l] = W[l] A[l−1] + b[l], A[l] = g[l](Z[l]) for l = 1..L with A[0] = X.
 
-    Returns A[L] and the caches {"A0": X, "Z1": …, "A1": …}.
+    A layer with ``gamma{l}`` and ``beta{l}`` in ``parameters`` is batch-normalized: Z[l] = W[l] A[l−1],
+    Z̃[l] = :func:`batchnorm_forward` (Z[l]), A[l] = g[l](Z̃[l]). A layer with a mask ``D{l}`` in
+    ``masks`` drops units: A[l] = A[l] ∗ D[l] / keep_prob[l] (``keep_prob`` by layer number l).
+    Returns A[L] and the caches {"A0": X, "Z1": …, "A1": …} (A[l] after dropout, with
+    "A1_before_dropout", "D1"; "Ztilde1" and "bn1", the batch-norm cache).
     """
+    masks, keep_prob = masks or {}, keep_prob or {}
     caches = {"A0": X}
     A = X
     for l, activation in enumerate(activations, start=1):
-        Z = np.dot(parameters[f"W{l}"], A) + parameters[f"b{l}"]
-        A = g(activation, Z)
+        if f"gamma{l}" in parameters:
+            Z = np.dot(parameters[f"W{l}"], A)
+            Z_pre, caches[f"bn{l}"] = batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], epsilon)
+            caches[f"Ztilde{l}"] = Z_pre
+        else:
+            Z = Z_pre = np.dot(parameters[f"W{l}"], A) + parameters[f"b{l}"]
+        A = g(activation, Z_pre)
+        if f"D{l}" in masks:
+            caches[f"A{l}_before_dropout"], caches[f"D{l}"] = A, masks[f"D{l}"]
+            A = dropout_forward(A, masks[f"D{l}"], keep_prob[l])
         caches[f"Z{l}"], caches[f"A{l}"] = Z, A
     return A, caches
 
 
 def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: dict, activations,
-                     lambd: float = 0.0, left_at_zero: bool = False) -> dict:
+                     lambd: float = 0.0, left_at_zero: bool = False, keep_prob: dict | None = None) -> dict:
     """The notes' backward pass, from l = L down to 1.
 
-    dZ[L] = A[L] − Y (sigmoid output; otherwise dA[L] = −Y/A + (1 − Y)/(1 − A), dZ[L] = dA[L] * g′(Z[L])),
+    dZ[L] = A[L] − Y (sigmoid output, and softmax with the categorical cost; otherwise
+    dA[L] = −Y/A + (1 − Y)/(1 − A), dZ[L] = dA[L] * g′(Z[L])),
     dW[l] = (1/m) dZ[l] A[l−1]ᵀ + (λ/m) W[l], db[l] = (1/m) Σ dZ[l] over axis 1 (keepdims),
     dA[l−1] = W[l]ᵀ dZ[l], dZ[l−1] = dA[l−1] * g′(Z[l−1]).
-    Returns dW1, db1, … and the per-example dZ1, … and dA1, …, dA[L−1]. ``left_at_zero``: see :func:`g_prime`.
+    With the caches of :func:`L_model_forward`: a dropout layer takes dA[l] = dA[l] ∗ D[l] / keep_prob[l]
+    (:func:`dropout_backward`) before g′; a batch-norm layer's g′ gives dZ̃[l], and
+    :func:`batchnorm_backward` turns it into dZ[l], dγ[l], dβ[l].
+    Returns dW1, db1 (or dgamma1, dbeta1), … and the per-example dZ1, … and dA1, …, dA[L−1]
+    (and dZtilde1, … for batch-norm layers). ``left_at_zero``: see :func:`g_prime`.
     """
+    keep_prob = keep_prob or {}
     L = len(activations)
     m = AL.shape[1]
     grads = {}
-    if activations[L - 1] == "sigmoid":
+
+    def pre_activation(l):
+        return caches[f"Ztilde{l}"] if f"bn{l}" in caches else caches[f"Z{l}"]
+
+    if activations[L - 1] in ("sigmoid", "softmax"):
         dZ = AL - Y
     else:
         dA = -Y / AL + (1 - Y) / (1 - AL)
         grads[f"dA{L}"] = dA
-        dZ = dA * g_prime(activations[L - 1], caches[f"Z{L}"], AL, left_at_zero)
+        dZ = dA * g_prime(activations[L - 1], pre_activation(L), AL, left_at_zero)
     for l in range(L, 0, -1):
         A_prev, W = caches[f"A{l - 1}"], parameters[f"W{l}"]
+        if f"bn{l}" in caches:  # what came down is dZ̃[l]
+            grads[f"dZtilde{l}"] = dZ
+            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, caches[f"bn{l}"])
+        else:
+            grads[f"db{l}"] = (1 / m) * np.sum(dZ, axis=1, keepdims=True)
         grads[f"dZ{l}"] = dZ
         grads[f"dW{l}"] = (1 / m) * np.dot(dZ, A_prev.T) + (lambd / m) * W
-        grads[f"db{l}"] = (1 / m) * np.sum(dZ, axis=1, keepdims=True)
         if l > 1:  # dA[0] = Wᵀ dZ[1] would be a gradient for X, which nothing needs
             dA_prev = np.dot(W.T, dZ)
             grads[f"dA{l - 1}"] = dA_prev
-            dZ = dA_prev * g_prime(activations[l - 2], caches[f"Z{l - 1}"], A_prev, left_at_zero)
+            A_g = A_prev
+            if f"D{l - 1}" in caches:
+                dA_prev = dropout_backward(dA_prev, caches[f"D{l - 1}"], keep_prob[l - 1])
+                A_g = caches[f"A{l - 1}_before_dropout"]
+            dZ = dA_prev * g_prime(activations[l - 2], pre_activation(l - 1), A_g, left_at_zero)
     return grads
 
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:
     """W[l] := W[l] − α dW[l], b[l] := b[l] − α db[l] (a new dict; the inputs are left alone)."""
     return {name: value - learning_rate * grads[f"d{name}"] for name, value in parameters.items()}
+
+
+# ------------------------------------------------------------------ optimizers, as the course writes them
+# Each takes the parameters and grads (dW1, db1, …) as dicts of arrays and returns new dicts.
+
+
+def initialize_velocity(parameters: dict) -> dict:
+    """v_dW = 0 and v_db = 0 for every parameter, named dW1, db1, …."""
+    return {f"d{name}": np.zeros_like(value) for name, value in parameters.items()}
+
+
+def update_parameters_with_momentum(parameters: dict, grads: dict, v: dict, beta: float,
+                                    learning_rate: float) -> tuple:
+    """v_dW = β v_dW + (1 − β) dW, W := W − α v_dW. Returns (parameters, v)."""
+    v = {key: beta * v[key] + (1 - beta) * grads[key] for key in v}
+    return {name: value - learning_rate * v[f"d{name}"] for name, value in parameters.items()}, v
+
+
+def initialize_rmsprop(parameters: dict) -> dict:
+    """s_dW = 0 and s_db = 0 for every parameter."""
+    return initialize_velocity(parameters)
+
+
+def update_parameters_with_rmsprop(parameters: dict, grads: dict, s: dict, beta2: float, learning_rate: float,
+                                   epsilon: float = 1e-8) -> tuple:
+    """s_dW = β₂ s_dW + (1 − β₂) dW², W := W − α dW / (sqrt(s_dW) + ε). Returns (parameters, s)."""
+    s = {key: beta2 * s[key] + (1 - beta2) * np.square(grads[key]) for key in s}
+    return {name: value - learning_rate * grads[f"d{name}"] / (np.sqrt(s[f"d{name}"]) + epsilon)
+            for name, value in parameters.items()}, s
+
+
+def initialize_adam(parameters: dict) -> tuple:
+    """v and s, both 0, for every parameter."""
+    return initialize_velocity(parameters), initialize_velocity(parameters)
+
+
+def update_parameters_with_adam(parameters: dict, grads: dict, v: dict, s: dict, t: int, learning_rate: float,
+                                beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8) -> tuple:
+    """Adam at step t = 1, 2, …: v = β₁ v + (1 − β₁) dW, v_corrected = v / (1 − β₁ᵗ),
+    s = β₂ s + (1 − β₂) dW², s_corrected = s / (1 − β₂ᵗ), W := W − α v_corrected / (sqrt(s_corrected) + ε).
+    Returns (parameters, v, s)."""
+    v = {key: beta1 * v[key] + (1 - beta1) * grads[key] for key in v}
+    s = {key: beta2 * s[key] + (1 - beta2) * np.power(grads[key], 2) for key in s}
+    v_corrected = {key: v[key] / (1 - beta1 ** t) for key in v}
+    s_corrected = {key: s[key] / (1 - beta2 ** t) for key in s}
+    new = {name: value - learning_rate * v_corrected[f"d{name}"] / (np.sqrt(s_corrected[f"d{name}"]) + epsilon)
+           for name, value in parameters.items()}
+    return new, v, s
+
+
+def learning_rate_decay(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:
+    """α = α₀ / (1 + decay_rate · epoch_num)."""
+    return learning_rate0 / (1 + decay_rate * epoch_num)

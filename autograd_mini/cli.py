@@ -170,14 +170,18 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
                           max_nodes=max_nodes, max_steps=max_steps)
 
 
-def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float) -> str:
-    """What a training run did, in the notes' words: which gradient descent, epochs, α, λ."""
+def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float, optimizer=None,
+                 decay_rate: float = 0.0) -> str:
+    """What a training run did, in the notes' words: which gradient descent, epochs, α, λ (and the optimizer)."""
     if batch_size is None or batch_size >= m:
         how = f"batch gradient descent (all m = {m} examples per step, 1 step per epoch)"
     else:
         steps = -(-m // batch_size)
         how = f"mini-batch gradient descent, batch size {batch_size} ({steps} steps per epoch, m = {m})"
-    return f"{how}, {epochs} epochs, α = {learning_rate:g}, λ = {lambd:g}"
+    if optimizer is not None:
+        how += f", with {optimizer!r}"
+    decay = f" / (1 + {decay_rate:g} · epoch)" if decay_rate else ""
+    return f"{how}, {epochs} epochs, α = {learning_rate:g}{decay}, λ = {lambd:g}"
 
 
 def _costs_line(history) -> str:
@@ -327,7 +331,7 @@ def _check(args: argparse.Namespace) -> int:
 
     from .atomic import atomic_write
     from .comparison import compare
-    from .nn import DeepNet, LogisticRegression
+    from .nn import DeepNet, LogisticRegression, one_hot
 
     if len(args.layers) < 2:
         raise UsageError("--layers needs at least two sizes, n_x and n_L, such as 2,4,1")
@@ -342,7 +346,10 @@ def _check(args: argparse.Namespace) -> int:
         model = DeepNet(args.layers, args.activations, args.init, seed=args.seed)
     rng = np.random.default_rng(args.seed)
     X = rng.standard_normal((args.layers[0], args.m))
-    Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
+    if model.activations[-1] == "softmax":  # one class per example, one-hot
+        Y = one_hot(rng.integers(0, args.layers[-1], args.m), args.layers[-1])
+    else:
+        Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
     report = compare(model, X, Y, lambd=args.lambd, backward=backward)
     print(report)
     if args.json:
@@ -370,20 +377,45 @@ def _load_training_data(args):
     return (*load_dataset(args.dataset, seed=args.seed), args.dataset, None)
 
 
-_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "history.json")
+_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "misclassified.png", "predictions.csv", "history.json")
+
+#: train's defaults, and where a data set needs others to learn well in well under a minute, its own:
+#: digits (10 classes) gets one hidden layer of 64 ReLUs, a softmax output and Adam on mini-batches.
+TRAIN_DEFAULTS = {"hidden": [8, 4], "learning_rate": 0.1, "epochs": 1000, "batch_size": None, "optimizer": "gd"}
+DATASET_DEFAULTS = {"digits": {"hidden": [64], "learning_rate": 0.001, "epochs": 30, "batch_size": 64,
+                               "optimizer": "adam"}}
+#: The built-in data sets with more than two classes (a softmax output layer).
+MULTI_CLASS = {"digits": 10}
+
+
+def _fill_train_defaults(args) -> None:
+    """The defaults of the arguments not given: the data set's own (DATASET_DEFAULTS), else TRAIN_DEFAULTS."""
+    defaults = DATASET_DEFAULTS.get(args.dataset if not args.csv else None, TRAIN_DEFAULTS)
+    for name, value in {**TRAIN_DEFAULTS, **defaults}.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
 
 
 def _check_train_arguments(args) -> None:
     """Every argument of train that can be checked without the data, before anything is read."""
-    from .validate import (check_activations, check_batch_size, check_initialization, check_int, check_lambd,
-                           check_layer_dims, check_learning_rate)
+    from .optim import make_optimizer
+    from .validate import (check_activations, check_batch_size, check_decay_rate, check_initialization, check_int,
+                           check_lambd, check_layer_dims)
 
+    _fill_train_defaults(args)
     check_layer_dims([1, *args.hidden, 1])
     if args.activations is not None:
-        check_activations(args.activations, len(args.hidden) + 1)
+        activations = check_activations(args.activations, len(args.hidden) + 1)
+        classes = MULTI_CLASS.get(args.dataset) if not args.csv else None
+        if classes and activations[-1] != "softmax":
+            raise UsageError(f"{args.dataset} has {classes} classes: its output layer needs softmax, not {activations[-1]}")
+        if not classes and activations[-1] == "softmax":
+            raise UsageError("softmax is for an output layer of several classes; this data has one 0/1 label: "
+                             "use sigmoid")
     if args.init is not None:  # None: each layer's scale follows its activation
         check_initialization(args.init)
-    check_learning_rate(args.learning_rate)
+    make_optimizer(args.optimizer, args.learning_rate, args.beta1, args.beta2)  # checks α, β₁, β₂
+    check_decay_rate(args.decay_rate)
     check_lambd(args.lambd)
     if args.batch_size is not None:
         check_batch_size(args.batch_size)
@@ -397,30 +429,40 @@ def _train(args: argparse.Namespace) -> int:
     from .datasets import standardization, standardize, train_test_split
     from .io import save_model
     from .nn import DeepNet
-    from .optim import accuracy, predict, train
+    from .optim import accuracy, make_optimizer, predict, train
     from .validate import check_memory
 
     _check_train_arguments(args)
     writer = _Writer(Path(args.out), _TRAIN_OUTPUTS, inputs=[args.csv])
     X, Y, source, names = _load_training_data(args)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_fraction, seed=args.seed)
-    layer_dims = [X.shape[0], *args.hidden, 1]
+    layer_dims = [X.shape[0], *args.hidden, Y.shape[0]]
     check_memory(layer_dims, args.batch_size or X_train.shape[1])
+    activations = args.activations
+    if activations is None and Y.shape[0] > 1:  # one-hot classes: relu hidden layers, a softmax output
+        activations = ["relu"] * len(args.hidden) + ["softmax"]
     # Standardise with the training set's statistics; predict applies the same ones from the file.
     mean, std = standardization(X_train)
-    net = DeepNet(layer_dims, args.activations, args.init, seed=args.seed)
+    net = DeepNet(layer_dims, activations, args.init, seed=args.seed)
     print(f"training {net!r} on {source}: {X_train.shape[1]} training and {X_test.shape[1]} test examples")
     history = train(net, standardize(X_train, mean, std), Y_train, learning_rate=args.learning_rate,
                     epochs=args.epochs, batch_size=args.batch_size, lambd=args.lambd, seed=args.seed,
-                    progress=args.progress)
+                    progress=args.progress, optimizer=args.optimizer, beta1=args.beta1, beta2=args.beta2,
+                    decay_rate=args.decay_rate)
     train_acc = accuracy(predict(net, standardize(X_train, mean, std)), Y_train)
-    test_acc = accuracy(predict(net, standardize(X_test, mean, std)), Y_test)
-    print(_how_trained(args.batch_size, X_train.shape[1], args.epochs, args.learning_rate, args.lambd))
+    test_predictions = predict(net, standardize(X_test, mean, std))
+    test_acc = accuracy(test_predictions, Y_test)
+    optimizer = None if args.optimizer == "gd" else make_optimizer(args.optimizer, args.learning_rate, args.beta1,
+                                                                   args.beta2)
+    print(_how_trained(args.batch_size, X_train.shape[1], args.epochs, args.learning_rate, args.lambd, optimizer,
+                       args.decay_rate))
     print(_costs_line(history))
     print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
 
     save_model(net, writer.path("params.npz", "the trained parameters (load with predict --params)"),
                extras={"feature_mean": mean, "feature_std": std}, feature_names=names)
+    writer.text("predictions.csv", f"predictions for the {X_test.shape[1]} test examples",
+                _predictions_csv(net, standardize(X_test, mean, std), Y_test))
     plots = _plots()
     if plots is not None:
         plots.plot_cost([history.initial_cost, *history.costs], writer.path("cost.png", "cost curve"),
@@ -434,10 +476,32 @@ def _train(args: argparse.Namespace) -> int:
         else:  # the axes' span itself overflows float64: draw in standardised units
             plots.plot_decision_boundary(net.predict_proba, standardize(X, mean, std), Y, writer.path(
                 "boundary.png", "decision boundary over all the data (standardised features)"))
+    if plots is not None and args.dataset == "digits" and not args.csv:
+        from .datasets import DIGIT_SHAPE
+        from .nn import from_one_hot
+
+        plots.plot_misclassified(X_test, from_one_hot(Y_test), test_predictions, DIGIT_SHAPE, writer.path(
+            "misclassified.png", "the misclassified test digits, each with its label and the prediction"))
     writer.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
     writer.report()
     return 0
+
+
+def _predictions_csv(net, X, Y) -> str:
+    """One line per example (column of X): its label, the prediction and the probability the net gave it
+    (for one sigmoid unit a = P(y = 1), for softmax the predicted class's a_k)."""
+    from .nn import from_one_hot
+    from .optim import predict
+
+    probabilities = net.predict_proba(X)
+    predictions = predict(net, X)
+    if net.activations[-1] == "softmax":
+        labels, shown = from_one_hot(Y)[0], probabilities.max(axis=0)
+    else:
+        labels, shown = Y[0], probabilities[0]
+    return "label,prediction,probability\n" + "".join(
+        f"{int(y)},{int(p)},{a:.6f}\n" for y, p, a in zip(labels, predictions[0], shown))
 
 
 def _shown(names: list) -> str:
@@ -485,7 +549,8 @@ def _predict(args: argparse.Namespace) -> int:
         X = standardize(X, mean, std)
     probabilities = net.predict_proba(X)
     predictions = predict(net, X)
-    lines = ["prediction,probability"] + [f"{int(p)},{a:.6f}" for p, a in zip(predictions[0], probabilities[0])]
+    shown = probabilities.max(axis=0) if net.activations[-1] == "softmax" else probabilities[0]  # P(predicted class)
+    lines = ["prediction,probability"] + [f"{int(p)},{a:.6f}" for p, a in zip(predictions[0], shown)]
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(output, "\n".join(lines) + "\n")
@@ -511,7 +576,8 @@ def _dims(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .datasets import DATASETS
+    from .datasets import DATASETS, GENERATORS
+    from .optim import OPTIMIZERS
     from .validate import INITIALIZATIONS
 
     parser = _Parser(
@@ -536,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "built-in data set; prints the autodiff / closed-form / numerical gradient report; writes "
                     "everything into --out and lists it.")
     demo.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
-    demo.add_argument("--dataset", default="moons", choices=[n for n in DATASETS if n != "breast_cancer"],
+    demo.add_argument("--dataset", default="moons", choices=list(GENERATORS),
                       help="2-D data set to train on (default: moons)")
     demo.add_argument("--epochs", type=int, default=300, help="training epochs (default: 300)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -590,23 +656,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser(
         "train", help="train an L-layer net on a built-in data set or a CSV file",
-        description="Trains DeepNet([n_x, *hidden, 1]) with (mini-batch) gradient descent on standardised "
-                    "features, prints train/test accuracy, and writes params.npz, the cost curve and, for 2-D "
-                    "data, the decision boundary into --out.")
+        description="Trains DeepNet([n_x, *hidden, n_L]) with (mini-batch) gradient descent or another optimizer "
+                    "on standardised features, prints train/test accuracy, and writes params.npz, the test "
+                    "predictions, the cost curve and, for 2-D data, the decision boundary (for digits, a picture "
+                    "of the misclassified test digits) into --out. n_L = 1 (sigmoid) for a 0/1 label; digits "
+                    "has 10 classes and a softmax output, and its own defaults: --hidden 64 --optimizer adam "
+                    "--learning-rate 0.001 --batch-size 64 --epochs 30.")
     source = train.add_mutually_exclusive_group()
     source.add_argument("--dataset", default="moons", choices=list(DATASETS),
                         help="built-in data set (default: moons)")
     source.add_argument("--csv", metavar="FILE", help="a CSV file with a header row (- reads standard input)")
     train.add_argument("--target", metavar="COLUMN", help="with --csv: the 0/1 label column")
-    train.add_argument("--hidden", type=_int_list, default=[8, 4], metavar="N,N,...",
+    train.add_argument("--hidden", type=_int_list, default=None, metavar="N,N,...",
                        help="hidden layer sizes n[1],...,n[L-1]; empty for logistic regression (default: 8,4)")
     train.add_argument("--activations", type=_name_list, metavar="G,G,...",
-                       help="one per layer (default: relu hidden, sigmoid output)")
-    train.add_argument("--learning-rate", "--alpha", dest="learning_rate", type=float, default=0.1,
+                       help="one per layer (default: relu hidden, sigmoid output; softmax for digits)")
+    train.add_argument("--learning-rate", "--alpha", dest="learning_rate", type=float, default=None,
                        help="learning rate α (default: 0.1)")
+    train.add_argument("--optimizer", default=None, choices=list(OPTIMIZERS),
+                       help="gd (W := W − α dW), momentum (β = --beta1), rmsprop (--beta2) or adam "
+                            "(--beta1, --beta2, bias-corrected) (default: gd)")
+    train.add_argument("--beta1", type=float, default=0.9,
+                       help="β₁ of Adam, and momentum's β, in [0, 1) (default: 0.9)")
+    train.add_argument("--beta2", type=float, default=0.999,
+                       help="β₂ of RMSprop and Adam, in [0, 1) (default: 0.999)")
+    train.add_argument("--decay-rate", type=float, default=0.0,
+                       help="learning-rate decay: α = α₀ / (1 + decay_rate · epoch) (default: 0, no decay)")
     train.add_argument("--lambd", type=float, default=0.0, help="L2 strength λ (default: 0)")
     train.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: the whole set)")
-    train.add_argument("--epochs", type=int, default=1000, help="epochs (default: 1000)")
+    train.add_argument("--epochs", type=int, default=None, help="epochs (default: 1000)")
     train.add_argument("--init", default=None,
                        help="initialisation: small_random, he, xavier, zeros (default: each layer's follows its "
                             "activation, he for relu and leaky_relu, xavier = the course's sqrt(1/n[l-1]) for "

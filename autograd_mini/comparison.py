@@ -8,6 +8,11 @@ backprop instead (:mod:`autograd_mini.backprop_check`).
 Central differences are not judged at the entries whose probe crosses a ReLU or leaky-ReLU kink
 (:mod:`autograd_mini.kinks`); the report counts them per parameter and says why.
 
+Softmax outputs, dropout and batch normalization are covered too: a net with dropout has its
+masks D[l] drawn once and held fixed (:meth:`DeepNet.fixed_masks`), so all three legs see the same
+network; a batch-norm net is compared in training mode (μ and σ² of the m examples given), its
+γ[l] and β[l] beside W[l].
+
 The factor m: the notes' dZ[l] and dA[l] are derivatives of the per-example loss
 (dZ[L] = A[L] − Y), while autodiff of the cost J = (1/m) Σ L gives ∂J/∂Z[l] = dZ[l] / m at the
 intermediate nodes. dW[l] and db[l] already carry the 1/m, so they agree directly. The report
@@ -24,6 +29,7 @@ also checks m · ∂J/∂Z[l] against the notes' dZ[l] to show this.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -33,7 +39,7 @@ from . import analytic
 from .gradcheck import numerical_grad_with_kinks, relative_difference
 from .nn import LogisticRegression, as_data
 from .tensor import Tensor
-from .validate import check_lambd, check_XY
+from .validate import check_lambd
 
 __all__ = ["compare", "ComparisonReport", "ParameterComparison", "FACTOR_M_NOTE"]
 
@@ -153,14 +159,18 @@ class ComparisonReport:
         return "\n".join([summary[0], "", summary[1], "", LEGEND, ""] + table + [""] + [f"- {n}" for n in summary[2:]]) + "\n"
 
 
-def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float) -> tuple:
+DROPOUT_NOTE = ("Dropout: the masks D[l] were drawn once and held fixed, so autodiff, the closed form and "
+                "central differences all differentiate the same thinned network.")
+
+
+def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float, masks: dict) -> tuple:
     """The notes' gradients of every parameter by name, and their per-example dZ by the name of the Z node."""
     values = {name: p.data for name, p in model.parameters.items()}
     if isinstance(model, LogisticRegression):
         result = analytic.logistic_vectorized(X, Y, values["w"], values["b"], lambd)
         return {"w": result["dw"], "b": np.full((1, 1), result["db"])}, {"Z": result["dZ"]}
-    AL, caches = analytic.L_model_forward(X, values, model.activations)
-    grads = analytic.L_model_backward(AL, Y, caches, values, model.activations, lambd)
+    AL, caches = analytic.L_model_forward(X, values, model.activations, masks, model.keep_prob)
+    grads = analytic.L_model_backward(AL, Y, caches, values, model.activations, lambd, keep_prob=model.keep_prob)
     return {name: grads[f"d{name}"] for name in values}, {f"Z{l}": grads[f"dZ{l}"] for l in range(1, model.L + 1)}
 
 
@@ -262,17 +272,21 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float
         from .backprop_check import check_backward  # it builds on this module
 
         return check_backward(model, X, Y, backward, lambd=lambd, max_numeric=max_numeric, eps=eps, seed=seed)
-    X, Y = check_XY(X, Y, model.n_x, model.n_L)
+    X, Y = model.check_data(X, Y)
     lambd = check_lambd(lambd)
     X_t, Y_t = as_data(X), as_data(Y, "Y")
     m = X.shape[1]
-    J, autodiff, nodes = autodiff_gradients(model, X_t, Y_t, lambd)
-    closed, dZ = _closed_form(model, X, Y, lambd)
-    numeric = numeric_gradients(model, X_t, Y_t, lambd, max_numeric, eps, seed)
-    model.forward(X)  # leave model.cache holding the nodes of X, not of the last probe
+    masks = model.draw_masks(m) if getattr(model, "keep_prob", None) else {}
+    with contextlib.ExitStack() as stack:
+        if masks:
+            stack.enter_context(model.fixed_masks(masks))
+        J, autodiff, nodes = autodiff_gradients(model, X_t, Y_t, lambd)
+        closed, dZ = _closed_form(model, X, Y, lambd, masks)
+        numeric = numeric_gradients(model, X_t, Y_t, lambd, max_numeric, eps, seed)
+        model.forward(X)  # leave model.cache holding the nodes of X, not of the last probe
 
     report = ComparisonReport(repr(model), m, lambd, J, tol_closed_form, tol_numeric,
-                              atol_closed_form, atol_numeric, notes=[FACTOR_M_NOTE])
+                              atol_closed_form, atol_numeric, notes=[FACTOR_M_NOTE] + ([DROPOUT_NOTE] if masks else []))
     for name, p in model.parameters.items():
         leg = numeric[name]
         judged = ~leg.on_kink

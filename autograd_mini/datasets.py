@@ -1,8 +1,8 @@
 """Teaching data in the notes' layout: X is (n_x, m), examples are columns; Y is (1, m) in {0, 1}.
 
 Seeded 2-D generators (``flower``, ``moons``, ``circles``, ``xor``), a train/test split,
-CSV loading, and one small real dataset shipped in the package (``breast_cancer``; source
-and licence in ``autograd_mini/data/README.md``).
+CSV loading, and two small real datasets shipped in the package (``breast_cancer``, binary;
+``digits``, 10 classes with Y one-hot (10, m); sources and licences in ``autograd_mini/data/README.md``).
 
 >>> X, Y = make_moons(m=100, seed=0)
 >>> X.shape, Y.shape
@@ -12,6 +12,7 @@ and licence in ``autograd_mini/data/README.md``).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .nn import one_hot
 from .validate import check_int
 
 __all__ = [
@@ -33,6 +35,8 @@ __all__ = [
     "load_dataset",
     "load_csv",
     "breast_cancer",
+    "digits",
+    "DIGIT_SHAPE",
     "standardization",
     "standardize",
     "train_test_split",
@@ -334,11 +338,31 @@ def _load_breast_cancer(seed: int | None = None):
     return data.X, data.Y
 
 
-DATASETS: dict[str, Callable] = {**GENERATORS, "breast_cancer": _load_breast_cancer}
+#: Each digit is an 8 × 8 image; column i of X is image i read row by row (X[:, i].reshape(DIGIT_SHAPE)).
+DIGIT_SHAPE = (8, 8)
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """The shipped UCI handwritten digits: X (64, 1797), pixels 0..16, and the digits as labels (1, 1797).
+
+    ``one_hot(labels, 10)`` gives Y for a softmax net (what ``load_dataset("digits")`` returns).
+    """
+    with gzip.open(DATA_DIR / "digits.csv.gz", "rt") as handle:
+        rows = np.loadtxt(handle, delimiter=",", dtype=np.float64, ndmin=2)
+    return np.ascontiguousarray(rows[:, :-1].T), rows[:, -1].astype(np.int64).reshape(1, -1)
+
+
+def _load_digits(seed: int | None = None):
+    X, labels = digits()
+    return X, one_hot(labels, 10)
+
+
+DATASETS: dict[str, Callable] = {**GENERATORS, "breast_cancer": _load_breast_cancer, "digits": _load_digits}
 
 
 def load_dataset(name: str, m: int | None = None, seed: int | None = 0):
-    """A dataset by name: one of the generators (``m`` examples, ``seed``) or ``breast_cancer``."""
+    """A dataset by name: one of the generators (``m`` examples, ``seed``), ``breast_cancer`` or
+    ``digits`` (Y one-hot (10, m))."""
     if name not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}")
     if name in GENERATORS:
@@ -352,7 +376,7 @@ def train_test_split(X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.2, s
     """Shuffle the m columns and split them: returns X_train, Y_train, X_test, Y_test."""
     X, Y = np.asarray(X), np.asarray(Y)
     if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
-        raise ValueError(f"X must be (n_x, m) and Y (1, m) with the same m; got {X.shape} and {Y.shape}")
+        raise ValueError(f"X must be (n_x, m) and Y (n_L, m) with the same m; got {X.shape} and {Y.shape}")
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must lie in (0, 1); got {test_fraction}")
     m = X.shape[1]

@@ -1,7 +1,8 @@
-"""Costs as Tensor ops: the fused sigmoid + cross-entropy from Z, the plain one from A, and the L2 term.
+"""Costs as Tensor ops: the fused sigmoid and softmax cross-entropies from Z, the plain one from A,
+the L2 term, and the softmax output itself.
 
-The fused op computes J from Z, never from A = σ(Z), so J stays finite when A saturates
-at 0 or 1 (z = ±1000), and its backward rule is the notes' own dZ = (A − Y) / m.
+The fused ops compute J from Z, never from A = σ(Z) or A = softmax(Z), so J stays finite when A
+saturates at 0 or 1 (z = ±1000), and their backward rule is the notes' own dZ = (A − Y) / m.
 
 >>> import numpy as np
 >>> from autograd_mini import Tensor
@@ -24,7 +25,7 @@ import numpy as np
 from .graph import Op
 from .tensor import Tensor, _make
 
-__all__ = ["sigmoid_cross_entropy", "cross_entropy", "l2_cost"]
+__all__ = ["sigmoid_cross_entropy", "softmax", "softmax_cross_entropy", "cross_entropy", "l2_cost"]
 
 
 class _SigmoidCrossEntropy(Op):
@@ -61,6 +62,75 @@ def sigmoid_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
     losses = np.maximum(z, 0) - z * y + np.log1p(e)
     A = np.where(z >= 0, 1.0, e) / (1 + e)
     return _make(np.asarray(losses.sum() / m), _SigmoidCrossEntropy(A), (Z, Y), m)
+
+
+def _softmax_and_log(z: np.ndarray) -> tuple:
+    """softmax(z) and log softmax(z) per column, from z − max (every exponent ≤ 0, so no e^z overflows):
+    a = e^(z − max) / Σ e^(z − max), log a = z − max − log Σ e^(z − max)."""
+    shifted = z - z.max(axis=0, keepdims=True)
+    E = np.exp(shifted)
+    total = E.sum(axis=0, keepdims=True)
+    E /= total
+    shifted -= np.log(total)
+    return E, shifted
+
+
+class _Softmax(Op):
+    """A = softmax(Z) per column (example): a_k = e^(z_k) / Σ_j e^(z_j); the columns of A sum to 1."""
+
+    name = "softmax"
+    formula = "softmax({0})"
+    dformula = ("diag({out}) - {out} {out}ᵀ",)
+    dterm = ("{out} ∗ ({g} - Σ_k {out} ∗ {g})",)
+
+    def vjp(self, out, g):
+        # ∂a_k/∂z_j = a_k (δ_kj − a_j), so dZ = A ∗ (dA − Σ_k A ∗ dA), the sum over the classes of each column
+        A = out.data
+        return (A * (g - (A * g).sum(axis=0, keepdims=True)),)
+
+
+SOFTMAX = _Softmax()
+
+
+def softmax(Z: Tensor) -> Tensor:
+    """A = softmax(Z) over each column of Z (n_L, m), computed as e^(log softmax) so |z| = 1000 is finite."""
+    if Z.ndim != 2:
+        raise ValueError(f"Z has shape {Z.shape}; softmax needs (n_L, m)")
+    return _make(_softmax_and_log(Z.data)[0], SOFTMAX, (Z,))
+
+
+class _SoftmaxCrossEntropy(Op):
+    """J = −(1/m) Σ_i Σ_k Y log softmax(Z), one node; keeps A = softmax(Z) and log A for its backward."""
+
+    __slots__ = ("A", "log_A")
+    name = "softmax_cross_entropy"
+    formula = "-(1/{k}) Σ {1} log softmax({0})"
+    dformula = ("(softmax({0}) - {1})/{k}", "-log softmax({0})/{k}")
+
+    def __init__(self, A: np.ndarray, log_A: np.ndarray):
+        self.A, self.log_A = A, log_A
+
+    def vjp(self, out, g):
+        # as for the sigmoid: dZ = A − Y per example (Y one-hot, so Σ_k y_k = 1), ∂J/∂Z = (A − Y) / m;
+        # and ∂J/∂Y = −log A / m
+        Z, Y = out._parents
+        m = out._ctx
+        return ((g / m) * (self.A - Y.data) if Z.requires_grad else None,
+                (g / m) * -self.log_A if Y.requires_grad else None)
+
+
+def softmax_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
+    """The categorical cross-entropy J = −(1/m) Σ_i Σ_k y_k log a_k of A = softmax(Z), from Z.
+
+    log a_k = z_k − max_j z_j − log Σ_j e^(z_j − max_j z_j) (log-sum-exp): finite for any finite Z,
+    so J stays finite at |z| = 1000. Backward: dZ = (A − Y) / m. ``Z`` and ``Y`` are (n_L, m), Y one-hot.
+    """
+    z, y = Z.data, Y.data
+    if z.shape != y.shape or z.ndim != 2:
+        raise ValueError(f"Z has shape {z.shape} and Y has shape {y.shape}; both must be (n_L, m)")
+    m = z.shape[1]
+    A, log_A = _softmax_and_log(z)
+    return _make(np.asarray(-np.vdot(y, log_A) / m), _SoftmaxCrossEntropy(A, log_A), (Z, Y), m)
 
 
 def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:

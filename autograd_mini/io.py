@@ -28,7 +28,7 @@ import numpy as np
 
 from .atomic import atomic_open
 from .nn import DeepNet, LogisticRegression
-from .validate import ACTIVATIONS, check_memory, memory_limit
+from .validate import ACTIVATIONS, OUTPUT_ACTIVATIONS, check_memory, memory_limit
 
 __all__ = ["save_parameters", "load_parameters", "save_model", "load_model"]
 
@@ -124,8 +124,13 @@ def save_model(model, path, extras: dict | None = None, feature_names=None) -> N
     ``extras``: further named numeric arrays to keep beside the model (the CLI keeps the feature
     standardisation there); ``feature_names``: the n_x names of the rows of X (a CSV's header),
     so that ``predict`` can match a CSV's columns by name. ``load_model(path, with_extras=True)``
-    gives both back. The file is written atomically.
+    gives both back. The file is written atomically. A net's dropout is not kept (predictions use
+    none); a batch-norm net is refused, as its running averages have no place in this format yet.
     """
+    if getattr(model, "batch_norm", ()):
+        raise ValueError(f"cannot save {model!r}: model files hold W[l], b[l] and the activations, not batch "
+                         "normalization's γ[l], β[l] and running averages; keep its parameters with "
+                         "save_parameters(model.get_parameters(), path)")
     arrays = {name: p.data for name, p in model.parameters.items()}
     for name, value in (extras or {}).items():
         array = np.asarray(value)
@@ -183,9 +188,11 @@ def _metadata(path, archive, headers) -> tuple:
     activations = [str(a) for a in _read(path, archive, "__activations__")]
     if kind not in ("DeepNet", "LogisticRegression"):
         raise ValueError(f"{path} stores a model of unknown kind {kind[:40]!r}; expected DeepNet or LogisticRegression")
-    if len(activations) != len(layer_dims) - 1 or not set(activations) <= set(ACTIVATIONS):
+    if not activations or len(activations) != len(layer_dims) - 1 or not set(activations[:-1]) <= set(ACTIVATIONS) or \
+            activations[-1] not in OUTPUT_ACTIVATIONS:
         raise ValueError(f"{path}: __activations__ must name one of {', '.join(ACTIVATIONS)} for each of the "
-                         f"L = {len(layer_dims) - 1} layers; got {[a[:20] for a in activations[:10]]}")
+                         f"L = {len(layer_dims) - 1} layers (softmax also for the last); "
+                         f"got {[a[:20] for a in activations[:10]]}")
     if kind == "LogisticRegression" and (len(layer_dims) != 2 or layer_dims[1] != 1 or activations != ["sigmoid"]):
         raise ValueError(f"{path}: a LogisticRegression has layer_dims [n_x, 1] and a sigmoid; got {layer_dims}")
     return kind, layer_dims, activations

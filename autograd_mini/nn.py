@@ -14,31 +14,81 @@ its nodes carry the notes' names (Z1, A1, …) so pictures can show them.
 >>> A2 = net.forward(np.ones((2, 5)))
 >>> A2.label, A2.shape, sorted(net.cache)
 ('A2', (1, 5), ['A0', 'A1', 'A2', 'Z1', 'Z2'])
+
+Beyond the notes, the rest of a learner's toolbox: a softmax output layer for n[L] > 1 classes
+(``activations=[..., "softmax"]``, Y one-hot), inverted dropout (``keep_prob``) and batch
+normalization (``batch_norm``); see :class:`DeepNet`.
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
 
 import numpy as np
 
-from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy
+from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
 from .tensor import Tensor
-from .validate import (check_activations, check_initialization, check_lambd, check_layer_dims, check_memory,
-                       check_X, check_XY)
+from .validate import (check_activations, check_initialization, check_keep_prob, check_lambd,
+                       check_layer_dims, check_memory, check_one_hot, check_X, check_XY)
 
-__all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "INITIALIZATION_FOR", "as_data"]
+__all__ = ["DeepNet", "LogisticRegression", "initialize_parameters", "INITIALIZATION_FOR", "as_data",
+           "one_hot", "from_one_hot", "BATCH_NORM_EPSILON", "BATCH_NORM_MOMENTUM"]
 
 
 #: The scale each activation's layer starts with when DeepNet is given no initialization:
-#: He for the ReLUs, the course's sqrt(1/n[l-1]) for tanh and sigmoid.
-INITIALIZATION_FOR = {"relu": "he", "leaky_relu": "he", "tanh": "xavier", "sigmoid": "xavier"}
+#: He for the ReLUs, the course's sqrt(1/n[l-1]) for tanh, sigmoid and softmax.
+INITIALIZATION_FOR = {"relu": "he", "leaky_relu": "he", "tanh": "xavier", "sigmoid": "xavier", "softmax": "xavier"}
+
+#: ε in Ẑ = (Z − μ) / sqrt(σ² + ε): keeps a unit whose Z is constant over the batch finite.
+BATCH_NORM_EPSILON = 1e-5
+#: β of the running averages of μ and σ² that batch normalization uses at prediction time.
+BATCH_NORM_MOMENTUM = 0.9
 
 
-def initialize_parameters(layer_dims, initialization="small_random", seed=None) -> dict:
+def one_hot(labels, n_classes: int) -> np.ndarray:
+    """Class indices 0..K−1 (shape (m,) or (1, m)) as one-hot Y of shape (K, m): Y[k, i] = 1 where label i is k.
+
+    >>> one_hot([2, 0, 1], 3)
+    array([[0., 1., 0.],
+           [0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[0] == 1:
+        labels = labels[0]
+    if labels.ndim != 1:
+        raise ShapeError(f"labels have shape {labels.shape}; expected (m,) or (1, m) class indices")
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
+        raise ValueError(f"n_classes must be a whole number ≥ 2; got {n_classes!r}")
+    whole = labels.dtype.kind in "iu" or (labels.dtype.kind == "f" and bool(np.all(labels == np.round(labels))))
+    if not whole or labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"labels must be whole numbers in 0..{n_classes - 1} (n_classes = {n_classes}); "
+                         f"got values from {labels.min()!r} to {labels.max()!r}")
+    Y = np.zeros((n_classes, labels.size))
+    Y[labels.astype(np.intp), np.arange(labels.size)] = 1.0
+    return Y
+
+
+def from_one_hot(Y) -> np.ndarray:
+    """The class index of each column of Y (K, m) (its largest entry), as an int array of shape (1, m).
+
+    >>> from_one_hot(one_hot([2, 0, 1], 3))
+    array([[2, 0, 1]])
+    """
+    Y = np.asarray(Y)
+    if Y.ndim != 2:
+        raise ShapeError(f"Y has shape {Y.shape}; expected (K, m) with one column per example")
+    return np.argmax(Y, axis=0).reshape(1, -1)
+
+
+def initialize_parameters(layer_dims, initialization="small_random", seed=None, batch_norm=()) -> dict:
     """W[l] of shape (n[l], n[l-1]) and b[l] = 0 of shape (n[l], 1), as numpy arrays named W1, b1, ….
+
+    A layer l in ``batch_norm`` gets γ[l] = 1 and β[l] = 0 (``gamma1``, ``beta1``) instead of b[l]:
+    β[l] takes b[l]'s place, since the mean subtracted by batch normalization cancels any b[l].
 
     ``initialization`` is one name for every layer or a list of L names, one per layer l = 1..L.
     The notes have no initialisation; these scales come from the course and the papers:
@@ -67,7 +117,11 @@ def initialize_parameters(layer_dims, initialization="small_random", seed=None) 
         scale = {"small_random": 0.01, "he": np.sqrt(2.0 / n_prev), "xavier": np.sqrt(1.0 / n_prev),
                  "zeros": 0.0}[name]
         parameters[f"W{l}"] = rng.standard_normal((n_l, n_prev)) * scale
-        parameters[f"b{l}"] = np.zeros((n_l, 1))
+        if l in batch_norm:
+            parameters[f"gamma{l}"] = np.ones((n_l, 1))
+            parameters[f"beta{l}"] = np.zeros((n_l, 1))
+        else:
+            parameters[f"b{l}"] = np.zeros((n_l, 1))
     return parameters
 
 
@@ -86,6 +140,7 @@ class _Model(abc.ABC):
     parameters: dict
     cache: dict
     input_label = "X"  # the name the input takes in the graph (DeepNet: A0, as A[0] = X)
+    training = True  # dropout and batch statistics on; predictions switch it off (see evaluating())
 
     @property
     def n_x(self) -> int:
@@ -109,15 +164,25 @@ class _Model(abc.ABC):
 
     __call__ = forward
 
-    def cost(self, X, Y, lambd: float = 0.0) -> Tensor:
-        """J = −(1/m) Σ [Y log A + (1 − Y) log(1 − A)] + λ/(2m) Σ_l ‖W[l]‖²_F, as a graph node."""
+    def check_data(self, X, Y) -> tuple:
+        """X (n_x, m) and Y (n_L, m) checked for this model: Y of 0s and 1s, one-hot for a softmax output."""
         X, Y = check_XY(X, Y, self.n_x, self.n_L)
+        if self.activations[-1] == "softmax":
+            check_one_hot(Y)
+        return X, Y
+
+    def cost(self, X, Y, lambd: float = 0.0) -> Tensor:
+        """J = −(1/m) Σ [Y log A + (1 − Y) log(1 − A)] + λ/(2m) Σ_l ‖W[l]‖²_F, as a graph node
+        (for a softmax output the categorical J = −(1/m) Σ Σ Y log A + the same L2 term)."""
+        X, Y = self.check_data(X, Y)
         return self._cost(as_data(X, self.input_label), as_data(Y, "Y"), check_lambd(lambd))
 
     def _cost(self, X: Tensor, Y: Tensor, lambd: float) -> Tensor:
         """:meth:`cost` without the input checks, for the training loop (checked once up front)."""
         if self.activations[-1] == "sigmoid":
             J = sigmoid_cross_entropy(self._forward(X, output_activation=False), Y)  # A[L] = σ(Z[L]) inside
+        elif self.activations[-1] == "softmax":
+            J = softmax_cross_entropy(self._forward(X, output_activation=False), Y)  # A[L] = softmax(Z[L]) inside
         else:
             A = self._forward(X)
             if ((A.data <= 0) | (A.data >= 1)).any():
@@ -133,9 +198,26 @@ class _Model(abc.ABC):
         J.label = "J"
         return J
 
+    @contextlib.contextmanager
+    def evaluating(self):
+        """Prediction mode inside: no dropout, batch normalization with its running averages."""
+        previous, self.training = self.training, False
+        try:
+            yield self
+        finally:
+            self.training = previous
+
+    @property
+    def has_training_mode(self) -> bool:
+        """Whether training and predictions compute different things (dropout, batch norm)."""
+        return bool(getattr(self, "keep_prob", None) or getattr(self, "batch_norm", ()))
+
+    def update_running_averages(self) -> None:
+        """After a training step: fold the step's batch statistics into the running averages (batch norm)."""
+
     def predict_proba(self, X) -> np.ndarray:
-        """A[L] as a numpy array, nothing recorded."""
-        with no_grad():
+        """A[L] as a numpy array, in prediction mode (:meth:`evaluating`), nothing recorded."""
+        with no_grad(), self.evaluating():
             return self.forward(X).data
 
     def zero_grad(self) -> None:
@@ -163,36 +245,85 @@ class _Model(abc.ABC):
 
 
 class DeepNet(_Model):
-    """The L-layer net: ``DeepNet(layer_dims, activations=None, initialization=None, seed=None)``.
+    """The L-layer net: ``DeepNet(layer_dims, activations=None, initialization=None, seed=None,
+    keep_prob=1.0, batch_norm=False)``.
 
-    ``activations`` gives g[l] for l = 1..L, each one of sigmoid, tanh, relu, leaky_relu;
-    by default relu for the hidden layers and sigmoid for the output layer. The graph's
-    nodes carry the notes' names: A0 (= X), W1, b1, W1A0 (the product before + b1), Z1, A1, ….
+    ``activations`` gives g[l] for l = 1..L, each one of sigmoid, tanh, relu, leaky_relu, and
+    softmax for the output layer (n[L] ≥ 2 classes, Y one-hot); by default relu for the hidden
+    layers and sigmoid for the output layer. The graph's nodes carry the notes' names:
+    A0 (= X), W1, b1, W1A0 (the product before + b1), Z1, A1, ….
 
     ``initialization`` (see :func:`initialize_parameters`): one name for every layer, a list of
     one per layer, or None (the default) to let each layer's scale follow its activation g[l]:
     He, randn × sqrt(2 / n[l-1]), for relu and leaky_relu; the course's randn × sqrt(1 / n[l-1])
-    for tanh and sigmoid. ``"small_random"`` (randn × 0.01) stays available; in a deep ReLU net it
-    makes the activations vanish layer by layer (examples/09_initialization.py shows it).
+    for tanh, sigmoid and softmax. ``"small_random"`` (randn × 0.01) stays available; in a deep ReLU
+    net it makes the activations vanish layer by layer (examples/09_initialization.py shows it).
     ``self.initialization`` is the list of per-layer names used.
+
+    ``keep_prob``: inverted dropout on the hidden layers, one number for all of them or a list of
+    one per hidden layer l = 1..L−1, each in (0, 1]. While training, A[l] = g(Z[l]) ∗ D[l] / keep_prob
+    with D[l] = (rand < keep_prob) drawn from a generator seeded by ``seed``; the graph shows
+    ``relu(Z1)`` (before), ``D1/keep_prob`` (the mask) and ``A1`` (after). :meth:`fixed_masks`
+    holds given masks instead; predictions use no dropout.
+
+    ``batch_norm``: True normalizes every hidden layer, or a list of one bool per layer l = 1..L.
+    Such a layer computes Z[l] = W[l] A[l−1] (no b[l]), μ = mean of Z[l] over the m examples of
+    the (mini-)batch, σ² = mean of (Z[l] − μ)², Ẑ[l] = (Z[l] − μ) / sqrt(σ² + ε) and
+    Z̃[l] = γ[l] ∗ Ẑ[l] + β[l], then A[l] = g(Z̃[l]); γ[l], β[l] (``gamma1``, ``beta1``) are learned.
+    Each training step's μ, σ² enter running averages (β = :data:`BATCH_NORM_MOMENTUM`), which
+    predictions use in place of the batch's. Nodes: Z1, μ1, σ²1, Ẑ1, Z̃1, A1.
     """
 
     input_label = "A0"
 
-    def __init__(self, layer_dims, activations=None, initialization=None, seed=None):
+    def __init__(self, layer_dims, activations=None, initialization=None, seed=None, keep_prob=1.0,
+                 batch_norm=False):
         self.layer_dims = check_layer_dims(layer_dims)
         L = len(self.layer_dims) - 1
         if activations is None:
             activations = ["relu"] * (L - 1) + ["sigmoid"]
         self.activations = check_activations(activations, L)
+        if self.activations[-1] == "softmax" and self.layer_dims[-1] < 2:
+            raise ValueError(f"a softmax output layer needs n[L] ≥ 2 units (one per class); layer_dims = "
+                             f"{self.layer_dims} has n[L] = {self.layer_dims[-1]}: use sigmoid for two classes "
+                             "with one unit")
+        self.keep_prob = self._keep_probs(keep_prob, L)
+        self.batch_norm = self._batch_norm_layers(batch_norm, L)
         if initialization is None:
             initialization = [INITIALIZATION_FOR[g] for g in self.activations]
         elif isinstance(initialization, str):
             initialization = [initialization] * L
-        values = initialize_parameters(self.layer_dims, initialization, seed)
+        values = initialize_parameters(self.layer_dims, initialization, seed, self.batch_norm)
         self.initialization = list(initialization)
         self.parameters = {name: Tensor(value, label=name) for name, value in values.items()}
+        self.running_mean = {l: np.zeros((self.layer_dims[l], 1)) for l in self.batch_norm}
+        self.running_var = {l: np.ones((self.layer_dims[l], 1)) for l in self.batch_norm}
+        self.batch_statistics = {}
+        # the masks' generator is seeded apart from the weights', so dropout leaves the initialisation alone
+        self.dropout_rng = np.random.default_rng(None if seed is None else [seed, 1])
+        self.masks = None
         self.cache = {}
+
+    @staticmethod
+    def _keep_probs(keep_prob, L: int) -> dict:
+        """{l: keep_prob} for the hidden layers that drop units (keep_prob < 1)."""
+        values = [keep_prob] * (L - 1) if not isinstance(keep_prob, (list, tuple)) else list(keep_prob)
+        if len(values) != L - 1:
+            raise ValueError(f"keep_prob takes one number, or one per hidden layer l = 1..L−1 = {L - 1}; "
+                             f"got {len(values)}: {values}")
+        checked = [check_keep_prob(k, f"keep_prob[{l}]" if isinstance(keep_prob, (list, tuple)) else "keep_prob")
+                   for l, k in enumerate(values, start=1)]
+        return {l: k for l, k in enumerate(checked, start=1) if k < 1}
+
+    @staticmethod
+    def _batch_norm_layers(batch_norm, L: int) -> tuple:
+        """The layers l (1..L) that batch normalization applies to."""
+        if isinstance(batch_norm, (bool, np.bool_)):
+            return tuple(range(1, L)) if batch_norm else ()
+        flags = list(batch_norm)
+        if len(flags) != L or not all(isinstance(f, (bool, np.bool_)) for f in flags):
+            raise ValueError(f"batch_norm is True/False or one bool per layer l = 1..L = {L}; got {batch_norm!r}")
+        return tuple(l for l, on in enumerate(flags, start=1) if on)
 
     @property
     def L(self) -> int:
@@ -201,28 +332,111 @@ class DeepNet(_Model):
     def weights(self) -> list:
         return [self.parameters[f"W{l}"] for l in range(1, self.L + 1)]
 
+    def check_data(self, X, Y) -> tuple:
+        X, Y = super().check_data(X, Y)
+        if self.batch_norm and X.shape[1] < 2:
+            raise ValueError(self._one_example_message(X.shape[1]))
+        return X, Y
+
+    @staticmethod
+    def _one_example_message(m: int) -> str:
+        return (f"batch normalization needs a (mini-)batch of at least 2 examples to take μ and σ² over; got "
+                f"m = {m}: a single example would make Ẑ = 0 (use a larger batch_size)")
+
+    def draw_masks(self, m: int) -> dict:
+        """New dropout masks D[l] = (rand(n[l], m) < keep_prob[l]) as 0/1 arrays, named D1, D2, …."""
+        return {f"D{l}": self._draw_mask(l, m) for l in self.keep_prob}
+
+    def _draw_mask(self, l: int, m: int) -> np.ndarray:
+        return (self.dropout_rng.random((self.layer_dims[l], m)) < self.keep_prob[l]).astype(np.float64)
+
+    @contextlib.contextmanager
+    def fixed_masks(self, masks: dict):
+        """Inside, every training forward pass uses these masks (from :meth:`draw_masks`) instead of new ones."""
+        expected = {f"D{l}" for l in self.keep_prob}
+        if set(masks) != expected:
+            raise ValueError(f"masks must be {sorted(expected)} (one per layer with keep_prob < 1); got {sorted(masks)}")
+        previous, self.masks = self.masks, dict(masks)
+        try:
+            yield self
+        finally:
+            self.masks = previous
+
+    def update_running_averages(self) -> None:
+        # running = β running + (1 − β) batch, the exponentially weighted average of each step's μ, σ²
+        beta = BATCH_NORM_MOMENTUM
+        for l, (mu, var) in self.batch_statistics.items():
+            self.running_mean[l] = beta * self.running_mean[l] + (1 - beta) * mu
+            self.running_var[l] = beta * self.running_var[l] + (1 - beta) * var
+        self.batch_statistics = {}
+
+    def _normalize(self, l: int, Z: Tensor) -> Tensor:
+        """Z̃[l] = γ[l] ∗ (Z[l] − μ) / sqrt(σ² + ε) + β[l], over the batch while training, else the running averages."""
+        if self.training:
+            if Z.shape[1] < 2:
+                raise ValueError(self._one_example_message(Z.shape[1]))
+            mu = Z.mean(axis=1, keepdims=True)
+            mu.label = f"μ{l}"
+            centred = Z - mu
+            var = (centred * centred).mean(axis=1, keepdims=True)
+            var.label = f"σ²{l}"
+            self.batch_statistics[l] = (mu.data, var.data)
+            Z_hat = centred / (var + BATCH_NORM_EPSILON) ** 0.5
+        else:
+            mu = Tensor(self.running_mean[l], requires_grad=False, label=f"running μ{l}")
+            sigma = Tensor(np.sqrt(self.running_var[l] + BATCH_NORM_EPSILON), requires_grad=False,
+                           label=f"running σ{l}")
+            Z_hat = (Z - mu) / sigma
+        Z_hat.label = f"Ẑ{l}"
+        Z_tilde = self.parameters[f"gamma{l}"] * Z_hat + self.parameters[f"beta{l}"]
+        Z_tilde.label = f"Z̃{l}"
+        return Z_tilde
+
+    def _dropout(self, l: int, A: Tensor) -> Tensor:
+        """A[l] ∗ D[l] / keep_prob (inverted dropout: the expected A[l] is unchanged)."""
+        if self.masks is not None:
+            D = self.masks[f"D{l}"]
+            if D.shape != A.shape:
+                raise ShapeError(f"mask D{l} has shape {D.shape}; A{l} is {A.shape}")
+        else:
+            D = self._draw_mask(l, A.shape[1])
+        return A * Tensor(D / self.keep_prob[l], requires_grad=False, label=f"D{l}/keep_prob")
+
     def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
-        # Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]); without output_activation it stops at Z[L]
-        # (the fused cost takes Z[L])
+        # Z[l] = W[l] A[l-1] + b[l] (or Z̃[l] with batch norm), A[l] = g[l](Z[l]), dropout on A[l] while
+        # training; without output_activation it stops at Z[L] (the fused cost takes Z[L])
         cache = {"A0": X}
         A = X
+        self.batch_statistics = {}
         for l, g in enumerate(self.activations, start=1):
             WA = self.parameters[f"W{l}"] @ A
-            WA.label = f"W{l}A{l - 1}"
-            Z = WA + self.parameters[f"b{l}"]
-            Z.label = f"Z{l}"
-            cache[f"Z{l}"] = Z
+            if l in self.batch_norm:
+                Z = WA
+                Z.label = f"Z{l}"
+                cache[f"Z{l}"] = Z
+                Z = self._normalize(l, Z)
+            else:
+                WA.label = f"W{l}A{l - 1}"
+                Z = WA + self.parameters[f"b{l}"]
+                Z.label = f"Z{l}"
+                cache[f"Z{l}"] = Z
             if l == self.L and not output_activation:
                 A = Z
                 break
-            A = getattr(Z, g)()
+            A = softmax(Z) if g == "softmax" else getattr(Z, g)()
+            if self.training and l in self.keep_prob:
+                A.label = f"{g}(Z{l})"
+                A = self._dropout(l, A)
             A.label = f"A{l}"
             cache[f"A{l}"] = A
         self.cache = cache
         return A
 
     def __repr__(self) -> str:
-        return f"DeepNet(layer_dims={self.layer_dims}, activations={self.activations})"
+        extra = f", keep_prob={[self.keep_prob.get(l, 1.0) for l in range(1, self.L)]}" if self.keep_prob else ""
+        if self.batch_norm:
+            extra += f", batch_norm={[l in self.batch_norm for l in range(1, self.L + 1)]}"
+        return f"DeepNet(layer_dims={self.layer_dims}, activations={self.activations}{extra})"
 
 
 class LogisticRegression(_Model):

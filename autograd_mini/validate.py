@@ -21,6 +21,7 @@ from .tensor import Tensor
 
 __all__ = [
     "ACTIVATIONS",
+    "OUTPUT_ACTIVATIONS",
     "INITIALIZATIONS",
     "as_array",
     "check_X",
@@ -33,6 +34,11 @@ __all__ = [
     "check_learning_rate",
     "check_batch_size",
     "check_lambd",
+    "check_keep_prob",
+    "check_beta",
+    "check_epsilon",
+    "check_decay_rate",
+    "check_one_hot",
     "MemoryLimitError",
     "memory_limit",
     "net_bytes",
@@ -41,6 +47,8 @@ __all__ = [
 
 #: The activations g[l] of the notes.
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+#: What the output layer g[L] may be besides: softmax, for n[L] > 1 classes.
+OUTPUT_ACTIVATIONS = ACTIVATIONS + ("softmax",)
 #: small_random is the notes' randn × 0.01; He scales by sqrt(2 / n[l-1]), Xavier by sqrt(1 / n[l-1]).
 INITIALIZATIONS = ("small_random", "he", "xavier", "zeros")
 
@@ -138,11 +146,12 @@ def check_layer_dims(layer_dims) -> list:
 
 
 def check_activations(activations, L: int) -> list:
-    """One activation per layer l = 1..L."""
+    """One activation per layer l = 1..L; softmax only for the output layer L."""
     activations = [activations] if isinstance(activations, str) else list(activations)
     if len(activations) != L:
         raise ValueError(f"got {len(activations)} activations for L = {L} layers; give one per layer l = 1..L")
-    return [check_activation(a) for a in activations]
+    hidden = [check_activation(a) for a in activations[:-1]]
+    return hidden + [_choice(activations[-1], OUTPUT_ACTIVATIONS, "output activation g[L]")]
 
 
 def _positive_number(value, name: str) -> float:
@@ -165,6 +174,55 @@ def check_lambd(lambd) -> float:
     if value < 0:
         raise ValueError(f"lambd λ (the L2 strength) must be ≥ 0; got {lambd!r}")
     return value
+
+
+def _unit_interval(value, name: str, low_open: bool, high_open: bool, expected: str) -> float:
+    number = _positive_number(value, name)
+    too_low = number <= 0 if low_open else number < 0
+    too_high = number >= 1 if high_open else number > 1
+    if too_low or too_high:
+        raise ValueError(f"{name} must lie in {expected}; got {value!r}")
+    return number
+
+
+def check_keep_prob(keep_prob, name: str = "keep_prob") -> float:
+    """The probability of keeping a unit under dropout, in (0, 1] (1 keeps them all)."""
+    return _unit_interval(keep_prob, name, True, False, "(0, 1] (1 keeps every unit)")
+
+
+def check_beta(beta, name: str = "beta") -> float:
+    """An exponentially weighted average's β, in [0, 1) (β = 1 would never let a new gradient in)."""
+    return _unit_interval(beta, name, False, True, "[0, 1)")
+
+
+def check_epsilon(epsilon, name: str = "epsilon ε") -> float:
+    """ε > 0, the small number that keeps a division finite."""
+    value = _positive_number(epsilon, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0; got {epsilon!r}")
+    return value
+
+
+def check_decay_rate(decay_rate) -> float:
+    """decay_rate ≥ 0 in α = α₀ / (1 + decay_rate · epoch)."""
+    value = _positive_number(decay_rate, "decay_rate")
+    if value < 0:
+        raise ValueError(f"decay_rate must be ≥ 0 in α = α₀ / (1 + decay_rate · epoch); got {decay_rate!r}")
+    return value
+
+
+def check_one_hot(Y: np.ndarray) -> np.ndarray:
+    """Y (n_L, m) one-hot: each column (example) holds one 1, the rest 0, as a softmax output needs."""
+    if Y.shape[0] < 2:
+        raise ValueError(f"Y has shape {Y.shape}; a softmax output needs one-hot Y with n_L ≥ 2 rows (classes)")
+    columns = ((Y != 0) & (Y != 1)).any(axis=0) | (Y.sum(axis=0) != 1)
+    if columns.any():
+        i = int(np.argmax(columns))
+        raise ValueError(
+            f"Y must be one-hot for a softmax output (each column one 1, the rest 0); column {i} is "
+            f"{np.array2string(Y[:, i], precision=3, threshold=12, separator=', ')} ({int(columns.sum())} such columns); "
+            "use autograd_mini.one_hot(labels, n_classes)")
+    return Y
 
 
 def check_int(value, name: str, minimum: int = 1) -> int:

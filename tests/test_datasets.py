@@ -58,7 +58,7 @@ def test_shipped_breast_cancer():
         load_dataset("breast_cancer", m=10)
     with pytest.raises(DataError, match="unknown dataset 'iris'.*breast_cancer"):
         load_dataset("iris")
-    assert set(DATASETS) == set(GENERATORS) | {"breast_cancer"}
+    assert set(DATASETS) == set(GENERATORS) | {"breast_cancer", "digits"}
 
 
 def write(tmp_path, text, name="data.csv", **kwargs):

@@ -120,7 +120,7 @@ def test_pictures_reports_and_histories_are_written_atomically(tmp_path, monkeyp
     out = tmp_path / "out"
     assert cli.main(["train", "--epochs", "5", "--out", str(out), "--no-progress"]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["boundary.png", "cost.png", "history.json", "params.npz"]
+    assert names == ["boundary.png", "cost.png", "history.json", "params.npz", "predictions.csv"]
     real_fsync = os.fsync
     for epochs, victim in enumerate(names, start=6):
         before = (out / victim).read_bytes()

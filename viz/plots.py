@@ -1,4 +1,5 @@
-"""Plots for learners (matplotlib, the ``plot`` extra): cost curve, decision boundary, activations.
+"""Plots for learners (matplotlib, the ``plot`` extra): cost curves (one, or several optimizers overlaid),
+decision boundary, activations, misclassified images.
 
 matplotlib is imported only when a plot is made, and figures are drawn on the Agg canvas
 directly (no pyplot, no global backend switch), so this works headless and inside Jupyter.
@@ -15,7 +16,8 @@ import numpy as np
 from autograd_mini import Tensor
 from autograd_mini.atomic import atomic_open
 
-__all__ = ["plot_cost", "plot_decision_boundary", "plot_activations", "ACTIVATIONS"]
+__all__ = ["plot_cost", "plot_costs", "plot_decision_boundary", "plot_activations", "plot_misclassified",
+           "ACTIVATIONS"]
 
 #: the notes' activations, drawn by :func:`plot_activations`
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -59,6 +61,60 @@ def plot_cost(costs, path=None, *, learning_rate: float | None = None, every: in
     ax.set_ylabel("cost J")
     ax.set_title(title if learning_rate is None else f"{title} (learning rate α = {learning_rate:g})")
     ax.grid(True, alpha=0.3)
+    return _save(fig, path)
+
+
+def plot_costs(curves: dict, path=None, *, xlabel: str = "epoch", title: str = "Cost J over training", log: bool = False):
+    """Several cost curves on one pair of axes, one per name (``{"gd": costs, "adam": costs, …}``): the
+    optimizers on one data set, say. Each curve is a list or 1-D array of J, one per ``xlabel``;
+    ``log`` draws J on a log scale."""
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError("curves must be a non-empty dict of name → costs")
+    arrays = {}
+    for name, costs in curves.items():
+        costs = np.asarray(costs, dtype=float)
+        if costs.ndim != 1 or costs.size == 0:
+            raise ValueError(f"the costs of {name!r} must be a non-empty list or 1-D array; got shape {costs.shape}")
+        arrays[name] = costs
+    fig = _figure(6, 4)
+    ax = fig.add_subplot()
+    for name, costs in arrays.items():
+        ax.plot(np.arange(costs.size), costs, linewidth=2, label=str(name))
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("cost J")
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(True, alpha=0.3)
+    return _save(fig, path)
+
+
+def plot_misclassified(X, labels, predictions, image_shape: tuple, path=None, *, limit: int = 40,
+                       columns: int = 10, title: str = "Misclassified examples"):
+    """The examples (columns of X, each an image of ``image_shape`` read row by row) whose prediction is
+    not their label, each titled "label → prediction"; at most ``limit`` of them, ``columns`` per row.
+    ``labels`` and ``predictions`` are class indices of shape (1, m) or (m,)."""
+    X = np.asarray(X.data if isinstance(X, Tensor) else X, dtype=float)
+    labels, predictions = np.ravel(labels), np.ravel(predictions)
+    if X.ndim != 2 or X.shape[0] != int(np.prod(image_shape)):
+        raise ValueError(f"X has shape {X.shape}; expected (n_x, m) with n_x = {int(np.prod(image_shape))} pixels "
+                         f"of {image_shape} images")
+    if labels.shape != (X.shape[1],) or predictions.shape != (X.shape[1],):
+        raise ValueError(f"labels and predictions must hold one class per example (m = {X.shape[1]}); got "
+                         f"{labels.size} and {predictions.size}")
+    wrong = np.flatnonzero(labels != predictions)[:limit]
+    columns = max(1, min(columns, wrong.size))
+    rows = max(1, -(-wrong.size // columns))
+    fig = _figure(columns * 1.0, rows * 1.2 + 0.4)
+    fig.suptitle(f"{title}: {np.count_nonzero(labels != predictions)} of {labels.size} (label → prediction)")
+    if wrong.size == 0:
+        fig.text(0.5, 0.4, "none: every example is predicted right", ha="center")
+    for k, i in enumerate(wrong):
+        ax = fig.add_subplot(rows, columns, k + 1)
+        ax.imshow(X[:, i].reshape(image_shape), cmap="gray_r")
+        ax.set_title(f"{labels[i]:g} → {predictions[i]:g}", fontsize=9)
+        ax.axis("off")
     return _save(fig, path)
 
 
