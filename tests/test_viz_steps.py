@@ -193,3 +193,15 @@ def test_steps_need_backward_and_one_root():
         backprop_steps(L)
     with pytest.raises(ValueError, match="one root"):
         backprop_steps([L, Value(1.0)])
+
+
+def test_a_softmax_net_gets_the_same_notes_as_a_sigmoid_one():
+    rng = np.random.default_rng(0)
+    net = DeepNet([4, 5, 3], ["relu", "softmax"], seed=0)
+    J = net.cost(rng.standard_normal((4, 6)), np.eye(3)[:, rng.integers(0, 3, 6)])
+    J.backward()
+    dZ2 = {s.dname: s for s in backprop_steps(J)}["dZ2"]
+    assert dZ2.formula == "dZ2 = dJ · (A2 - Y)/6"
+    assert "the notes (a column per example, no 1/m): dZ[2] = A[2] - Y = m · ∂J/∂Z2 = 6 · dZ2" in dZ2.lines()
+    assert "A2 = softmax(Z2)" in draw_graph(J).source
+    assert forward_steps(J)[-1].notes[0].startswith("with A2 = softmax(Z2) = ")

@@ -25,12 +25,12 @@ from collections import Counter
 import numpy as np
 
 from autograd_mini import Tensor
-from autograd_mini.functional import _SigmoidCrossEntropy
+from autograd_mini.functional import _SigmoidCrossEntropy, _SoftmaxCrossEntropy
 from autograd_mini.graph import Node
 
 from ._format import fmt_number
 
-__all__ = ["Names", "as_roots", "consumers", "local_formula", "chain_term", "forward_formula", "needs_grad",
+__all__ = ["FUSED_COSTS", "fused_activation", "Names", "as_roots", "consumers", "local_formula", "chain_term", "forward_formula", "needs_grad",
            "summed_axes", "paren", "activation_name"]
 
 # a name that "d" can stand before without being misread: x1, dZ1, W[2], wᵀ, b, J (not W1A0 nor w·x)
@@ -41,11 +41,20 @@ _WORDS = {"+": "sum", "-": "diff", "*": "prod", "/": "quot", "@": "prod", "**": 
           "sigmoid": "σ", "leaky_relu": "lrelu"}
 
 
+#: the stable costs that compute A[L] = g(Z[L]) inside, from Z[L]; their backward is the notes' dZ[L] = A[L] − Y
+FUSED_COSTS = (_SigmoidCrossEntropy, _SoftmaxCrossEntropy)
+
+
+def fused_activation(op) -> str:
+    """The g of a fused cost: σ or softmax."""
+    return "σ" if isinstance(op, _SigmoidCrossEntropy) else "softmax"
+
+
 _INDEXED = re.compile(r"^([A-Za-z]+)(\d+)$")
 
 
 def activation_name(z_symbol: str) -> str:
-    """The name of σ(Z) beside ``Z``: Z3 → A3, Z → A, z → a; anything else: σ(name)."""
+    """The name of g(Z) beside ``Z``: Z3 → A3, Z → A, z → a; anything else: σ(name)."""
     found = _INDEXED.match(z_symbol)
     head, digits = (found.group(1), found.group(2)) if found else (z_symbol, "")
     if head in ("Z", "z"):
@@ -258,9 +267,9 @@ def chain_term(child, i: int, names: Names, precision: int = 4, numbers: bool = 
         return _fill_as(op.dterm[i], child, names, precision, numbers, g)
     symbolic = local_formula(child, i, names, precision)
     local = local_formula(child, i, names, precision, numbers=True) if numbers else symbolic
-    if isinstance(op, _SigmoidCrossEntropy) and not numbers:  # the fused cost keeps A[L] = σ(Z[L]) inside
+    if isinstance(op, FUSED_COSTS) and not numbers:  # the fused cost keeps A[L] = g(Z[L]) inside
         z = names.symbol(child._parents[0])
-        local = local.replace(f"σ({paren(z)})", activation_name(z))
+        local = local.replace(f"{fused_activation(op)}({paren(z)})", activation_name(z))
     elementwise = is_tensor and np.ndim(child.data) > 0
     if symbolic == "1":
         term = g

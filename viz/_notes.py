@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 
 from autograd_mini import Tensor
-from autograd_mini.functional import _SigmoidCrossEntropy
 
-from ._chain import Names, _number, activation_name, consumers
+from ._chain import FUSED_COSTS, Names, _number, activation_name, consumers, fused_activation
 from ._format import fmt_number, fmt_result
 
 __all__ = ["NotesContext", "notes_lines", "forward_notes"]
@@ -39,7 +38,7 @@ class NotesContext:
         self.names = names
         self.used_by = consumers(order)
         self.precision = precision
-        self.m = next((node._ctx for node in order if isinstance(node._op, _SigmoidCrossEntropy)), None)
+        self.m = next((node._ctx for node in order if isinstance(node._op, FUSED_COSTS)), None)
 
     def only_consumer(self, node):
         uses = self.used_by[node]
@@ -88,7 +87,7 @@ def _tensor_lines(node, ctx: NotesContext) -> list[str]:
     lines = []
     if child is not None and child._op is not None:
         op = child._op.name
-        if isinstance(child._op, _SigmoidCrossEntropy) and i == 0:
+        if isinstance(child._op, FUSED_COSTS) and i == 0:
             a_sym, y_sym = activation_name(sym), names.symbol(child._parents[1])
             lines += [f"autodiff differentiates the cost J = (1/m) Σ L: {grad} = ∂J/∂{sym} = ({a_sym} - {y_sym})/m, "
                       f"m = {m}",
@@ -124,10 +123,10 @@ def _tensor_lines(node, ctx: NotesContext) -> list[str]:
 def forward_notes(node, ctx: NotesContext) -> list[str]:
     """What a forward frame adds to the formula: A[L] inside the stable cost, λ and m inside the L2 cost."""
     op = node._op
-    if isinstance(op, _SigmoidCrossEntropy):
+    if isinstance(op, FUSED_COSTS):
         z = ctx.names.symbol(node._parents[0])
         shown = fmt_result(op.A, ctx.precision).replace("\n", "\n   ")
-        return [f"with {activation_name(z)} = σ({z}) = {shown}"]
+        return [f"with {activation_name(z)} = {fused_activation(op)}({z}) = {shown}"]
     if op.name == "L2" and ctx.m is not None:
         squares = sum(float((W.data ** 2).sum()) for W in node._parents)
         lambd = node._ctx * ctx.m

@@ -19,9 +19,8 @@ import numpy as np
 
 from autograd_mini import Tensor, topo_order
 
-from autograd_mini.functional import _SigmoidCrossEntropy
 
-from ._chain import Names, activation_name, as_roots, consumers, local_formula, needs_grad
+from ._chain import FUSED_COSTS, Names, activation_name, fused_activation, as_roots, consumers, local_formula, needs_grad
 from ._collapse import draw_collapsed
 from ._format import fmt_array, fmt_number, html_label_text, visible_text
 from ._style import KIND_STYLE, grad_fill, new_digraph, node_kind
@@ -107,10 +106,11 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     data = _cells(node.data, precision, max_entries, page) if is_tensor else fmt_number(node.data, precision)
     rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,
                      _full(node.data, precision) if page else ""))
-    if isinstance(node._op, _SigmoidCrossEntropy):
-        # the fused cost computes A[L] = σ(Z[L]) inside: show it, named as the notes name it
+    if isinstance(node._op, FUSED_COSTS):
+        # the fused cost computes A[L] = g(Z[L]) inside: show it, named as the notes name it
         z = names.symbol(node._parents[0])
-        rows.append(_row(html_label_text(activation_name(z) if page else f"{activation_name(z)} = σ({z})"), _cells(node._op.A, precision, max_entries, page),
+        a = activation_name(z) if page else f"{activation_name(z)} = {fused_activation(node._op)}({z})"
+        rows.append(_row(html_label_text(a), _cells(node._op.A, precision, max_entries, page),
                          f"a{ids}" if page else None, _full(node._op.A, precision) if page else ""))
     if show_grads:
         if not needs_grad(node):
