@@ -205,3 +205,25 @@ def test_a_softmax_net_gets_the_same_notes_as_a_sigmoid_one():
     assert "the notes (a column per example, no 1/m): dZ[2] = A[2] - Y = m · ∂J/∂Z2 = 6 · dZ2" in dZ2.lines()
     assert "A2 = softmax(Z2)" in draw_graph(J).source
     assert forward_steps(J)[-1].notes[0].startswith("with A2 = softmax(Z2) = ")
+
+
+def test_show_data_puts_the_data_back_with_what_its_gradient_would_be():
+    L = logistic_graph()
+    L.backward()
+    assert [s.dname for s in backprop_steps(L)] == ["dL", "da", "dz", "db", "dw2", "dw1"]
+    with_data = {s.dname: s for s in backprop_steps(L, show_data=True)}
+    assert set(with_data) == {"dL", "dy", "da", "dz", "db", "dx2", "dw2", "dx1", "dw1"}
+    nodes = graph_nodes(L)
+    assert with_data["dx1"].formula == "dx1 = dz · w1"
+    assert with_data["dx1"].value == pytest.approx(nodes["w1"].data * nodes["z"].grad)
+    assert nodes["x1"].grad == 0.0  # the engine still computed none
+    src = draw_derivative_graph(L, show_data=True).source
+    assert "<B>dx1</B>" in src and "none: data takes no gradient" in src
+    assert "<B>dx1</B>" not in draw_derivative_graph(L).source
+    J = two_layer_net()
+    J.backward()
+    dX = {s.dname: s for s in backprop_steps(J, show_data=True)}["dX"]
+    assert dX.formula == "dX = W1ᵀ d(W1X)" and "not computed: data takes no gradient" in "\n".join(dX.lines())
+    d = diamond()
+    d.backward()
+    assert [s.dname for s in backprop_steps(d, show_data=True)] == [s.dname for s in backprop_steps(d)]  # 3, 1

@@ -19,7 +19,7 @@ import numpy as np
 
 from autograd_mini import topo_order
 
-from ._chain import Names, chain_term, consumers, needs_grad
+from ._chain import Names, chain_term, consumers, is_constant, needs_grad
 from ._format import fmt_value, html_label_text
 from ._style import KIND_STYLE, new_digraph, node_kind
 from .graph import _EDGE_LABELS_IN_LAYOUT
@@ -29,13 +29,14 @@ __all__ = ["draw_derivative_graph"]
 
 
 def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show_values: bool = True,
-                          title: str | None = None) -> graphviz.Digraph:
+                          title: str | None = None, show_data: bool = False) -> graphviz.Digraph:
     """Draw the backward pass of ``root`` (the loss L) as a graph of dL, da, dz, dw1, ...
 
     Each node shows its formula (``dz = da · a(1 - a)``, a sum where a value is used more
     than once; for a Tensor the engine's rule in the notes' words: ``db1 = Σ_columns dZ1``,
     ``dW1 = d(W1A0) A0ᵀ``, ``dA1 = W2ᵀ d(W2A1)``), its shape, and, once ``backward()`` has
-    run and ``show_values`` is set, its value. Data (X, x1, y) takes no gradient and is left out.
+    run and ``show_values`` is set, its value. Data (X, x1, y) takes no gradient and is left out,
+    unless ``show_data`` asks for its formula too (constants never get a node).
     """
     (root,) = _one_root(root)
     order = topo_order([root])
@@ -44,7 +45,7 @@ def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show
     g = new_digraph("derivative_graph", rankdir, html_label_text(title) if title else None)
     position = {}
     for node in reversed(order):
-        if not needs_grad(node):
+        if not needs_grad(node) and not (show_data and not is_constant(node)):
             continue
         position[node] = len(position)
         terms = [chain_term(child, i, names, precision) for child, i in used_by[node]]
@@ -53,7 +54,10 @@ def draw_derivative_graph(root, *, rankdir: str = "LR", precision: int = 4, show
         if isinstance(node.data, np.ndarray) and node.data.ndim:
             head += f' <FONT POINT-SIZE="9">{node.data.shape}</FONT>'
         rows = [head, html_label_text(formula)]
-        if show_values:
+        if show_values and not needs_grad(node):
+            value = "none: data takes no gradient"
+            rows.append(f'<FONT COLOR="#6b7280">{html_label_text(value)}</FONT>')
+        elif show_values:
             value = fmt_value(node.grad, precision) if node.has_grad else "not computed yet"
             rows.append(f'<FONT COLOR="#6b7280">= {html_label_text(value)}</FONT>')
         fill, border = KIND_STYLE[node_kind(node)]

@@ -34,8 +34,8 @@ import numpy as np
 
 from autograd_mini import Tensor, topo_order
 
-from ._chain import Names, as_roots, chain_term, consumers, forward_formula, local_formula, needs_grad
-from ._format import fmt_result, fmt_value
+from ._chain import Names, as_roots, chain_term, consumers, forward_formula, is_constant, local_formula, needs_grad
+from ._format import fmt_result
 from ._notes import NotesContext, forward_notes, notes_lines
 
 __all__ = ["Term", "Step", "backprop_steps", "forward_steps", "all_steps"]
@@ -81,6 +81,8 @@ class Step:
 
     def result(self) -> str:
         """The value (:func:`fmt_result`)."""
+        if self.value is None:
+            return "not computed: data takes no gradient"
         return fmt_result(self.value, self.precision)
 
     def lines(self) -> list[str]:
@@ -98,7 +100,7 @@ class Step:
         return out + list(self.notes)
 
     def __str__(self) -> str:
-        return f"step {self.index}/{self.total}: {self.formula} = {fmt_value(self.value, self.precision)}"
+        return f"step {self.index}/{self.total}: {self.formula} = {self.result().splitlines()[0]}"
 
 
 def _one_root(root) -> list:
@@ -123,11 +125,13 @@ def forward_steps(root, precision: int = 4, *, order=None, names=None) -> list[S
     return steps
 
 
-def backprop_steps(root, precision: int = 4, *, order=None, names=None) -> list[Step]:
+def backprop_steps(root, precision: int = 4, *, order=None, names=None, show_data: bool = False) -> list[Step]:
     """The backward pass from ``root`` as a list of :class:`Step`, in the order ``backward()`` ran.
 
     Needs ``root.backward()`` to have run: the steps read the gradients it recorded.
-    Nodes that take no gradient (data and constants) are left out.
+    Nodes that take no gradient (data and constants) are left out; ``show_data`` puts the data
+    back in (x1, y: what their gradient would be, from the same chain rule, where the ops give
+    it; a Tensor op computes nothing for data, so X's step says so). Constants never get a step.
     """
     (root,) = _one_root(root)
     if not root.has_grad:
@@ -137,7 +141,8 @@ def backprop_steps(root, precision: int = 4, *, order=None, names=None) -> list[
     names = names or Names(order, precision)
     used_by = consumers(order)
     context = NotesContext(order, names, precision)
-    backward_order = [node for node in reversed(order) if needs_grad(node)]
+    backward_order = [node for node in reversed(order)
+                      if needs_grad(node) or (show_data and not is_constant(node))]
     steps = []
     for k, node in enumerate(backward_order, start=1):
         terms = []
@@ -146,9 +151,17 @@ def backprop_steps(root, precision: int = 4, *, order=None, names=None) -> list[
                               chain_term(child, i, names, precision), child._op.vjp(child, child.grad)[i],
                               chain_term(child, i, names, precision, numbers=True)))
         numbers = " + ".join(t.numbers for t in terms)
+        value = node.grad if needs_grad(node) else _data_gradient(terms)
         steps.append(Step(k, len(backward_order), node, names.symbol(node), names.grad(node), tuple(terms),
-                          node.grad, precision, "backward", "", numbers, tuple(notes_lines(node, context))))
+                          value, precision, "backward", "", numbers, tuple(notes_lines(node, context))))
     return steps
+
+
+def _data_gradient(terms: list):
+    """The sum of the terms a data node would receive; None where an op computed none for data."""
+    if any(t.value is None for t in terms):
+        return None
+    return sum(t.value for t in terms)
 
 
 def all_steps(root, precision: int = 4) -> list[Step]:
