@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograd_mini import Value
@@ -159,11 +160,18 @@ def test_zoom_pan_and_fit(browser, tmp_path):
 
 
 def test_deep_net_text_is_readable_after_fit_at_1400_by_900(browser, tmp_path):
-    J, _ = deep_net_cost()
+    J, net = deep_net_cost()
     J.backward()
     page = open_page(browser, J, tmp_path / "deepnet.html")
     page.find_element("id", "fit").click()
     assert page.execute_script(SMALLEST_TEXT) >= 10
+    # a large tensor shows min/mean/max; hovering its value shows every entry
+    A1 = net.cache["A1"]
+    at = J.topo_order().index(A1)
+    title = page.execute_script(f"return document.querySelector('#a_v{at} a').getAttribute('xlink:title')")
+    entries = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]\d+)?", title)]
+    assert len(entries) == A1.data.size == 32
+    np.testing.assert_allclose(entries, A1.data.ravel(), atol=1e-3)
     html = (tmp_path / "deepnet.html").read_text(encoding="utf-8")
     frames = frames_of(html)
     texts = "\n".join(f["text"] for f in frames)
