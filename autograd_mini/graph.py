@@ -91,7 +91,14 @@ class Node:
     # The parents sit in three slots (the first, the second, a tuple of any others) rather than
     # in a tuple of their own: a scalar node is then one object for Python's cycle collector
     # to track instead of two, which halves the collector's work while a graph is built.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_rest", "_ctx", "has_grad", "requires_grad")
+    # ``_seen_by`` is the mark of the last topo_order() walk that reached the node (a slot read is
+    # cheaper than a lookup in a set of visited nodes).
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_rest", "_ctx", "has_grad", "requires_grad",
+                 "_seen_by")
+
+    #: The zero gradient that every node of the class may share, when it is immutable (a float);
+    #: None where each node needs a fresh one, which ``_reset_grad()`` makes.
+    _zero_grad = None
 
     @property
     def op(self) -> Op | None:
@@ -146,6 +153,32 @@ class _GradMode(threading.local):
 grad_mode = _GradMode()
 
 
+class _Recording:
+    """``everywhere`` is True while no thread is inside ``no_grad()``: then every thread records,
+    and the scalar ops skip the per-thread lookup (a thread-local attribute costs several times
+    a plain one, on every node)."""
+
+    __slots__ = ("everywhere", "_threads_without_grad", "_lock")
+
+    def __init__(self):
+        self.everywhere = True
+        self._threads_without_grad = 0
+        self._lock = threading.Lock()
+
+    def enter_no_grad(self) -> None:
+        with self._lock:
+            self._threads_without_grad += 1
+            self.everywhere = False
+
+    def leave_no_grad(self) -> None:
+        with self._lock:
+            self._threads_without_grad -= 1
+            self.everywhere = self._threads_without_grad == 0
+
+
+recording = _Recording()
+
+
 def is_grad_enabled() -> bool:
     """False inside :func:`no_grad`."""
     return grad_mode.enabled
@@ -162,11 +195,13 @@ def no_grad() -> Iterator[None]:
     ()
     """
     previous = grad_mode.enabled
+    recording.enter_no_grad()  # before this thread stops recording, so its ops never see "everywhere"
     grad_mode.enabled = False
     try:
         yield
     finally:
         grad_mode.enabled = previous
+        recording.leave_no_grad()
 
 
 @contextlib.contextmanager
@@ -187,6 +222,9 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_walk_lock = threading.Lock()  # one topo_order() marks nodes at a time: threads may share a graph
+
+
 def topo_order(roots: Iterable) -> list:
     """Every node reachable from ``roots``, each after all of its parents.
 
@@ -194,50 +232,51 @@ def topo_order(roots: Iterable) -> list:
     parents are visited in their order and roots in the order given, so the same graph
     always yields the same list. ``backward()`` walks it in reverse.
     """
-    if isinstance(roots, Node):
-        roots = [roots]
-    order: list = []
-    visited: set = set()
-    seen, append = visited.add, order.append
-    others_left: dict = {}  # a node with more than two parents -> an iterator over its others
+    roots = [roots] if isinstance(roots, Node) else list(roots)
     for root in roots:
         if not isinstance(root, Node):
             raise TypeError(f"topo_order expects Value or Tensor nodes, got {type(root).__name__}")
-        if root in visited:
-            continue
-        seen(root)
-        path = [root]  # the nodes being expanded, each a parent of the one before
-        push = path.append
-        while path:
-            node = path[-1]
-            # descend into the first parent not visited yet; a leaf parent is placed at once
-            a = node._a
-            if a is not None and a not in visited:
-                seen(a)
-                if a._a is not None:
-                    push(a)
-                    continue
-                append(a)
-            b = node._b
-            if b is not None and b not in visited:
-                seen(b)
-                if b._a is not None:
-                    push(b)
-                    continue
-                append(b)
-            if node._rest:
-                others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
-                for parent in others:
-                    if parent not in visited:
-                        seen(parent)
-                        if parent._a is not None:
-                            push(parent)
-                            break
-                        append(parent)
-                else:
-                    append(path.pop())
+    order: list = []
+    append = order.append
+    walk = object()  # this walk's mark: a node whose _seen_by is walk has been visited
+    others_left: dict = {}  # a node with more than two parents -> an iterator over its others
+    with _walk_lock:
+        for root in roots:
+            if root._seen_by is walk:
                 continue
-            append(path.pop())
+            root._seen_by = walk
+            path = [root]  # the nodes being expanded, each a parent of the one before
+            push = path.append
+            while path:
+                node = path[-1]
+                # descend into the first parent not visited yet; a leaf parent is placed at once
+                a = node._a
+                if a is not None and a._seen_by is not walk:
+                    a._seen_by = walk
+                    if a._a is not None:
+                        push(a)
+                        continue
+                    append(a)
+                b = node._b
+                if b is not None and b._seen_by is not walk:
+                    b._seen_by = walk
+                    if b._a is not None:
+                        push(b)
+                        continue
+                    append(b)
+                if node._rest:
+                    others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
+                    for parent in others:
+                        if parent._seen_by is not walk:
+                            parent._seen_by = walk
+                            if parent._a is not None:
+                                push(parent)
+                                break
+                            append(parent)
+                    else:
+                        append(path.pop())
+                    continue
+                append(path.pop())
     return order
 
 
@@ -254,7 +293,11 @@ def backward(root: Node, grad=None) -> None:
         for node in order:
             node.has_grad = node.requires_grad
             if node._op is not None:
-                node._reset_grad()
+                zero = node._zero_grad
+                if zero is None:
+                    node._reset_grad()
+                else:
+                    node.grad = zero
         if root._op is None:
             root.grad += seed  # a leaf root accumulates like every other leaf
         else:

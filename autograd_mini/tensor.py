@@ -67,6 +67,7 @@ def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
     out.label = None
     out._ctx = ctx
     out.has_grad = False
+    out._seen_by = None
     if grad_mode.enabled and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._op = op
@@ -403,6 +404,7 @@ class Tensor(Node):
         self._parents = ()
         self._ctx = None
         self.has_grad = False
+        self._seen_by = None
 
     # --------------------------------------------------------------- array facts
     @property

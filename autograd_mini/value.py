@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from .graph import Node, Op, grad_mode
+from .graph import Node, Op, grad_mode, recording
 
 __all__ = ["Value", "weighted_sum"]
 
@@ -36,9 +36,10 @@ def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, ctx=None, r
     out.label = None
     out._ctx = ctx
     out.has_grad = False
+    out._seen_by = None
     # recorded only when a parent needs a gradient: an op on data alone is data again
     if (a.requires_grad or (b is not None and b.requires_grad) or any(p.requires_grad for p in rest)) \
-            and grad_mode.enabled:
+            and (recording.everywhere or grad_mode.enabled):
         out.requires_grad = True
         out._op = op
         out._a, out._b, out._rest = a, b, rest
@@ -317,6 +318,7 @@ class Value(Node):
     """
 
     __slots__ = ()
+    _zero_grad = 0.0  # a float is immutable: backward() resets every intermediate gradient to this one
 
     def __init__(self, data, label: str | None = None, requires_grad: bool = True):
         self.data = data if type(data) is float else _as_float(data)
@@ -327,6 +329,7 @@ class Value(Node):
         self._a, self._b, self._rest = None, None, ()
         self._ctx = None
         self.has_grad = False
+        self._seen_by = None
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -337,9 +340,6 @@ class Value(Node):
         if grad is None:
             return 1.0
         return _as_float(grad)
-
-    def _reset_grad(self) -> None:
-        self.grad = 0.0
 
     def zero_grad(self) -> None:
         """Set this node's gradient to 0."""
