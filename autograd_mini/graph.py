@@ -249,14 +249,16 @@ def topo_order(roots: Iterable) -> list:
             push = path.append
             while path:
                 node = path[-1]
-                # descend into the first parent not visited yet; a leaf parent is placed at once
+                # descend along first parents not visited yet, as deep as they go; a leaf is placed at once
                 a = node._a
-                if a is not None and a._seen_by is not walk:
+                while a is not None and a._seen_by is not walk:
                     a._seen_by = walk
-                    if a._a is not None:
-                        push(a)
-                        continue
-                    append(a)
+                    if a._a is None:
+                        append(a)
+                        break
+                    push(a)
+                    node, a = a, a._a
+                # node's first parent is placed: on to its second, then any others
                 b = node._b
                 if b is not None and b._seen_by is not walk:
                     b._seen_by = walk
