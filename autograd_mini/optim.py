@@ -154,7 +154,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     """
     X, Y, learning_rate, lambd = _prepare(model, X, Y, learning_rate, lambd)
     num_iterations = check_int(num_iterations, "num_iterations")
-    X, Y = as_data(X), as_data(Y, "Y")
+    X, Y = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
     history = History("iteration")
     bar = _bar(num_iterations, progress, "gradient descent")
     for i in bar:
@@ -185,12 +185,13 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
     epochs = check_int(epochs, "epochs")
     batch_size = check_batch_size(batch_size)
     rng = np.random.default_rng(seed)
-    X_all, Y_all = as_data(X), as_data(Y, "Y")
+    X_all, Y_all = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
     history = History("epoch", initial_cost=_whole_set_cost(model, X_all, Y_all, lambd))
     bar = _bar(epochs, progress, "mini-batch gradient descent")
     for epoch in bar:
         for t, (X_t, Y_t) in enumerate(random_mini_batches(X, Y, batch_size, rng)):
-            cost = gradient_descent_step(model, as_data(X_t), as_data(Y_t, "Y"), learning_rate, lambd)
+            cost = gradient_descent_step(model, as_data(X_t, copy=False), as_data(Y_t, "Y", copy=False),
+                                         learning_rate, lambd)
             _check_cost(cost, f"epoch {epoch}, mini-batch {t} (iteration {len(history.step_costs)})", learning_rate)
             history.step_costs.append(cost)
         J = _whole_set_cost(model, X_all, Y_all, lambd)

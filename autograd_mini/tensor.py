@@ -79,6 +79,14 @@ def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
     return out
 
 
+def constant_view(array: np.ndarray, label: str | None = None) -> "Tensor":
+    """A data Tensor (no gradient) that holds ``array`` itself, not a copy as ``Tensor()`` makes:
+    for arrays already checked, such as X in the training loops."""
+    out = _make(array, None, ())  # no parents: a leaf
+    out.label = label
+    return out
+
+
 def _unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``g`` back down to ``shape``: the backward rule of numpy broadcasting."""
     if g.shape == shape:
@@ -460,14 +468,14 @@ class Tensor(Node):
                 raise ValueError(
                     f"backward() on a tensor of shape {self.shape} needs grad= of that shape; "
                     "reduce it to a cost first (.sum() or .mean())")
-            return np.ones_like(self.data)
+            return np.ones(self.data.shape, self.data.dtype)  # np.ones_like's Python wrapper costs more than the array
         seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
         if seed.shape != self.shape:
             raise ShapeError(f"backward() grad has shape {seed.shape}; expected the root's shape {self.shape}")
         return seed.copy()
 
     def _reset_grad(self) -> None:
-        self.grad = np.zeros_like(self.data)
+        self.grad = np.zeros(self.data.shape, self.data.dtype)  # not zeros_like: its Python wrapper is slower
 
     def zero_grad(self) -> None:
         """Set this tensor's gradient to zeros (None stays None where no gradient is kept)."""
