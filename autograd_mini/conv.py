@@ -174,14 +174,30 @@ class _MaxPool(Op):
     dformula = ("1 at each window's max, 0 elsewhere",)
 
     def vjp(self, out, g):
-        # A[i, h, w, c] = max of the window: dA_prev gets dA at the window's (first) maximum, 0 elsewhere;
-        # overlapping windows (s < f) add their contributions.
+        # A[i, h, w, c] = max of the window: dA_prev gets dA at the window's first maximum (in the window's
+        # row-major order (i, j), as argmax takes it; a window holding NaN has its first NaN as maximum),
+        # 0 elsewhere; overlapping windows (s < f) add their contributions.
         (A_prev,) = out._parents
         f, s = out._ctx
         _, n_H, n_W, _ = g.shape
-        windows = _windows(A_prev.data, f, s)
-        argmax = windows.reshape(windows.shape[:4] + (f * f,)).argmax(axis=-1)
-        return (_scatter_back(A_prev.data.shape, g.dtype, f, s, n_H, n_W, lambda i, j: np.where(argmax == i * f + j, g, 0)),)
+        A, A_max = A_prev.data, out.data
+        nan_windows = np.isnan(A_max)
+        has_nan = nan_windows.any()
+        dA = np.zeros(A.shape, np.result_type(A, g))
+        taken = np.zeros(g.shape, bool)  # the windows whose first maximum an earlier offset (i, j) held
+        for i in range(f):
+            for j in range(f):
+                at = (slice(None), slice(i, i + s * (n_H - 1) + 1, s), slice(j, j + s * (n_W - 1) + 1, s))
+                first_max = A[at] == A_max
+                if has_nan:
+                    first_max |= nan_windows & np.isnan(A[at])
+                first_max &= ~taken
+                taken |= first_max
+                if s >= f:  # windows apart: each entry of A_prev lies in one window at most
+                    np.multiply(first_max, g, out=dA[at])
+                else:
+                    dA[at] += first_max * g
+        return (dA,)
 
 
 class _AvgPool(Op):
