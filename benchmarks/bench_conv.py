@@ -180,6 +180,12 @@ def run_torch_pool(A, dA, f):
     return out, A.grad
 
 
+def leaves(*arrays):
+    """autograd_mini leaves and PyTorch leaves for the timed runs, made once outside them (no copy of
+    the inputs is timed on either side); each side's gradients then accumulate run after run."""
+    return [Tensor(a) for a in arrays]
+
+
 def compare_torch(title, ours, theirs, repeats, key):
     times = interleaved_medians({"autograd_mini": ours, "PyTorch": theirs}, repeats)
     ratio = times["autograd_mini"] / times["PyTorch"]
@@ -233,8 +239,13 @@ def main():
             check(f"PyTorch (float64) conv2d on {A_prev.shape}", torch_to_notes(*run_torch(*t_args)),
                   run_ours(A_prev, W, b, dZ))
         key = f"({m}, {n_H}, {n_W}, {n_c_prev}) * {n_c} 3×3"
+        A_t, W_t, b_t = leaves(A_prev, W, b)
+        A_torch, W_torch, b_torch = (t.requires_grad_() for t in t_args[:3])
         compare_torch(f"conv2d forward + backward, A_prev {A_prev.shape}, {n_c} filters 3×3",
-                      lambda: run_ours(A_prev, W, b, dZ), lambda: run_torch(*t_args), ARGS.repeats, f"conv2d {key}")
+                      lambda: conv2d(A_t, W_t, b_t, stride=STRIDE, pad=PAD).backward(dZ),
+                      lambda: torch.nn.functional.conv2d(A_torch, W_torch, b_torch, stride=STRIDE,
+                                                         padding=PAD).backward(t_args[3]),
+                      ARGS.repeats, f"conv2d {key}")
         # max pooling 2 × 2, stride 2, on the convolution's output
         A_pool = rng.normal(size=(m, n_H, n_W, n_c))
         dA = rng.normal(size=(m, n_H // 2, n_W // 2, n_c))
@@ -243,8 +254,11 @@ def main():
         got, want = run_ours_pool(A_pool, dA, 2), run_torch_pool(A_torch, dA_torch, 2)
         np.testing.assert_allclose(got[0], want[0].detach().numpy().transpose(0, 2, 3, 1), rtol=1e-12)
         np.testing.assert_allclose(got[1], want[1].numpy().transpose(0, 2, 3, 1), rtol=1e-12)
-        compare_torch(f"max_pool 2×2 forward + backward, A_prev {A_pool.shape}", lambda: run_ours_pool(A_pool, dA, 2),
-                      lambda: run_torch_pool(A_torch, dA_torch, 2), ARGS.repeats,
+        (A_t,) = leaves(A_pool)
+        A_torch.requires_grad_()
+        compare_torch(f"max_pool 2×2 forward + backward, A_prev {A_pool.shape}",
+                      lambda: max_pool(A_t, f=2, stride=2).backward(dA),
+                      lambda: torch.nn.functional.max_pool2d(A_torch, 2, 2).backward(dA_torch), ARGS.repeats,
                       f"max_pool 2×2 ({m}, {n_H}, {n_W}, {n_c})")
 
 

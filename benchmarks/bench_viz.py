@@ -1,6 +1,6 @@
 """How long drawing a 10,000-node graph takes: viz.draw_graph vs plain references.
 
-Run by hand: ``python benchmarks/bench_viz.py``. Prints the time per node of generating the
+Run by hand: ``python benchmarks/bench_viz.py [--quick]``. Prints the time per node of generating the
 DOT source (no rendering: that is Graphviz's own work) for
   * viz.draw_graph, every node drawn (labels with data, grad, op; edges),
   * viz.draw_graph with edge_derivatives=True,
@@ -11,6 +11,7 @@ one-line label, and plain f-string building of the same minimal DOT.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -19,7 +20,9 @@ import graphviz
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _ratios import report  # noqa: E402
 from autograd_mini import Value, topo_order  # noqa: E402
 from viz import draw_graph  # noqa: E402
 
@@ -68,7 +71,10 @@ def string_building(order: list) -> str:
 
 
 def main() -> None:
-    L = scalar_mlp(10_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 2,000-node graph instead of 10,000")
+    args = parser.parse_args()
+    L = scalar_mlp(2_000 if args.quick else 10_000)
     L.backward()
     order = topo_order([L])
     n = len(order)
@@ -85,6 +91,8 @@ def main() -> None:
     print(f"{'':44s} {'total':>9s} {'per node':>10s} {'vs graphviz calls':>18s} {'vs strings':>11s}")
     for name, t in times.items():
         print(f"{name:44s} {t * 1e3:7.1f} ms {t / n * 1e6:7.2f} µs {t / gv:17.2f}x {t / plain:10.2f}x")
+    report(f"viz.draw_graph / graphviz node()/edge() calls, {n:,} nodes", times["viz.draw_graph (all nodes)"] / gv,
+           None, False)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ BENCHMARKS = (
     ("bench_conv.py", ["--quick"]),
     ("bench_chain.py", ["--n", "200000"]),
     ("bench_viz.py", ["--quick"]),
+    ("bench_csv.py", ["--quick"]),
 )
 
 
