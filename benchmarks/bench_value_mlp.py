@@ -104,7 +104,11 @@ PAUSED_TARGET = 2.5
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=8, help="timed training steps per configuration (median reported)")
+    parser.add_argument("--quick", action="store_true", help="one timed step per configuration, in blocks of two")
     args = parser.parse_args()
+    block = 2 if args.quick else 3
+    if args.quick:
+        args.steps = 1
 
     X, Y = make_moons(m=100, noise=0.1, seed=1)
     Xrows = X.T.tolist()
@@ -118,7 +122,7 @@ def main() -> None:
         print("micrograd is not installed (pip install micrograd): no ratio")
     else:
         engines.update({"micrograd, plain loop": (MicroValue, False), "micrograd, collector paused": (MicroValue, True)})
-    times, totals = time_engines(engines, Xrows, y, args.steps)
+    times, totals = time_engines(engines, Xrows, y, args.steps, block)
     nodes = len(topo_order([totals["autograd_mini, plain loop"]]))
     print(f"Python {sys.version.split()[0]}; graph: {nodes} nodes per step; median of {args.steps} steps each, interleaved")
     for name, t in times.items():

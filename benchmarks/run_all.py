@@ -31,7 +31,7 @@ MINORS = ("3.10", "3.11", "3.12", "3.13")
 REQUIREMENTS = ("numpy", "tqdm", "graphviz", "micrograd")
 # (script, extra arguments for --quick)
 BENCHMARKS = (
-    ("bench_value_mlp.py", ["--steps", "3"]),
+    ("bench_value_mlp.py", ["--quick"]),
     ("bench_train.py", ["--quick"]),
     ("bench_models.py", ["--repeats", "10"]),
     ("bench_conv.py", ["--quick"]),
