@@ -6,7 +6,7 @@ version is used. Each gets its own virtual environment in ``.bench-venvs/`` (ign
 with numpy, tqdm, graphviz and micrograd; PyTorch is used where it is already installed in
 that environment or where ``--torch SPEC`` (a requirement or a wheel file) installs it, and
 its ratios are left out, with a note, where it is not. The package itself is imported from
-this checkout (PYTHONPATH), never installed.
+this checkout (PYTHONPATH), never installed. BLAS (numpy's and PyTorch's) runs on one thread.
 
     python benchmarks/run_all.py            # the full run (several minutes per Python)
     python benchmarks/run_all.py --quick    # about a minute in all: fewer repeats, smaller sizes
@@ -76,7 +76,8 @@ def venv_python(minor: str, interpreter: str, torch_spec: str | None) -> Path:
 
 
 def run_benchmarks(minor: str, python: Path, quick: bool) -> list:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # one BLAS thread: the same work for numpy and PyTorch, and steadier times on a shared machine
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     rows = []
     for script, quick_args in BENCHMARKS:
         command = [str(python), str(ROOT / "benchmarks" / script)] + (quick_args if quick else [])
