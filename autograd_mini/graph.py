@@ -124,7 +124,7 @@ class Node:
         n = len(parents)
         self._a = parents[0] if n else None
         self._b = parents[1] if n > 1 else None
-        self._rest = parents[2:]
+        self._rest = tuple(parents[2:])
 
     @property
     def ctx(self):

@@ -99,7 +99,8 @@ def time_engines(engines: dict, Xrows, y, steps: int, block: int = 3) -> dict:
                     totals[name] = step(Value_, models[name], Xrows, y)
                 if k:
                     times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}, totals
+    spread = {name: (min(t), max(t)) for name, t in times.items()}
+    return {name: float(np.median(t)) for name, t in times.items()}, spread, totals
 
 
 # The targets for the plain loop, per Python (micrograd's lead shrinks on newer ones).
@@ -128,11 +129,12 @@ def main() -> None:
         print("micrograd is not installed (pip install micrograd): no ratio")
     else:
         engines.update({"micrograd, plain loop": (MicroValue, False), "micrograd, collector paused": (MicroValue, True)})
-    times, totals = time_engines(engines, Xrows, y, args.steps, block)
+    times, spread, totals = time_engines(engines, Xrows, y, args.steps, block)
     nodes = len(topo_order([totals["autograd_mini, plain loop"]]))
     print(f"Python {sys.version.split()[0]}; graph: {nodes} nodes per step; median of {args.steps} steps each, interleaved")
     for name, t in times.items():
-        print(f"  {name:<36} {t * 1e3:8.1f} ms/step  ({nodes / t / 1e6:.2f} M nodes/s)")
+        lo, hi = spread[name]
+        print(f"  {name:<36} {t * 1e3:8.1f} ms/step  (runs {lo * 1e3:.0f}–{hi * 1e3:.0f}; {nodes / t / 1e6:.2f} M nodes/s)")
     if MicroValue is None:
         return
     assert abs(totals["micrograd, plain loop"].data - totals["autograd_mini, plain loop"].data) < 1e-9, \
@@ -146,11 +148,16 @@ def main() -> None:
           + (f"   (target ≥ {target:g}x)" if target else ""))
     print(f"  both with the collector paused:                     {paused:5.1f}x   (target ≥ {PAUSED_TARGET:g}x)")
     print(f"  ours in collector_paused() vs micrograd's plain loop: {ours_paused_vs_plain:5.1f}x")
+    def ms(name):
+        lo, hi = spread[name]
+        return f"{times[name] * 1e3:.0f} ms [{lo * 1e3:.0f}–{hi * 1e3:.0f}]"
+
     report("micrograd / ours, both plain loops (collector on)", plain, target, True,
-           f"{times['autograd_mini, plain loop'] * 1e3:.0f} vs {times['micrograd, plain loop'] * 1e3:.0f} ms")
+           f"{ms('autograd_mini, plain loop')} vs {ms('micrograd, plain loop')}")
     report("micrograd / ours, both with the collector paused", paused, PAUSED_TARGET, True,
-           f"{times['autograd_mini, collector_paused()'] * 1e3:.0f} vs {times['micrograd, collector paused'] * 1e3:.0f} ms")
-    report("micrograd plain / ours in collector_paused()", ours_paused_vs_plain, None, True)
+           f"{ms('autograd_mini, collector_paused()')} vs {ms('micrograd, collector paused')}")
+    report("micrograd plain / ours in collector_paused()", ours_paused_vs_plain, None, True,
+           f"{ms('autograd_mini, collector_paused()')} vs {ms('micrograd, plain loop')}")
 
 
 if __name__ == "__main__":
