@@ -72,9 +72,9 @@ def string_building(order: list) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a 2,000-node graph instead of 10,000")
+    parser.add_argument("--quick", action="store_true", help="a 1,000-node graph instead of 10,000")
     args = parser.parse_args()
-    L = scalar_mlp(2_000 if args.quick else 10_000)
+    L = scalar_mlp(1_000 if args.quick else 10_000)
     L.backward()
     order = topo_order([L])
     n = len(order)

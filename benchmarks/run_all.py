@@ -9,7 +9,7 @@ its ratios are left out, with a note, where it is not. The package itself is imp
 this checkout (PYTHONPATH), never installed. BLAS (numpy's and PyTorch's) runs on one thread.
 
     python benchmarks/run_all.py            # the full run (several minutes per Python)
-    python benchmarks/run_all.py --quick    # about a minute in all: fewer repeats, smaller sizes
+    python benchmarks/run_all.py --quick    # about 80 s for four Pythons: fewer repeats, smaller sizes
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ REQUIREMENTS = ("numpy", "tqdm", "graphviz", "micrograd")
 BENCHMARKS = (
     ("bench_value_mlp.py", ["--quick"]),
     ("bench_train.py", ["--quick"]),
-    ("bench_models.py", ["--repeats", "10"]),
+    ("bench_models.py", ["--repeats", "4"]),
     ("bench_conv.py", ["--quick"]),
     ("bench_chain.py", ["--n", "200000"]),
     ("bench_viz.py", ["--quick"]),
