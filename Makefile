@@ -16,9 +16,11 @@ test: system-deps venv
 test-fast: venv
 	$(BIN)/python -m pytest -m "not slow"
 
-bench: venv
-	$(BIN)/pip install -q -e '.[bench]'
-	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+# Every benchmark on every Python 3.10-3.13 found (pyenv, PATH), one table of ratios per Python;
+# each Python gets its own environment in .bench-venvs/. `make bench ARGS=--quick`: about 80 s.
+# ARGS="--torch SPEC" installs PyTorch (a requirement or a wheel file) where it is missing.
+bench:
+	$(PYTHON) benchmarks/run_all.py $(ARGS)
 
 # Graphviz's `dot` renders the graphs; Chromium + ChromeDriver open the step-through page in tests.
 system-deps:

@@ -3,10 +3,11 @@
 A_prev is (m, n_H_prev, n_W_prev, n_c_prev), W is (f, f, n_c_prev, n_c), b is (1, 1, 1, n_c);
 the output Z is (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1 (and n_W alike).
 
-The forward passes see every f × f window at once through
-``numpy.lib.stride_tricks.sliding_window_view`` (a view, no copy) and contract it with one
-``tensordot``; the backward passes scatter into the input with one vectorized add per
-filter offset (i, j), f·f adds in all, never a loop over pixels.
+conv2d lays every f × f window out as one row of a matrix (f·f block copies, one per filter
+offset (i, j)) and multiplies it with W in one matrix product; pooling reduces a
+``numpy.lib.stride_tricks.sliding_window_view`` of the input (a view, no copy). The backward
+passes scatter into the input with one vectorized add per filter offset (i, j), f·f adds in
+all, never a loop over pixels.
 
 >>> import numpy as np
 >>> A_prev = Tensor(np.arange(16.0).reshape(1, 4, 4, 1), requires_grad=False)
@@ -69,10 +70,18 @@ def _windows(A: np.ndarray, f: int, s: int) -> np.ndarray:
     return sliding_window_view(A, (f, f), axis=(1, 2))[:, ::s, ::s]
 
 
-def _scatter_back(like: np.ndarray, f: int, s: int, n_H: int, n_W: int, term) -> np.ndarray:
-    """The gradient of the windowed input: for every filter offset (i, j), ``term(i, j)`` (shaped
-    (m, n_H, n_W, n_c)) is added where that offset of every window lands; overlapping windows add up."""
-    dA = np.zeros_like(like)
+def _im2col(A: np.ndarray, f: int, s: int) -> np.ndarray:
+    """Every f × f × n_c window of A (m, n_H', n_W', n_c) at stride s as one row, its entries in
+    the order (i, j, k) of W's first three axes: an (m·n_H·n_W, f·f·n_c) array (one copy)."""
+    windows = _windows(A, f, s)  # (m, n_H, n_W, n_c, f, f), a view
+    m, n_H, n_W, n_c = windows.shape[:4]
+    return np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3)).reshape(m * n_H * n_W, f * f * n_c)
+
+
+def _scatter_back(shape: tuple, dtype, f: int, s: int, n_H: int, n_W: int, term) -> np.ndarray:
+    """The gradient of the windowed input (of ``shape``): for every filter offset (i, j), ``term(i, j)``
+    (shaped (m, n_H, n_W, n_c)) is added where that offset of every window lands; overlapping windows add up."""
+    dA = np.zeros(shape, dtype)
     for i in range(f):
         for j in range(f):
             dA[:, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] += term(i, j)
@@ -83,33 +92,44 @@ def _scatter_back(like: np.ndarray, f: int, s: int, n_H: int, n_W: int, term) ->
 
 
 class _Conv2d(Op):
+    """Keeps the forward pass's window matrix A_cols: dW is computed from it."""
+
+    __slots__ = ("A_cols",)
     name = "conv2d"
     formula = "conv({0}, {1}) + {2}"
     dformula = ("W (each window's filter, scattered back)", "Σ windows of A_prev", "1")
 
+    def __init__(self, A_cols: np.ndarray):
+        self.A_cols = A_cols
+
     def vjp(self, out, g):
-        # Z[i, h, w, c] = Σ_{di, dj, k} A_pad[i, h·s + di, w·s + dj, k] · W[di, dj, k, c] + b[c], so with dZ = g:
-        #   dA_prev[window (h, w)] += Σ_c W[:, :, :, c] · dZ[i, h, w, c]   (scattered back, padding cut off)
-        #   dW = Σ over windows of A_slice · dZ      (sum over m, n_H, n_W)
+        # Z[i, h, w, c] = Σ_{di, dj, k} A_pad[i, h·s + di, w·s + dj, k] · W[di, dj, k, c] + b[c], that is
+        # Z = A_cols · W as matrices (one row per window, one column per filter), so with dZ = g:
+        #   dW = A_colsᵀ · dZ      (Σ over the windows of A_slice · dZ)
+        #   dA_cols = dZ · Wᵀ, each window's row added back onto that window of A_prev (overlaps add up,
+        #   the padding is cut off)
         #   db = Σ dZ over m, n_H, n_W
         A_prev, W, b = out._parents
         s, p = out._ctx
-        f, _, _, n_c = W.data.shape
-        _, n_H, n_W, _ = g.shape
-        A_pad = np.pad(A_prev.data, ((0, 0), (p, p), (p, p), (0, 0))) if p else A_prev.data
+        f, _, n_c_prev, n_c = W.data.shape
+        m, n_H, n_W, _ = g.shape
+        dZ = g.reshape(m * n_H * n_W, n_c)
         dA_prev = dW = db = None
         if A_prev.requires_grad:
-            dA_pad = _scatter_back(A_pad, f, s, n_H, n_W, lambda i, j: g @ W.data[i, j].T)
-            dA_prev = dA_pad[:, p:dA_pad.shape[1] - p, p:dA_pad.shape[2] - p] if p else dA_pad
+            # channels first, (n_c_prev, m, n_H_prev + 2p, n_W_prev + 2p), so that each offset (i, j) adds
+            # one contiguous product W[i, j] · dZᵀ (the (i, j) columns of dA_cols, transposed)
+            _, n_H_prev, n_W_prev, _ = A_prev.data.shape
+            dA_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * p, n_W_prev + 2 * p), np.result_type(W.data, g))
+            for i in range(f):
+                for j in range(f):
+                    dA_pad[:, :, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] += \
+                        (W.data[i, j] @ dZ.T).reshape(n_c_prev, m, n_H, n_W)
+            dA_prev = dA_pad[:, :, p:p + n_H_prev, p:p + n_W_prev].transpose(1, 2, 3, 0)
         if W.requires_grad:
-            # windows (m, n_H, n_W, n_c_prev, f, f) · dZ (m, n_H, n_W, n_c) → (n_c_prev, f, f, n_c)
-            dW = np.tensordot(_windows(A_pad, f, s), g, axes=([0, 1, 2], [0, 1, 2])).transpose(1, 2, 0, 3)
+            dW = (dZ.T @ self.A_cols).T.reshape(f, f, n_c_prev, n_c)
         if b.requires_grad:
-            db = g.sum(axis=(0, 1, 2)).reshape(1, 1, 1, n_c)
+            db = dZ.sum(axis=0).reshape(1, 1, 1, n_c)
         return (dA_prev, dW, db)
-
-
-CONV2D = _Conv2d()
 
 
 def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
@@ -137,11 +157,12 @@ def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
             pad = same_padding(f)
         except ValueError as exc:
             raise ValueError(f"conv2d: {exc}") from None
-    _window_size("conv2d", A_prev, f, pad, stride)
+    n_H, n_W = _window_size("conv2d", A_prev, f, pad, stride)
     A_pad = np.pad(A_prev.data, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else A_prev.data
-    # windows (m, n_H, n_W, n_c_prev, f, f) · W (f, f, n_c_prev, n_c) → Z (m, n_H, n_W, n_c)
-    Z = np.tensordot(_windows(A_pad, f, stride), W.data, axes=([4, 5, 3], [0, 1, 2])) + b.data
-    return _make(Z, CONV2D, (A_prev, W, b), (stride, pad))
+    # every window as one row (m·n_H·n_W, f·f·n_c_prev) times W as (f·f·n_c_prev, n_c): one matrix product
+    A_cols = _im2col(A_pad, f, stride)
+    Z = (A_cols @ W.data.reshape(f * f * n_c_prev, n_c)).reshape(A_prev.shape[0], n_H, n_W, n_c) + b.data
+    return _make(Z, _Conv2d(A_cols), (A_prev, W, b), (stride, pad))
 
 
 # ---------------------------------------------------------------- pooling
@@ -153,14 +174,30 @@ class _MaxPool(Op):
     dformula = ("1 at each window's max, 0 elsewhere",)
 
     def vjp(self, out, g):
-        # A[i, h, w, c] = max of the window: dA_prev gets dA at the window's (first) maximum, 0 elsewhere;
-        # overlapping windows (s < f) add their contributions.
+        # A[i, h, w, c] = max of the window: dA_prev gets dA at the window's first maximum (in the window's
+        # row-major order (i, j), as argmax takes it; a window holding NaN has its first NaN as maximum),
+        # 0 elsewhere; overlapping windows (s < f) add their contributions.
         (A_prev,) = out._parents
         f, s = out._ctx
         _, n_H, n_W, _ = g.shape
-        windows = _windows(A_prev.data, f, s)
-        argmax = windows.reshape(windows.shape[:4] + (f * f,)).argmax(axis=-1)
-        return (_scatter_back(A_prev.data, f, s, n_H, n_W, lambda i, j: np.where(argmax == i * f + j, g, 0)),)
+        A, A_max = A_prev.data, out.data
+        nan_windows = np.isnan(A_max)
+        has_nan = nan_windows.any()
+        dA = np.zeros(A.shape, np.result_type(A, g))
+        taken = np.zeros(g.shape, bool)  # the windows whose first maximum an earlier offset (i, j) held
+        for i in range(f):
+            for j in range(f):
+                at = (slice(None), slice(i, i + s * (n_H - 1) + 1, s), slice(j, j + s * (n_W - 1) + 1, s))
+                first_max = A[at] == A_max
+                if has_nan:
+                    first_max |= nan_windows & np.isnan(A[at])
+                first_max &= ~taken
+                taken |= first_max
+                if s >= f:  # windows apart: each entry of A_prev lies in one window at most
+                    np.multiply(first_max, g, out=dA[at])
+                else:
+                    dA[at] += first_max * g
+        return (dA,)
 
 
 class _AvgPool(Op):
@@ -174,7 +211,7 @@ class _AvgPool(Op):
         f, s = out._ctx
         _, n_H, n_W, _ = g.shape
         share = g / (f * f)
-        return (_scatter_back(A_prev.data, f, s, n_H, n_W, lambda i, j: share),)
+        return (_scatter_back(A_prev.data.shape, g.dtype, f, s, n_H, n_W, lambda i, j: share),)
 
 
 MAX_POOL, AVG_POOL = _MaxPool(), _AvgPool()

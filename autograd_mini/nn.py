@@ -30,7 +30,7 @@ import numpy as np
 from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
-from .tensor import Tensor
+from .tensor import Tensor, constant_view
 from .validate import (check_activations, check_initialization, check_keep_prob, check_lambd,
                        check_layer_dims, check_memory, check_one_hot, check_X, check_XY)
 
@@ -125,10 +125,18 @@ def initialize_parameters(layer_dims, initialization="small_random", seed=None, 
     return parameters
 
 
-def as_data(array, name: str = "X") -> Tensor:
-    """Data (X, Y or a mini-batch) as a constant Tensor that never receives a gradient."""
+def as_data(array, name: str = "X", copy: bool = True) -> Tensor:
+    """Data (X, Y or a mini-batch) as a constant Tensor that never receives a gradient.
+
+    ``copy=False`` is for the training loops, on arrays they have checked: a float64 array is
+    then wrapped as a read-only view instead of copied (X can be large, and the loops only read it).
+    """
     if isinstance(array, Tensor):
         return array.detach() if array.requires_grad else array
+    if not copy and isinstance(array, np.ndarray) and array.dtype == np.float64:
+        view = array.view()
+        view.flags.writeable = False
+        return constant_view(view, name)
     return Tensor(array, requires_grad=False, label=name)
 
 

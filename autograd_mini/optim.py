@@ -313,7 +313,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
     num_iterations = check_int(num_iterations, "num_iterations")
-    X, Y = as_data(X), as_data(Y, "Y")
+    X, Y = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
     history = History("iteration")
     exact = not model.has_training_mode  # the cost each step differentiates is then J itself
     if not exact:
@@ -358,13 +358,14 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
         raise ValueError(f"batch normalization needs mini-batches of at least 2 examples; batch_size = {batch_size} "
                          f"with m = {X.shape[1]} leaves a mini-batch of 1: choose another batch_size")
     rng = np.random.default_rng(seed)
-    X_all, Y_all = as_data(X), as_data(Y, "Y")
+    X_all, Y_all = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
     history = History("epoch", initial_cost=_whole_set_cost(model, X_all, Y_all, lambd))
     bar = _bar(epochs, progress, "mini-batch gradient descent")
     for epoch in bar:
         alpha = decayed_learning_rate(learning_rate, epoch, decay_rate)
         for t, (X_t, Y_t) in enumerate(random_mini_batches(X, Y, batch_size, rng)):
-            cost = gradient_descent_step(model, as_data(X_t), as_data(Y_t, "Y"), alpha, lambd, optimizer)
+            cost = gradient_descent_step(model, as_data(X_t, copy=False), as_data(Y_t, "Y", copy=False), alpha,
+                                         lambd, optimizer)
             _check_cost(cost, f"epoch {epoch}, mini-batch {t} (iteration {len(history.step_costs)})", alpha)
             history.step_costs.append(cost)
         J = _whole_set_cost(model, X_all, Y_all, lambd)

@@ -67,6 +67,7 @@ def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
     out.label = None
     out._ctx = ctx
     out.has_grad = False
+    out._seen_by = None
     if grad_mode.enabled and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._op = op
@@ -75,6 +76,14 @@ def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
         out.requires_grad = False
         out._op = None
         out._parents = ()
+    return out
+
+
+def constant_view(array: np.ndarray, label: str | None = None) -> "Tensor":
+    """A data Tensor (no gradient) that holds ``array`` itself, not a copy as ``Tensor()`` makes:
+    for arrays already checked, such as X in the training loops."""
+    out = _make(array, None, ())  # no parents: a leaf
+    out.label = label
     return out
 
 
@@ -403,6 +412,7 @@ class Tensor(Node):
         self._parents = ()
         self._ctx = None
         self.has_grad = False
+        self._seen_by = None
 
     # --------------------------------------------------------------- array facts
     @property
@@ -458,14 +468,14 @@ class Tensor(Node):
                 raise ValueError(
                     f"backward() on a tensor of shape {self.shape} needs grad= of that shape; "
                     "reduce it to a cost first (.sum() or .mean())")
-            return np.ones_like(self.data)
+            return np.ones(self.data.shape, self.data.dtype)  # np.ones_like's Python wrapper costs more than the array
         seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
         if seed.shape != self.shape:
             raise ShapeError(f"backward() grad has shape {seed.shape}; expected the root's shape {self.shape}")
         return seed.copy()
 
     def _reset_grad(self) -> None:
-        self.grad = np.zeros_like(self.data)
+        self.grad = np.zeros(self.data.shape, self.data.dtype)  # not zeros_like: its Python wrapper is slower
 
     def zero_grad(self) -> None:
         """Set this tensor's gradient to zeros (None stays None where no gradient is kept)."""

@@ -20,31 +20,33 @@ import warnings
 
 import numpy as np
 
-from .graph import Node, Op, grad_mode
+from .graph import Node, Op, grad_mode, recording
 
 __all__ = ["Value", "weighted_sum"]
 
 _new = object.__new__
 
 
-def _make(data: float, op: Op, parents: tuple, ctx=None) -> "Value":
-    """Build a result node without re-checking ``data`` (the ops produce floats)."""
+def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, ctx=None, rest: tuple = ()) -> "Value":
+    """Build the result of ``op`` on the parents ``a`` (, ``b``, ``*rest``) without re-checking
+    ``data`` (the ops produce floats)."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = None
     out._ctx = ctx
     out.has_grad = False
+    out._seen_by = None
     # recorded only when a parent needs a gradient: an op on data alone is data again
-    if grad_mode.enabled and (parents[0].requires_grad or parents[-1].requires_grad
-                              or any(p.requires_grad for p in parents)):
+    if (a.requires_grad or (b is not None and b.requires_grad) or any(p.requires_grad for p in rest)) \
+            and (recording.everywhere or grad_mode.enabled):
         out.requires_grad = True
         out._op = op
-        out._parents = parents
+        out._a, out._b, out._rest = a, b, rest
     else:
         out.requires_grad = False
         out._op = None
-        out._parents = ()
+        out._a, out._b, out._rest = None, None, ()
     return out
 
 
@@ -119,7 +121,7 @@ class _Mul(Op):
 
     def vjp(self, out, g):
         # z = a * b: dz/da = b, dz/db = a   (the notes' dw1 = x1 * dz)
-        a, b = out._parents
+        a, b = out._a, out._b
         return (g * b.data, g * a.data)
 
 
@@ -131,7 +133,7 @@ class _Div(Op):
     def vjp(self, out, g):
         # z = a / b: dz/da = 1/b, dz/db = -a/b², computed as -(a/b)/b = -z/b: b² would overflow
         # for |b| > 1e154 and underflow to 0 for |b| < 1e-154, where z/b stays finite
-        a, b = out._parents
+        a, b = out._a, out._b
         return (_div(g, b.data), -_div(out.data, b.data) * g)
 
 
@@ -156,7 +158,7 @@ class _PowConst(Op):
 
     def vjp(self, out, g):
         # z = a^k (k a number): dz/da = k a^(k-1); 0 for k = 0, where z = 1 does not depend on a
-        (a,) = out._parents
+        a = out._a
         k = out._ctx
         if k == 0.0:
             return (0.0,)
@@ -180,7 +182,7 @@ class _Pow(Op):
 
     def vjp(self, out, g):
         # z = a^b = exp(b log a): dz/da = b a^(b-1), dz/db = a^b log a (rules at a = 0 above)
-        a, b = out._parents
+        a, b = out._a, out._b
         da = 0.0 if b.data == 0.0 else g * b.data * _pow(a.data, b.data - 1.0)
         if a.data > 0.0:
             db = g * out.data * math.log(a.data)
@@ -208,7 +210,7 @@ class _Log(Op):
 
     def vjp(self, out, g):
         # a = log z: da/dz = 1/z  (inf at z = 0, matching log(0) = -inf)
-        return (_div(g, out._parents[0].data),)
+        return (_div(g, out._a.data),)
 
 
 class _Sigmoid(Op):
@@ -241,7 +243,7 @@ class _Relu(Op):
 
     def vjp(self, out, g):
         # a = max(0, z): da/dz = 1 where z ≥ 0 else 0 (the notes' convention at 0)
-        return (g if out._parents[0].data >= 0.0 else 0.0,)
+        return (g if out._a.data >= 0.0 else 0.0,)
 
 
 class _LeakyRelu(Op):
@@ -251,7 +253,7 @@ class _LeakyRelu(Op):
 
     def vjp(self, out, g):
         # a = max(slope·z, z): da/dz = slope (0.01) where z < 0 else 1
-        return (g if out._parents[0].data >= 0.0 else g * out._ctx,)
+        return (g if out._a.data >= 0.0 else g * out._ctx,)
 
 
 class _CrossEntropy(Op):
@@ -262,7 +264,7 @@ class _CrossEntropy(Op):
     def vjp(self, out, g):
         # L(a, y) = -(y log a + (1 - y) log(1 - a)):
         # da = -y/a + (1 - y)/(1 - a) (the notes' da), dy = log(1 - a) - log a
-        a, y = out._parents[0].data, out._parents[1].data
+        a, y = out._a.data, out._b.data
         return (g * (_div(-y, a) + _div(1.0 - y, 1.0 - a)), g * (log(1.0 - a) - log(a)))
 
 
@@ -316,6 +318,7 @@ class Value(Node):
     """
 
     __slots__ = ()
+    _zero_grad = 0.0  # a float is immutable: backward() resets every intermediate gradient to this one
 
     def __init__(self, data, label: str | None = None, requires_grad: bool = True):
         self.data = data if type(data) is float else _as_float(data)
@@ -323,9 +326,10 @@ class Value(Node):
         self.grad = 0.0
         self.label = label
         self._op = None
-        self._parents = ()
+        self._a, self._b, self._rest = None, None, ()
         self._ctx = None
         self.has_grad = False
+        self._seen_by = None
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -337,9 +341,6 @@ class Value(Node):
             return 1.0
         return _as_float(grad)
 
-    def _reset_grad(self) -> None:
-        self.grad = 0.0
-
     def zero_grad(self) -> None:
         """Set this node's gradient to 0."""
         self.grad = 0.0
@@ -350,63 +351,63 @@ class Value(Node):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(self.data + other.data, ADD, (self, other))
+        return _make(self.data + other.data, ADD, self, other)
 
     def __radd__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(other.data + self.data, ADD, (other, self))
+        return _make(other.data + self.data, ADD, other, self)
 
     def __sub__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(self.data - other.data, SUB, (self, other))
+        return _make(self.data - other.data, SUB, self, other)
 
     def __rsub__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(other.data - self.data, SUB, (other, self))
+        return _make(other.data - self.data, SUB, other, self)
 
     def __mul__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(self.data * other.data, MUL, (self, other))
+        return _make(self.data * other.data, MUL, self, other)
 
     def __rmul__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(other.data * self.data, MUL, (other, self))
+        return _make(other.data * self.data, MUL, other, self)
 
     def __truediv__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(_div(self.data, other.data), DIV, (self, other))
+        return _make(_div(self.data, other.data), DIV, self, other)
 
     def __rtruediv__(self, other):
         other = _lift(other)
         if other is None:
             return NotImplemented
-        return _make(_div(other.data, self.data), DIV, (other, self))
+        return _make(_div(other.data, self.data), DIV, other, self)
 
     def __neg__(self):
-        return _make(-self.data, NEG, (self,))
+        return _make(-self.data, NEG, self)
 
     def __pos__(self):
         return self
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return _make(_pow(self.data, other.data), POW, (self, other))
+            return _make(_pow(self.data, other.data), POW, self, other)
         k = _lift(other)
         if k is None:
             return NotImplemented
-        return _make(_pow(self.data, k.data), POW_CONST, (self,), k.data)
+        return _make(_pow(self.data, k.data), POW_CONST, self, ctx=k.data)
 
     def __rpow__(self, other):
         base = _lift(other)
@@ -421,29 +422,29 @@ class Value(Node):
             e = math.exp(self.data)
         except OverflowError:
             e = float(np.exp(np.float64(self.data)))
-        return _make(e, EXP, (self,))
+        return _make(e, EXP, self)
 
     def log(self):
         """Natural log; log(0) is -inf and a negative input gives nan, each with a RuntimeWarning."""
-        return _make(log(self.data), LOG, (self,))
+        return _make(log(self.data), LOG, self)
 
     def sigmoid(self):
         """σ(z) = 1 / (1 + e^(-z)), stable for any z."""
-        return _make(sigmoid(self.data), SIGMOID, (self,))
+        return _make(sigmoid(self.data), SIGMOID, self)
 
     def tanh(self):
         """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z))."""
-        return _make(math.tanh(self.data), TANH, (self,))
+        return _make(math.tanh(self.data), TANH, self)
 
     def relu(self):
         """max(0, z)."""
         z = self.data
-        return _make(0.0 if z <= 0.0 else z, RELU, (self,))  # nan stays nan, as numpy's maximum
+        return _make(0.0 if z <= 0.0 else z, RELU, self)  # nan stays nan, as numpy's maximum
 
     def leaky_relu(self, slope: float = 0.01):
         """max(slope·z, z); the notes use slope = 0.01."""
         z = self.data
-        return _make(z if z >= 0.0 else slope * z, LEAKY_RELU, (self,), float(slope))
+        return _make(z if z >= 0.0 else slope * z, LEAKY_RELU, self, ctx=float(slope))
 
     def cross_entropy(self, y):
         """The notes' loss of one example, L(a, y) = -(y log a + (1 - y) log(1 - a)), as one node.
@@ -454,7 +455,7 @@ class Value(Node):
         if y is None:
             raise TypeError("cross_entropy(y) takes a Value or a number for y")
         a = self.data
-        return _make(-(y.data * log(a) + (1.0 - y.data) * log(1.0 - a)), CROSS_ENTROPY, (self, y))
+        return _make(-(y.data * log(a) + (1.0 - y.data) * log(1.0 - a)), CROSS_ENTROPY, self, y)
 
 
 class _WeightedSum(Op):
@@ -497,4 +498,4 @@ def weighted_sum(w, x, b) -> Value:
     if any(p is None for p in parents):
         raise TypeError("weighted_sum takes Values or numbers for w, x and b")
     z = math.fsum(parents[i].data * parents[i + 1].data for i in range(0, len(parents) - 1, 2)) + parents[-1].data
-    return _make(z, _WeightedSum(len(w)), tuple(parents))
+    return _make(z, _WeightedSum(len(w)), parents[0], parents[1], rest=tuple(parents[2:]))

@@ -1,4 +1,4 @@
-"""conv2d forward + backward: autograd_mini against the notes-style loops and against PyTorch.
+"""conv2d and max_pool forward + backward: autograd_mini against the notes-style loops and PyTorch.
 
 A_prev (32, 28, 28, 8), W (3, 3, 8, 16), b (1, 1, 1, 16), stride 1, padding 1 ("same").
 One timed run is Z = conv2d(A_prev, W, b) then Z.backward(dZ) for a fixed dZ, which fills
@@ -11,8 +11,12 @@ dA_prev, dW and db.
 * PyTorch (when installed): torch.nn.functional.conv2d on the same numbers in its own
   layout (N, C, H, W), converted once outside the timed region.
 
+Against PyTorch the same is timed on a larger shape too (m = 64, 32 × 32 × 16 → 32 filters),
+and max_pool (2 × 2, stride 2) forward + backward on both conv outputs' shapes (target for
+both ops: at least as fast as PyTorch float64 on one thread, a ratio ≤ 1).
+
 Every implementation's Z, dA_prev, dW and db are checked against autograd_mini's before any
-timing. Times are medians; the ratios come from the same run. Numpy's BLAS and PyTorch are
+timing. Times are medians of interleaved runs; the ratios come from the same run. Numpy's BLAS and PyTorch are
 pinned to one thread unless the environment already sets a thread count (``--threads``).
 
 Run from the repository root:  python benchmarks/bench_conv.py
@@ -34,7 +38,11 @@ def _parse_args():
     parser.add_argument("--loop-m", type=int, default=4, help="examples the loop version runs on (scaled to m = 32)")
     parser.add_argument("--loop-repeats", type=int, default=3, help="timed runs of the loop version")
     parser.add_argument("--threads", type=int, default=1, help="BLAS / PyTorch threads")
-    return parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="few repeats, the benchmark's shape only")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.loop_m, args.loop_repeats = 5, 1, 1
+    return args
 
 
 ARGS = _parse_args()
@@ -45,7 +53,10 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, no install needed
-from autograd_mini import Tensor, conv2d  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _ratios import report  # noqa: E402
+
+from autograd_mini import Tensor, conv2d, max_pool  # noqa: E402
 
 try:
     import torch
@@ -133,19 +144,55 @@ def torch_to_notes(Z, dA, dW, db):
             dW.numpy().transpose(2, 3, 1, 0), db.numpy().reshape(1, 1, 1, -1))
 
 
-def median_seconds(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def interleaved_medians(functions: dict, repeats: int) -> dict:
+    """Median seconds of each function, its runs interleaved with the others' (after one warm-up each)."""
+    times = {name: [] for name in functions}
+    for fn in functions.values():
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    for _ in range(repeats):
+        for name, fn in functions.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def check(name, got, want):
     for label, g, w in zip(("Z", "dA_prev", "dW", "db"), got, want):
         np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-9, err_msg=f"{name}: {label} differs from autograd_mini")
-    print(f"  {name}: Z, dA_prev, dW, db equal autograd_mini's (rtol 1e-9)")
+    print(f"  {name}: equal to autograd_mini's (rtol 1e-9)")
+
+
+# ---------------------------------------------------------------- max pooling
+
+
+def run_ours_pool(A_prev, dA, f):
+    A_t = Tensor(A_prev)
+    A = max_pool(A_t, f=f, stride=f)
+    A.backward(dA)
+    return A.data, A_t.grad
+
+
+def run_torch_pool(A, dA, f):
+    A = A.detach().requires_grad_()
+    out = torch.nn.functional.max_pool2d(A, f, f)
+    out.backward(dA)
+    return out, A.grad
+
+
+def leaves(*arrays):
+    """autograd_mini leaves and PyTorch leaves for the timed runs, made once outside them (no copy of
+    the inputs is timed on either side); each side's gradients then accumulate run after run."""
+    return [Tensor(a) for a in arrays]
+
+
+def compare_torch(title, ours, theirs, repeats, key):
+    times = interleaved_medians({"autograd_mini": ours, "PyTorch": theirs}, repeats)
+    ratio = times["autograd_mini"] / times["PyTorch"]
+    print(f"  {title}: autograd_mini {times['autograd_mini'] * 1e3:.2f} ms, PyTorch float64 "
+          f"{times['PyTorch'] * 1e3:.2f} ms -> ours / PyTorch = {ratio:.2f} (target ≤ 1)")
+    report(f"autograd_mini / PyTorch float64, {key}", ratio, 1.0, False,
+           f"{times['autograd_mini'] * 1e3:.1f} vs {times['PyTorch'] * 1e3:.1f} ms")
 
 
 def main():
@@ -155,8 +202,8 @@ def main():
     b = rng.normal(size=(1, 1, 1, N_C))
     dZ = rng.normal(size=(M, N_H, N_W, N_C))  # same padding: Z is (m, n_H, n_W, n_c)
     print(f"conv2d forward + backward: A_prev {A_prev.shape}, W {W.shape}, b {b.shape}, s = {STRIDE}, p = {PAD}")
-    print(f"numpy {np.__version__}, threads {os.environ['OMP_NUM_THREADS']}"
-          + (f", torch {torch.__version__}" if torch else ", torch not installed"))
+    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, threads {os.environ['OMP_NUM_THREADS']}"
+          + (f", torch {torch.__version__}" if torch else ", torch not installed: no ratio against PyTorch"))
 
     ours = run_ours(A_prev, W, b, dZ)
     k = ARGS.loop_m
@@ -166,23 +213,53 @@ def main():
         torch.set_num_threads(ARGS.threads)
         torch.set_default_dtype(torch.float64)
         t_args = torch_inputs(A_prev, W, b, dZ)
-        check("PyTorch (float64)", torch_to_notes(*run_torch(*t_args)), ours)
+        check("PyTorch (float64) conv2d", torch_to_notes(*run_torch(*t_args)), ours)
 
-    run_ours(A_prev, W, b, dZ)  # warm-up
-    t_ours = median_seconds(lambda: run_ours(A_prev, W, b, dZ), ARGS.repeats)
-    t_loop_k = median_seconds(lambda: run_loops(A_prev[:k], W, b, dZ[:k]), ARGS.loop_repeats)
+    t_ours = interleaved_medians({"ours": lambda: run_ours(A_prev, W, b, dZ)}, ARGS.repeats)["ours"]
+    t_loop_k = interleaved_medians({"loops": lambda: run_loops(A_prev[:k], W, b, dZ[:k])}, ARGS.loop_repeats)["loops"]
     t_loop = t_loop_k * M / k
-    rows = [("autograd_mini conv2d (sliding windows + tensordot)", t_ours, ARGS.repeats, "")]
-    rows.append(("notes-style loops (m, h, w, c)", t_loop, ARGS.loop_repeats,
-                 f"measured on m = {k}: {t_loop_k * 1e3:.1f} ms, scaled × {M}/{k}"))
-    if torch is not None:
-        run_torch(*t_args)  # warm-up
-        t_torch = median_seconds(lambda: run_torch(*t_args), ARGS.repeats)
-        rows.append(("PyTorch F.conv2d (float64, NCHW)", t_torch, ARGS.repeats, ""))
-    print()
-    print(f"{'implementation':<52} {'median ms':>11} {'runs':>5} {'time / ours':>12}")
-    for name, seconds, runs, note in rows:
-        print(f"{name:<52} {seconds * 1e3:>11.2f} {runs:>5} {seconds / t_ours:>11.2f}x" + (f"   ({note})" if note else ""))
+    print(f"  notes-style loops (m, h, w, c): {t_loop * 1e3:.0f} ms (measured on m = {k}: {t_loop_k * 1e3:.1f} ms, "
+          f"scaled × {M}/{k}) -> {t_loop / t_ours:.0f}x autograd_mini's {t_ours * 1e3:.2f} ms")
+    report("notes-style loops / autograd_mini, conv2d forward + backward", t_loop / t_ours, None, True)
+    if torch is None:
+        return
+
+    # the benchmark's shape, and a larger one: m = 64, 32 × 32 × 16 -> 32 filters
+    shapes = [((M, N_H, N_W, N_C_PREV), N_C), ((64, 32, 32, 16), 32)]
+    if ARGS.quick:
+        shapes = shapes[:1]
+    print(f"against PyTorch, medians of {ARGS.repeats} interleaved runs:")
+    for (m, n_H, n_W, n_c_prev), n_c in shapes:
+        A_prev = rng.normal(size=(m, n_H, n_W, n_c_prev))
+        W = rng.normal(size=(F, F, n_c_prev, n_c)) * 0.1
+        b = rng.normal(size=(1, 1, 1, n_c))
+        dZ = rng.normal(size=(m, n_H, n_W, n_c))
+        t_args = torch_inputs(A_prev, W, b, dZ)
+        if (m, n_c) != (M, N_C):
+            check(f"PyTorch (float64) conv2d on {A_prev.shape}", torch_to_notes(*run_torch(*t_args)),
+                  run_ours(A_prev, W, b, dZ))
+        key = f"({m}, {n_H}, {n_W}, {n_c_prev}) * {n_c} 3×3"
+        A_t, W_t, b_t = leaves(A_prev, W, b)
+        A_torch, W_torch, b_torch = (t.requires_grad_() for t in t_args[:3])
+        compare_torch(f"conv2d forward + backward, A_prev {A_prev.shape}, {n_c} filters 3×3",
+                      lambda: conv2d(A_t, W_t, b_t, stride=STRIDE, pad=PAD).backward(dZ),
+                      lambda: torch.nn.functional.conv2d(A_torch, W_torch, b_torch, stride=STRIDE,
+                                                         padding=PAD).backward(t_args[3]),
+                      ARGS.repeats, f"conv2d {key}")
+        # max pooling 2 × 2, stride 2, on the convolution's output
+        A_pool = rng.normal(size=(m, n_H, n_W, n_c))
+        dA = rng.normal(size=(m, n_H // 2, n_W // 2, n_c))
+        A_torch = torch.from_numpy(A_pool.transpose(0, 3, 1, 2).copy())
+        dA_torch = torch.from_numpy(dA.transpose(0, 3, 1, 2).copy())
+        got, want = run_ours_pool(A_pool, dA, 2), run_torch_pool(A_torch, dA_torch, 2)
+        np.testing.assert_allclose(got[0], want[0].detach().numpy().transpose(0, 2, 3, 1), rtol=1e-12)
+        np.testing.assert_allclose(got[1], want[1].numpy().transpose(0, 2, 3, 1), rtol=1e-12)
+        (A_t,) = leaves(A_pool)
+        A_torch.requires_grad_()
+        compare_torch(f"max_pool 2×2 forward + backward, A_prev {A_pool.shape}",
+                      lambda: max_pool(A_t, f=2, stride=2).backward(dA),
+                      lambda: torch.nn.functional.max_pool2d(A_torch, 2, 2).backward(dA_torch), ARGS.repeats,
+                      f"max_pool 2×2 ({m}, {n_H}, {n_W}, {n_c})")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ about 200 MB), then loads it in a fresh process with each loader and prints rows
 and the peak memory the load added (peak resident size minus the size before the load), with
 the ratio to the final float64 array and to numpy.loadtxt.
 
-Run: PYTHONPATH=. python benchmarks/bench_csv.py [--rows 1240000] [--cols 21] [--keep FILE]
+Run: PYTHONPATH=. python benchmarks/bench_csv.py [--rows 1240000] [--cols 21] [--keep FILE] [--quick]
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ import sys
 import tempfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _ratios import report  # noqa: E402
 
 _CHILD = r"""
 import json, resource, sys, time
@@ -64,7 +67,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_240_000)
     parser.add_argument("--cols", type=int, default=21)
     parser.add_argument("--keep", metavar="FILE", help="write the CSV here and keep it (default: a temporary file)")
+    parser.add_argument("--quick", action="store_true", help="100,000 rows")
     args = parser.parse_args()
+    if args.quick:
+        args.rows = 100_000
     folder = tempfile.mkdtemp()
     path = args.keep or os.path.join(folder, "big.csv")
     if not os.path.exists(path):
@@ -77,6 +83,8 @@ def main() -> None:
     ours, ref = results["load_csv"], results["numpy.loadtxt"]
     print(f"  load_csv / numpy.loadtxt: time {ours['seconds'] / ref['seconds']:.2f}, "
           f"peak memory {ours['added'] / ref['added']:.2f}")
+    report(f"load_csv / numpy.loadtxt time, {args.rows:,} rows", ours["seconds"] / ref["seconds"], None, False)
+    report(f"load_csv / numpy.loadtxt peak memory, {args.rows:,} rows", ours["added"] / ref["added"], None, False)
     if not args.keep:
         os.remove(path)
         os.rmdir(folder)

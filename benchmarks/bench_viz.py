@@ -1,6 +1,6 @@
 """How long drawing takes: the DOT of a 10,000-node graph, the step-through page, the graph command.
 
-Run by hand: ``python benchmarks/bench_viz.py``. Prints
+Run by hand: ``python benchmarks/bench_viz.py [--quick]``. Prints
 
 1. the step-through page of the 107-node scalar MLP (2-4-4-1, one example): its size and
    build time (targets ≤ 1.5 MB and ≤ 2 s; one page per frame made it 16 MB and 8.6 s);
@@ -17,6 +17,7 @@ one-line label, and plain f-string building of the same minimal DOT.
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,9 @@ import graphviz
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _ratios import report  # noqa: E402
 from autograd_mini import Value, topo_order  # noqa: E402
 from viz import GraphTooLarge, draw_graph, render, step_through  # noqa: E402
 
@@ -92,8 +95,11 @@ def pages_and_commands() -> None:
     L.backward()
     t = best_of(lambda: step_through(L), repeat=3)
     page = step_through(L)
+    size = len(page.html.encode()) / 1e6
     print(f"step-through page of the {len(topo_order([L]))}-node MLP ({page.frames} frames): "
-          f"{len(page.html.encode()) / 1e6:.2f} MB (target ≤ 1.5 MB), built in {t:.2f} s (target ≤ 2 s)")
+          f"{size:.2f} MB (target ≤ 1.5 MB), built in {t:.2f} s (target ≤ 2 s)")
+    report("step-through page of the 107-node MLP: size / 1.5 MB", size / 1.5, 1.0, False, f"{size:.2f} MB")
+    report("step-through page of the 107-node MLP: build time / 2 s", t / 2, 1.0, False, f"{t:.2f} s")
     expression = "+".join(["x"] * 60)
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
@@ -101,6 +107,7 @@ def pages_and_commands() -> None:
                                "--out", out], capture_output=True, text=True)
         wall = time.perf_counter() - start
     print(f"autograd-mini graph on a 60-term sum: {wall:.2f} s wall, exit {done.returncode} (target ≤ 10 s)")
+    report("autograd-mini graph, 60-term sum: wall time / 10 s", wall / 10, 1.0, False, f"{wall:.2f} s")
     big = scalar_mlp(10_000)
     graph = draw_graph(big, max_nodes=10**6)
     with tempfile.TemporaryDirectory() as out:
@@ -112,11 +119,15 @@ def pages_and_commands() -> None:
             refused = "refused"
         t = time.perf_counter() - start
     print(f"render of a {len(topo_order([big])):,}-node graph: {refused} in {t * 1e3:.0f} ms (target ≤ 1 s)")
+    report("refusing a too-large render: time / 1 s", t, 1.0, False, f"{t * 1e3:.0f} ms, {refused}")
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a 1,000-node graph instead of 10,000")
+    args = parser.parse_args()
     pages_and_commands()
-    L = scalar_mlp(10_000)
+    L = scalar_mlp(1_000 if args.quick else 10_000)
     L.backward()
     order = topo_order([L])
     n = len(order)
@@ -133,6 +144,8 @@ def main() -> None:
     print(f"{'':44s} {'total':>9s} {'per node':>10s} {'vs graphviz calls':>18s} {'vs strings':>11s}")
     for name, t in times.items():
         print(f"{name:44s} {t * 1e3:7.1f} ms {t / n * 1e6:7.2f} µs {t / gv:17.2f}x {t / plain:10.2f}x")
+    report(f"viz.draw_graph / graphviz node()/edge() calls, {n:,} nodes", times["viz.draw_graph (all nodes)"] / gv,
+           None, False)
 
 
 if __name__ == "__main__":

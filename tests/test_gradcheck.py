@@ -36,7 +36,7 @@ class _WrongSquare(Op):
 
 def test_gradcheck_catches_a_wrong_backward_rule():
     def f(a):
-        return _make(a.data**2, _WrongSquare(), (a,))
+        return _make(a.data**2, _WrongSquare(), a)
 
     result = gradcheck(f, [Value(1.5)])
     assert not result.passed

@@ -94,7 +94,7 @@ def test_a_wrong_rule_away_from_the_kinks_is_still_caught():
         def vjp(self, out, g):
             return (g * out._parents[0].data,)  # d(a²)/da is 2a
 
-    result = gradcheck(lambda a, z: _make(a.data**2, WrongSquare(), (a,)) + z.relu(), [Value(1.5), Value(0.0)])
+    result = gradcheck(lambda a, z: _make(a.data**2, WrongSquare(), a) + z.relu(), [Value(1.5), Value(0.0)])
     assert not result.passed and result.judged == 1 and "FAILED" in str(result)
 
 

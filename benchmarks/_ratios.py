@@ -1,0 +1,18 @@
+"""One line per ratio, for ``benchmarks/run_all.py`` to gather into its table.
+
+A benchmark prints its own report for a reader, and beside it calls :func:`report` once per
+ratio it measured in that run. The line starts with ``@ratio`` and carries JSON, so the runner
+needs no parsing of the human-readable text.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def report(name: str, ratio: float, target: float | None, higher_is_better: bool, detail: str = "") -> None:
+    """Print the ratio ``name`` (e.g. "micrograd's time / ours") and whether it meets ``target``."""
+    met = None if target is None else (ratio >= target if higher_is_better else ratio <= target)
+    print("@ratio " + json.dumps({"name": name, "ratio": ratio, "target": target,
+                                  "higher_is_better": higher_is_better, "met": met, "detail": detail}),
+          flush=True)
