@@ -1,7 +1,7 @@
 """The rest of a learner's toolbox, each checked three ways: softmax, dropout, batch norm, the optimizers."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from autograd_mini import (DeepNet, LogisticRegression, Tensor, accuracy, analytic, compare, from_one_hot,
                            gradient_descent_step, one_hot, predict, relative_difference, train)
@@ -73,12 +73,22 @@ def test_dropout_nets_three_ways_with_fixed_masks(spec):
         assert any("masks D[l] were drawn once" in note for note in report.notes)
 
 
+def assume_well_conditioned_batch_norm(net, X, Y):
+    """Central differences cannot judge a batch-norm layer whose Z hardly varies over the batch: Ẑ
+    divides by sqrt(σ² + ε), so a step ε in a parameter moves Ẑ by up to ε/σ, and the difference's
+    error (∝ the third derivative) grows as 1/σ³. Such draws are left out, not the tolerances widened."""
+    net.cost(X, Y)
+    for l in net.batch_norm:
+        assume(net.cache[f"Z{l}"].data.std(axis=1).min() > 0.05)
+
+
 @given(toolbox_nets(batch_norm=True))
 def test_batch_norm_nets_three_ways(spec):
     dims, activations, options, m, lambd, seed = spec
     rng = np.random.default_rng(seed)
     X, Y = data_for(dims, activations, m, rng)
     net = DeepNet(dims, activations, seed=seed, **options)
+    assume_well_conditioned_batch_norm(net, X, Y)
     report = compare(net, X, Y, lambd)
     assert_three_ways(report)
     names = [row.name for row in report.rows]
@@ -93,7 +103,9 @@ def test_dropout_and_batch_norm_together_three_ways(spec):
     dims, activations, options, m, lambd, seed = spec
     rng = np.random.default_rng(seed)
     X, Y = data_for(dims, activations, m, rng)
-    assert_three_ways(compare(DeepNet(dims, activations, seed=seed, **options), X, Y, lambd))
+    net = DeepNet(dims, activations, seed=seed, **options)
+    assume_well_conditioned_batch_norm(net, X, Y)
+    assert_three_ways(compare(net, X, Y, lambd))
 
 
 def _break(monkeypatch, name, wrong):
