@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 
@@ -54,7 +52,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, no install needed
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _ratios import report  # noqa: E402
+from _ratios import interleaved_medians, report  # noqa: E402
 
 from autograd_mini import Tensor, conv2d, max_pool  # noqa: E402
 
@@ -143,18 +141,6 @@ def torch_to_notes(Z, dA, dW, db):
     return (Z.detach().numpy().transpose(0, 2, 3, 1), dA.numpy().transpose(0, 2, 3, 1),
             dW.numpy().transpose(2, 3, 1, 0), db.numpy().reshape(1, 1, 1, -1))
 
-
-def interleaved_medians(functions: dict, repeats: int) -> dict:
-    """Median seconds of each function, its runs interleaved with the others' (after one warm-up each)."""
-    times = {name: [] for name in functions}
-    for fn in functions.values():
-        fn()
-    for _ in range(repeats):
-        for name, fn in functions.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def check(name, got, want):

@@ -19,15 +19,13 @@ Run: python benchmarks/bench_models.py [--repeats N]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _ratios import report as report_ratio  # noqa: E402
+from _ratios import interleaved_medians, report as report_ratio  # noqa: E402
 
 from autograd_mini import Adam, DeepNet, LogisticRegression, analytic, gradient_descent_step  # noqa: E402
 from autograd_mini.datasets import load_dataset, standardization, standardize  # noqa: E402
@@ -66,18 +64,6 @@ def torch_step(layers, X, Y):
     return J.item()
 
 
-def median_times(functions: dict, repeats: int) -> dict:
-    """Run each function ``repeats`` times, interleaved so that machine noise hits all alike."""
-    times = {name: [] for name in functions}
-    for fn in functions.values():
-        fn()  # warm-up
-    for _ in range(repeats):
-        for name, fn in functions.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
 
 def deep_net(repeats: int) -> None:
     dims, activations = [12288, 20, 7, 5, 1], ["relu", "relu", "relu", "sigmoid"]
@@ -92,7 +78,7 @@ def deep_net(repeats: int) -> None:
         state["params"], _ = closed_form_deep_step(state["params"], X, Y, activations)
 
     values = net.get_parameters()
-    times = median_times({"autodiff": lambda: gradient_descent_step(net, X_t, Y_t, ALPHA),
+    times = interleaved_medians({"autodiff": lambda: gradient_descent_step(net, X_t, Y_t, ALPHA),
                           "closed form": closed}, repeats)
     try:
         import torch
@@ -103,7 +89,7 @@ def deep_net(repeats: int) -> None:
         layers = [(torch.tensor(values[f"W{l}"], requires_grad=True), torch.tensor(values[f"b{l}"], requires_grad=True))
                   for l in range(1, 5)]
         X_torch, Y_torch = torch.tensor(X), torch.tensor(Y)
-        times.update(median_times({"PyTorch (float64)": lambda: torch_step(layers, X_torch, Y_torch)}, repeats))
+        times.update(interleaved_medians({"PyTorch (float64)": lambda: torch_step(layers, X_torch, Y_torch)}, repeats))
     report("DeepNet([12288, 20, 7, 5, 1]) relu, relu, relu, sigmoid; m = 209", times, target=1.10)
 
 
@@ -118,7 +104,7 @@ def logistic(repeats: int) -> None:
     def closed():
         state["w"], state["b"], _ = closed_form_logistic_step(state["w"], state["b"], X, Y)
 
-    times = median_times({"autodiff": lambda: gradient_descent_step(model, X_t, Y_t, ALPHA),
+    times = interleaved_medians({"autodiff": lambda: gradient_descent_step(model, X_t, Y_t, ALPHA),
                           "closed form": closed}, repeats)
     report("LogisticRegression(n_x = 2); m = 209", times, target=2.0)
 
@@ -145,7 +131,7 @@ def softmax_net(repeats: int) -> None:
         grads, _ = closed_form_softmax_grads(state["params"], X, Y, net.activations)
         state["params"] = analytic.update_parameters(state["params"], grads, ALPHA)
 
-    times = median_times({"autodiff": lambda: gradient_descent_step(net, X_t, Y_t, ALPHA),
+    times = interleaved_medians({"autodiff": lambda: gradient_descent_step(net, X_t, Y_t, ALPHA),
                           "closed form": closed}, repeats)
     report("DeepNet([64, 64, 10]) relu, softmax; the digits, m = 1797", times, target=1.2)
 
@@ -165,7 +151,7 @@ def adam_step(repeats: int) -> None:
             state["params"], {f"d{name}": grads[f"d{name}"] for name in state["params"]}, state["v"], state["s"],
             state["t"], 0.001)
 
-    times = median_times({"autodiff": lambda: gradient_descent_step(net, X_t, Y_t, 0.001, optimizer=adam),
+    times = interleaved_medians({"autodiff": lambda: gradient_descent_step(net, X_t, Y_t, 0.001, optimizer=adam),
                           "closed form": closed}, repeats)
     report("one Adam step of DeepNet([64, 64, 10]) relu, softmax; the digits, m = 1797", times, target=1.2)
 
