@@ -332,11 +332,13 @@ def _check(args: argparse.Namespace) -> int:
     from .atomic import atomic_write
     from .comparison import compare
     from .nn import DeepNet, LogisticRegression, one_hot
+    from .validate import check_int
 
     if len(args.layers) < 2:
         raise UsageError("--layers needs at least two sizes, n_x and n_L, such as 2,4,1")
     if args.m < 1:
         raise UsageError(f"--m must be at least 1; got {args.m}")
+    check_int(args.seed, "--seed", 0)
     if args.logistic and len(args.layers) != 2:
         raise UsageError(f"--logistic takes --layers n_x,1 (one sigmoid unit); got {','.join(map(str, args.layers))}")
     backward = _load_function(args.backward) if args.backward else None

@@ -212,3 +212,9 @@ def test_graph_refuses_a_graph_over_max_nodes_before_graphviz_runs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "raised" / "expression_steps.html").stat().st_size > 0
     assert run("graph", "x", "--set", "x=2", "--max-nodes", "0").returncode == 2
+
+
+def test_check_names_a_negative_seed():
+    result = run("check", "--seed", "-1")
+    assert result.returncode == 2 and "--seed must be ≥ 0" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
