@@ -218,7 +218,7 @@ def _parse_block(name: str, header: list, first_line: int, lines: list, t: int |
                 (t is None or np.isin(values[:, t], (0.0, 1.0)).all()):
             return values
     except ValueError:
-        pass
+        pass  # numpy refused the block: the line-by-line parser below finds the line and says what is wrong
     numbers, values = _cells(name, header, enumerate(lines, start=first_line))
     _check_values(name, numbers, values, t, target)
     return values
