@@ -279,6 +279,10 @@ def topo_order(roots: Iterable) -> list:
                         append(path.pop())
                     continue
                 append(path.pop())
+                # every node below with one parent has just had it placed: a run of unary ops (a chain)
+                # is placed here, without going round the outer loop once per node
+                while path and path[-1]._b is None:
+                    append(path.pop())
     return order
 
 

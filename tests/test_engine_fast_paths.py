@@ -40,17 +40,23 @@ def _recursive_post_order(root):
     return order
 
 
-def test_topo_order_is_the_recursive_post_order_and_repeats():
-    rng = np.random.default_rng(0)
+@pytest.mark.parametrize("seed", range(6))
+def test_topo_order_is_the_recursive_post_order_and_repeats(seed):
+    rng = np.random.default_rng(seed)
     leaves = [Value(float(x)) for x in rng.normal(size=6)]
     nodes = list(leaves)
-    for _ in range(60):  # a random DAG with shared nodes, unary, binary and n-ary ops
+    for _ in range(60):  # a random DAG with shared nodes, unary, binary and n-ary ops, and runs of unary ops
         i, j, k = rng.integers(0, len(nodes), 3)
-        kind = rng.integers(0, 3)
+        kind = rng.integers(0, 4)
         if kind == 0:
             nodes.append(nodes[i] * nodes[j])
         elif kind == 1:
             nodes.append(nodes[i].tanh())
+        elif kind == 2:
+            run = nodes[i]
+            for _ in range(rng.integers(1, 5)):
+                run = -run
+            nodes.append(run)
         else:
             nodes.append(weighted_sum([nodes[i], nodes[j]], [nodes[k], nodes[i]], nodes[j]))
     root = nodes[-1] + nodes[-2] + nodes[-7]
