@@ -4,10 +4,11 @@ A_prev is (m, n_H_prev, n_W_prev, n_c_prev), W is (f, f, n_c_prev, n_c), b is (1
 the output Z is (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1 (and n_W alike).
 
 conv2d lays every f × f window out as one row of a matrix (f·f block copies, one per filter
-offset (i, j)) and multiplies it with W in one matrix product; pooling reduces a
-``numpy.lib.stride_tricks.sliding_window_view`` of the input (a view, no copy). The backward
-passes scatter into the input with one vectorized add per filter offset (i, j), f·f adds in
-all, never a loop over pixels.
+offset (i, j)) and multiplies it with W in one matrix product; max pooling takes the
+elementwise maximum of the f·f shifted views of the input, one per offset (i, j), and average
+pooling the mean of a ``numpy.lib.stride_tricks.sliding_window_view`` (a view, no copy). The
+backward passes scatter into the input with one vectorized operation per filter offset (i, j),
+f·f in all, never a loop over pixels.
 
 >>> import numpy as np
 >>> A_prev = Tensor(np.arange(16.0).reshape(1, 4, 4, 1), requires_grad=False)
@@ -179,25 +180,47 @@ class _MaxPool(Op):
         # 0 elsewhere; overlapping windows (s < f) add their contributions.
         (A_prev,) = out._parents
         f, s = out._ctx
-        _, n_H, n_W, _ = g.shape
+        m, n_H, n_W, n_c = g.shape
         A, A_max = A_prev.data, out.data
         nan_windows = np.isnan(A_max)
         has_nan = nan_windows.any()
+        if s == f:
+            # windows side by side: A's covered part, viewed as (m, n_H, f, n_W, f, n_c), is compared
+            # with each window's max in one broadcast, and dA is written in one broadcast product
+            blocks = A[:, :n_H * f, :n_W * f].reshape(m, n_H, f, n_W, f, n_c)
+            at_max = blocks == A_max[:, :, None, :, None, :]
+            if has_nan:
+                at_max |= np.isnan(blocks) & nan_windows[:, :, None, :, None, :]
+            _keep_first(at_max[:, :, i, :, j, :] for i in range(f) for j in range(f))
+            covered = n_H * f == A.shape[1] and n_W * f == A.shape[2]
+            dA = (np.empty if covered else np.zeros)(A.shape, np.result_type(A, g))
+            np.multiply(at_max, g[:, :, None, :, None, :], out=dA[:, :n_H * f, :n_W * f].reshape(at_max.shape))
+            return (dA,)
         dA = np.zeros(A.shape, np.result_type(A, g))
-        taken = np.zeros(g.shape, bool)  # the windows whose first maximum an earlier offset (i, j) held
-        for i in range(f):
-            for j in range(f):
-                at = (slice(None), slice(i, i + s * (n_H - 1) + 1, s), slice(j, j + s * (n_W - 1) + 1, s))
-                first_max = A[at] == A_max
-                if has_nan:
-                    first_max |= nan_windows & np.isnan(A[at])
-                first_max &= ~taken
-                taken |= first_max
-                if s >= f:  # windows apart: each entry of A_prev lies in one window at most
-                    np.multiply(first_max, g, out=dA[at])
-                else:
-                    dA[at] += first_max * g
+        at = [(slice(None), slice(i, i + s * (n_H - 1) + 1, s), slice(j, j + s * (n_W - 1) + 1, s))
+              for i in range(f) for j in range(f)]
+        at_max = [A[k] == A_max for k in at]
+        if has_nan:
+            for k, mask in zip(at, at_max):
+                mask |= nan_windows & np.isnan(A[k])
+        _keep_first(at_max)
+        for k, mask in zip(at, at_max):
+            if s > f:  # windows apart: each entry of A_prev lies in one window at most
+                np.multiply(mask, g, out=dA[k])
+            else:
+                dA[k] += mask * g
         return (dA,)
+
+
+def _keep_first(masks) -> None:
+    """Of boolean masks of the same shape, taken in order, keep in each place only the first True."""
+    taken = None
+    for mask in masks:
+        if taken is None:
+            taken = mask.copy()
+        else:
+            np.greater(mask, taken, out=mask)  # True only where no earlier mask was
+            taken |= mask
 
 
 class _AvgPool(Op):
@@ -221,8 +244,23 @@ def _pool(A_prev, f: int, stride: int | None, op: Op, reduce) -> Tensor:
     A_prev = _as_tensor(A_prev, "A_prev")
     _check_A_prev(A_prev, op.name)
     stride = f if stride is None else stride
-    _window_size(op.name, A_prev, f, 0, stride)
-    return _make(reduce(_windows(A_prev.data, f, stride), axis=(4, 5)), op, (A_prev,), (f, stride))
+    n_H, n_W = _window_size(op.name, A_prev, f, 0, stride)
+    return _make(reduce(A_prev.data, f, stride, n_H, n_W), op, (A_prev,), (f, stride))
+
+
+def _window_max(A: np.ndarray, f: int, s: int, n_H: int, n_W: int) -> np.ndarray:
+    """The max of every f × f window at stride s: the elementwise maximum of the f·f shifted views of A,
+    one per filter offset (i, j) (NaN wins, as in np.max)."""
+    offsets = [A[:, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] for i in range(f) for j in range(f)]
+    out = offsets[0].copy()
+    for shifted in offsets[1:]:
+        np.maximum(out, shifted, out=out)
+    return out
+
+
+def _window_mean(A: np.ndarray, f: int, s: int, n_H: int, n_W: int) -> np.ndarray:
+    """The mean of every f × f window at stride s."""
+    return np.mean(_windows(A, f, s), axis=(4, 5))
 
 
 def max_pool(A_prev, f: int, stride: int | None = None) -> Tensor:
@@ -230,7 +268,7 @@ def max_pool(A_prev, f: int, stride: int | None = None) -> Tensor:
 
     A_prev (m, n_H_prev, n_W_prev, n_c) → (m, n_H, n_W, n_c), n_H = ⌊(n_H_prev − f)/s⌋ + 1.
     """
-    return _pool(A_prev, f, stride, MAX_POOL, np.max)
+    return _pool(A_prev, f, stride, MAX_POOL, _window_max)
 
 
 def avg_pool(A_prev, f: int, stride: int | None = None) -> Tensor:
@@ -238,4 +276,4 @@ def avg_pool(A_prev, f: int, stride: int | None = None) -> Tensor:
 
     A_prev (m, n_H_prev, n_W_prev, n_c) → (m, n_H, n_W, n_c), n_H = ⌊(n_H_prev − f)/s⌋ + 1.
     """
-    return _pool(A_prev, f, stride, AVG_POOL, np.mean)
+    return _pool(A_prev, f, stride, AVG_POOL, _window_mean)
