@@ -3,8 +3,8 @@
 A_prev is (m, n_H_prev, n_W_prev, n_c_prev), W is (f, f, n_c_prev, n_c), b is (1, 1, 1, n_c);
 the output Z is (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1 (and n_W alike).
 
-conv2d lays every f × f window out as one row of a matrix (f·f block copies, one per filter
-offset (i, j)) and multiplies it with W in one matrix product; max pooling takes the
+conv2d lays every f × f window out as one column of a matrix (f·f block copies, one per
+filter offset (i, j), channels first) and multiplies it with W in one matrix product; max pooling takes the
 elementwise maximum of the f·f shifted views of the input, one per offset (i, j), and average
 pooling the mean of a ``numpy.lib.stride_tricks.sliding_window_view`` (a view, no copy). The
 backward passes scatter into the input with one vectorized operation per filter offset (i, j),
@@ -71,14 +71,6 @@ def _windows(A: np.ndarray, f: int, s: int) -> np.ndarray:
     return sliding_window_view(A, (f, f), axis=(1, 2))[:, ::s, ::s]
 
 
-def _im2col(A: np.ndarray, f: int, s: int) -> np.ndarray:
-    """Every f × f × n_c window of A (m, n_H', n_W', n_c) at stride s as one row, its entries in
-    the order (i, j, k) of W's first three axes: an (m·n_H·n_W, f·f·n_c) array (one copy)."""
-    windows = _windows(A, f, s)  # (m, n_H, n_W, n_c, f, f), a view
-    m, n_H, n_W, n_c = windows.shape[:4]
-    return np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3)).reshape(m * n_H * n_W, f * f * n_c)
-
-
 def _scatter_back(shape: tuple, dtype, f: int, s: int, n_H: int, n_W: int, term) -> np.ndarray:
     """The gradient of the windowed input (of ``shape``): for every filter offset (i, j), ``term(i, j)``
     (shaped (m, n_H, n_W, n_c)) is added where that offset of every window lands; overlapping windows add up."""
@@ -105,31 +97,32 @@ class _Conv2d(Op):
 
     def vjp(self, out, g):
         # Z[i, h, w, c] = Σ_{di, dj, k} A_pad[i, h·s + di, w·s + dj, k] · W[di, dj, k, c] + b[c], that is
-        # Z = A_cols · W as matrices (one row per window, one column per filter), so with dZ = g:
-        #   dW = A_colsᵀ · dZ      (Σ over the windows of A_slice · dZ)
-        #   dA_cols = dZ · Wᵀ, each window's row added back onto that window of A_prev (overlaps add up,
+        # Zᵀ = Wᵀ · A_cols as matrices (A_cols: one row per (di, dj, k), one column per window), so with
+        # dZ = g laid out as Zᵀ (one row per filter, one column per window):
+        #   dW = A_cols · dZᵀ      (Σ over the windows of A_slice · dZ)
+        #   dA_cols = W · dZ, each window's column added back onto that window of A_prev (overlaps add up,
         #   the padding is cut off)
         #   db = Σ dZ over m, n_H, n_W
         A_prev, W, b = out._parents
         s, p = out._ctx
         f, _, n_c_prev, n_c = W.data.shape
         m, n_H, n_W, _ = g.shape
-        dZ = g.reshape(m * n_H * n_W, n_c)
+        dZ = np.ascontiguousarray(g.transpose(3, 0, 1, 2)).reshape(n_c, m * n_H * n_W)
         dA_prev = dW = db = None
         if A_prev.requires_grad:
-            # channels first, (n_c_prev, m, n_H_prev + 2p, n_W_prev + 2p), so that each offset (i, j) adds
-            # one contiguous product W[i, j] · dZᵀ (the (i, j) columns of dA_cols, transposed)
+            # channels first, as in the forward pass: the rows (i, j, ·) of dA_cols, W[i, j] · dZ, land on the
+            # (i, j) offset of every window in one vectorized add
             _, n_H_prev, n_W_prev, _ = A_prev.data.shape
             dA_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * p, n_W_prev + 2 * p), np.result_type(W.data, g))
             for i in range(f):
                 for j in range(f):
                     dA_pad[:, :, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] += \
-                        (W.data[i, j] @ dZ.T).reshape(n_c_prev, m, n_H, n_W)
+                        (W.data[i, j] @ dZ).reshape(n_c_prev, m, n_H, n_W)
             dA_prev = dA_pad[:, :, p:p + n_H_prev, p:p + n_W_prev].transpose(1, 2, 3, 0)
         if W.requires_grad:
-            dW = (dZ.T @ self.A_cols).T.reshape(f, f, n_c_prev, n_c)
+            dW = (self.A_cols @ dZ.T).reshape(f, f, n_c_prev, n_c)
         if b.requires_grad:
-            db = dZ.sum(axis=0).reshape(1, 1, 1, n_c)
+            db = dZ.sum(axis=1).reshape(1, 1, 1, n_c)
         return (dA_prev, dW, db)
 
 
@@ -159,11 +152,24 @@ def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
         except ValueError as exc:
             raise ValueError(f"conv2d: {exc}") from None
     n_H, n_W = _window_size("conv2d", A_prev, f, pad, stride)
-    A_pad = np.pad(A_prev.data, ((0, 0), (pad, pad), (pad, pad), (0, 0))) if pad else A_prev.data
-    # every window as one row (m·n_H·n_W, f·f·n_c_prev) times W as (f·f·n_c_prev, n_c): one matrix product
-    A_cols = _im2col(A_pad, f, stride)
-    Z = (A_cols @ W.data.reshape(f * f * n_c_prev, n_c)).reshape(A_prev.shape[0], n_H, n_W, n_c) + b.data
-    return _make(Z, _Conv2d(A_cols), (A_prev, W, b), (stride, pad))
+    m, n_H_prev, n_W_prev, _ = A_prev.shape
+    # Channels first, (n_c_prev, m, n_H_prev + 2p, n_W_prev + 2p), with the zero padding: the matrix
+    # products below then run on long contiguous rows, faster than on the notes' channels-last layout.
+    A = A_prev.data.transpose(3, 0, 1, 2)
+    if pad:
+        A_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * pad, n_W_prev + 2 * pad), A.dtype)
+        A_pad[:, :, pad:pad + n_H_prev, pad:pad + n_W_prev] = A
+        A = A_pad
+    # A_cols: row (i, j, k) holds channel k at offset (i, j) of every window, column by column (one block
+    # copy per offset); Zᵀ = Wᵀ · A_cols, (n_c, f·f·n_c_prev) · (f·f·n_c_prev, m·n_H·n_W), is one matrix product
+    A_cols = np.empty((f, f, n_c_prev, m, n_H, n_W), A.dtype)
+    for i in range(f):
+        for j in range(f):
+            A_cols[i, j] = A[:, :, i:i + stride * (n_H - 1) + 1:stride, j:j + stride * (n_W - 1) + 1:stride]
+    A_cols = A_cols.reshape(f * f * n_c_prev, m * n_H * n_W)
+    Z = W.data.reshape(f * f * n_c_prev, n_c).T @ A_cols + b.data.reshape(n_c, 1)
+    # back to the notes' (m, n_H, n_W, n_c), as a view: no copy
+    return _make(Z.reshape(n_c, m, n_H, n_W).transpose(1, 2, 3, 0), _Conv2d(A_cols), (A_prev, W, b), (stride, pad))
 
 
 # ---------------------------------------------------------------- pooling
