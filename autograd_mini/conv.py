@@ -4,7 +4,8 @@ A_prev is (m, n_H_prev, n_W_prev, n_c_prev), W is (f, f, n_c_prev, n_c), b is (1
 the output Z is (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1 (and n_W alike).
 
 conv2d lays every f × f window out as one column of a matrix (f·f block copies, one per
-filter offset (i, j), channels first) and multiplies it with W in one matrix product; max pooling takes the
+filter offset (i, j), channels first) and multiplies it with W, a few examples at a time so that
+the matrix stays in the processor's cache; max pooling takes the
 elementwise maximum of the f·f shifted views of the input, one per offset (i, j), and average
 pooling the mean of a ``numpy.lib.stride_tricks.sliding_window_view`` (a view, no copy). The
 backward passes scatter into the input with one vectorized operation per filter offset (i, j),
@@ -84,16 +85,42 @@ def _scatter_back(shape: tuple, dtype, f: int, s: int, n_H: int, n_W: int, term)
 # ---------------------------------------------------------------- convolution
 
 
-class _Conv2d(Op):
-    """Keeps the forward pass's window matrix A_cols: dW is computed from it."""
+# A window matrix is built and multiplied a few examples at a time, each piece about this size, so that
+# the product reads it from the processor's cache instead of from memory (about twice as fast).
+_PIECE_BYTES = 1 << 20
 
-    __slots__ = ("A_cols",)
+
+def _pieces(A_pad: np.ndarray, f: int, s: int, n_H: int, n_W: int):
+    """For each group of examples: (their slice of m, their window matrix).
+
+    ``A_pad`` is the padded input channels first, (n_c_prev, m, n_H_prev + 2p, n_W_prev + 2p). Row
+    (i, j, k) of a window matrix holds channel k at offset (i, j) of each window of those examples, one
+    column per window (h, w) in order: f·f block copies. The matrix is only valid until the next one.
+    """
+    n_c_prev, m = A_pad.shape[:2]
+    per_example = f * f * n_c_prev * n_H * n_W
+    step = max(1, _PIECE_BYTES // (per_example * A_pad.itemsize))
+    buffer = np.empty(per_example * min(step, m), A_pad.dtype)
+    for start in range(0, m, step):
+        examples = slice(start, min(start + step, m))
+        n = examples.stop - start
+        cols = buffer[:per_example * n].reshape(f, f, n_c_prev, n, n_H, n_W)
+        for i in range(f):
+            for j in range(f):
+                cols[i, j] = A_pad[:, examples, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s]
+        yield examples, cols.reshape(f * f * n_c_prev, n * n_H * n_W)
+
+
+class _Conv2d(Op):
+    """Keeps the padded input, channels first: dW needs the window matrices again."""
+
+    __slots__ = ("A_pad",)
     name = "conv2d"
     formula = "conv({0}, {1}) + {2}"
     dformula = ("W (each window's filter, scattered back)", "Σ windows of A_prev", "1")
 
-    def __init__(self, A_cols: np.ndarray):
-        self.A_cols = A_cols
+    def __init__(self, A_pad: np.ndarray):
+        self.A_pad = A_pad
 
     def vjp(self, out, g):
         # Z[i, h, w, c] = Σ_{di, dj, k} A_pad[i, h·s + di, w·s + dj, k] · W[di, dj, k, c] + b[c], that is
@@ -107,22 +134,26 @@ class _Conv2d(Op):
         s, p = out._ctx
         f, _, n_c_prev, n_c = W.data.shape
         m, n_H, n_W, _ = g.shape
-        dZ = np.ascontiguousarray(g.transpose(3, 0, 1, 2)).reshape(n_c, m * n_H * n_W)
+        dZ = np.ascontiguousarray(g.transpose(3, 0, 1, 2))  # (n_c, m, n_H, n_W), as Zᵀ
         dA_prev = dW = db = None
         if A_prev.requires_grad:
             # channels first, as in the forward pass: the rows (i, j, ·) of dA_cols, W[i, j] · dZ, land on the
             # (i, j) offset of every window in one vectorized add
             _, n_H_prev, n_W_prev, _ = A_prev.data.shape
             dA_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * p, n_W_prev + 2 * p), np.result_type(W.data, g))
+            dZ_rows = dZ.reshape(n_c, m * n_H * n_W)
             for i in range(f):
                 for j in range(f):
                     dA_pad[:, :, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] += \
-                        (W.data[i, j] @ dZ).reshape(n_c_prev, m, n_H, n_W)
+                        (W.data[i, j] @ dZ_rows).reshape(n_c_prev, m, n_H, n_W)
             dA_prev = dA_pad[:, :, p:p + n_H_prev, p:p + n_W_prev].transpose(1, 2, 3, 0)
         if W.requires_grad:
-            dW = (self.A_cols @ dZ.T).reshape(f, f, n_c_prev, n_c)
+            dW = np.zeros((f * f * n_c_prev, n_c), np.result_type(self.A_pad, g))
+            for examples, A_cols in _pieces(self.A_pad, f, s, n_H, n_W):
+                dW += A_cols @ dZ[:, examples].reshape(n_c, -1).T
+            dW = dW.reshape(f, f, n_c_prev, n_c)
         if b.requires_grad:
-            db = dZ.sum(axis=1).reshape(1, 1, 1, n_c)
+            db = dZ.sum(axis=(1, 2, 3)).reshape(1, 1, 1, n_c)
         return (dA_prev, dW, db)
 
 
@@ -155,21 +186,18 @@ def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
     m, n_H_prev, n_W_prev, _ = A_prev.shape
     # Channels first, (n_c_prev, m, n_H_prev + 2p, n_W_prev + 2p), with the zero padding: the matrix
     # products below then run on long contiguous rows, faster than on the notes' channels-last layout.
-    A = A_prev.data.transpose(3, 0, 1, 2)
+    A_pad = A_prev.data.transpose(3, 0, 1, 2)
     if pad:
-        A_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * pad, n_W_prev + 2 * pad), A.dtype)
-        A_pad[:, :, pad:pad + n_H_prev, pad:pad + n_W_prev] = A
-        A = A_pad
-    # A_cols: row (i, j, k) holds channel k at offset (i, j) of every window, column by column (one block
-    # copy per offset); Zᵀ = Wᵀ · A_cols, (n_c, f·f·n_c_prev) · (f·f·n_c_prev, m·n_H·n_W), is one matrix product
-    A_cols = np.empty((f, f, n_c_prev, m, n_H, n_W), A.dtype)
-    for i in range(f):
-        for j in range(f):
-            A_cols[i, j] = A[:, :, i:i + stride * (n_H - 1) + 1:stride, j:j + stride * (n_W - 1) + 1:stride]
-    A_cols = A_cols.reshape(f * f * n_c_prev, m * n_H * n_W)
-    Z = W.data.reshape(f * f * n_c_prev, n_c).T @ A_cols + b.data.reshape(n_c, 1)
+        A_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * pad, n_W_prev + 2 * pad), A_pad.dtype)
+        A_pad[:, :, pad:pad + n_H_prev, pad:pad + n_W_prev] = A_prev.data.transpose(3, 0, 1, 2)
+    # Zᵀ = Wᵀ · A_cols, (n_c, f·f·n_c_prev) · (f·f·n_c_prev, m·n_H·n_W), a few examples at a time
+    Z = np.empty((n_c, m, n_H, n_W), np.result_type(A_pad, W.data, b.data))
+    W_T = W.data.reshape(f * f * n_c_prev, n_c).T
+    for examples, A_cols in _pieces(A_pad, f, stride, n_H, n_W):
+        Z[:, examples] = (W_T @ A_cols).reshape(n_c, -1, n_H, n_W)
+    Z += b.data.reshape(n_c, 1, 1, 1)
     # back to the notes' (m, n_H, n_W, n_c), as a view: no copy
-    return _make(Z.reshape(n_c, m, n_H, n_W).transpose(1, 2, 3, 0), _Conv2d(A_cols), (A_prev, W, b), (stride, pad))
+    return _make(Z.transpose(1, 2, 3, 0), _Conv2d(A_pad), (A_prev, W, b), (stride, pad))
 
 
 # ---------------------------------------------------------------- pooling
