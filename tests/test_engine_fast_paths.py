@@ -153,6 +153,25 @@ def test_conv2d_matches_the_notes_loops(stride, pad, f):
     np.testing.assert_allclose(b_t.grad, dZ.sum(axis=(0, 1, 2)).reshape(1, 1, 1, 4), rtol=1e-12)
 
 
+@pytest.mark.parametrize("examples_per_piece", [1, 2, 3])
+def test_conv2d_built_a_few_examples_at_a_time_equals_all_at_once(monkeypatch, examples_per_piece):
+    rng = np.random.default_rng(examples_per_piece)
+    A, W, b = rng.normal(size=(5, 6, 7, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(size=(1, 1, 1, 4))
+    dZ = rng.normal(size=(5, 3, 4, 4))  # stride 2, pad 1: n_H = 3, n_W = 4
+
+    def run():
+        A_t, W_t, b_t = Tensor(A), Tensor(W), Tensor(b)
+        Z = conv2d(A_t, W_t, b_t, stride=2, pad=1)
+        Z.backward(dZ)
+        return Z.data, A_t.grad, W_t.grad, b_t.grad
+
+    whole = run()
+    one_example = 3 * 3 * 3 * 3 * 4 * 8  # bytes of one example's window matrix (f·f·n_c_prev rows, n_H·n_W columns)
+    monkeypatch.setattr("autograd_mini.conv._PIECE_BYTES", examples_per_piece * one_example)
+    for got, want in zip(run(), whole):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13)
+
+
 def _max_pool_grad_by_argmax(A, dA, f, s):
     """The rule as the notes' loops apply it: each window's gradient goes to np.argmax of the window."""
     grad = np.zeros_like(A)
