@@ -212,7 +212,7 @@ class _MaxPool(Op):
         # A[i, h, w, c] = max of the window: dA_prev gets dA at the window's first maximum (in the window's
         # row-major order (i, j), as argmax takes it; a window holding NaN has its first NaN as maximum),
         # 0 elsewhere; overlapping windows (s < f) add their contributions.
-        (A_prev,) = out._parents
+        A_prev = out._a
         f, s = out._ctx
         m, n_H, n_W, n_c = g.shape
         A, A_max = A_prev.data, out.data
@@ -264,7 +264,7 @@ class _AvgPool(Op):
 
     def vjp(self, out, g):
         # A[i, h, w, c] = (1/f²) Σ window: every entry of the window gets dA / f²
-        (A_prev,) = out._parents
+        A_prev = out._a
         f, s = out._ctx
         _, n_H, n_W, _ = g.shape
         share = g / (f * f)

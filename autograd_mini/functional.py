@@ -41,7 +41,7 @@ class _SigmoidCrossEntropy(Op):
 
     def vjp(self, out, g):
         # the notes: dZ = A − Y per example, so ∂J/∂Z = (A − Y) / m; and ∂J/∂Y = −Z / m
-        Z, Y = out._parents
+        Z, Y = out._a, out._b
         m = out._ctx
         return ((g / m) * (self.A - Y.data) if Z.requires_grad else None,
                 (g / m) * -Z.data if Y.requires_grad else None)
@@ -113,7 +113,7 @@ class _SoftmaxCrossEntropy(Op):
     def vjp(self, out, g):
         # as for the sigmoid: dZ = A − Y per example (Y one-hot, so Σ_k y_k = 1), ∂J/∂Z = (A − Y) / m;
         # and ∂J/∂Y = −log A / m
-        Z, Y = out._parents
+        Z, Y = out._a, out._b
         m = out._ctx
         return ((g / m) * (self.A - Y.data) if Z.requires_grad else None,
                 (g / m) * -self.log_A if Y.requires_grad else None)

@@ -26,7 +26,7 @@ import numbers
 import numpy as np
 
 from .errors import ShapeError
-from .graph import Node, Op, grad_mode
+from .graph import Node, Op, grad_mode, recording
 
 __all__ = ["Tensor"]
 
@@ -68,14 +68,19 @@ def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
     out._ctx = ctx
     out.has_grad = False
     out._seen_by = None
-    if grad_mode.enabled and any(p.requires_grad for p in parents):
-        out.requires_grad = True
-        out._op = op
-        out._parents = parents
-    else:
-        out.requires_grad = False
-        out._op = None
-        out._parents = ()
+    for parent in parents:
+        if parent.requires_grad:  # recorded only when a parent needs a gradient
+            if recording.everywhere or grad_mode.enabled:
+                out.requires_grad = True
+                out._op = op
+                out._a = parents[0]
+                out._b = parents[1] if len(parents) > 1 else None
+                out._rest = parents[2:]
+                return out
+            break
+    out.requires_grad = False
+    out._op = None
+    out._a, out._b, out._rest = None, None, ()
     return out
 
 
@@ -114,7 +119,7 @@ class _Add(Op):
 
     def vjp(self, out, g):
         # Z = A + B: dA = dZ, dB = dZ, each summed back to its own shape (db = Σ dZ over m)
-        a, b = out._parents
+        a, b = out._a, out._b
         return (_unbroadcast(g, a.data.shape) if a.requires_grad else None,
                 _unbroadcast(g, b.data.shape) if b.requires_grad else None)
 
@@ -126,7 +131,7 @@ class _Sub(Op):
 
     def vjp(self, out, g):
         # Z = A - B: dA = dZ, dB = -dZ
-        a, b = out._parents
+        a, b = out._a, out._b
         return (_unbroadcast(g, a.data.shape) if a.requires_grad else None,
                 _unbroadcast(-g, b.data.shape) if b.requires_grad else None)
 
@@ -138,7 +143,7 @@ class _Mul(Op):
 
     def vjp(self, out, g):
         # Z = A * B (elementwise): dA = dZ * B, dB = dZ * A
-        a, b = out._parents
+        a, b = out._a, out._b
         return (_unbroadcast(g * b.data, a.data.shape) if a.requires_grad else None,
                 _unbroadcast(g * a.data, b.data.shape) if b.requires_grad else None)
 
@@ -151,7 +156,7 @@ class _Div(Op):
     def vjp(self, out, g):
         # Z = A / B: dA = dZ / B, dB = -dZ * A / B², computed as -(A/B)/B = -Z/B: B² would overflow
         # for |B| > 1e154 and underflow to 0 for |B| < 1e-154, where Z/B stays finite
-        a, b = out._parents
+        a, b = out._a, out._b
         return (_unbroadcast(g / b.data, a.data.shape) if a.requires_grad else None,
                 _unbroadcast(-(out.data / b.data) * g, b.data.shape) if b.requires_grad else None)
 
@@ -175,7 +180,7 @@ class _PowConst(Op):
 
     def vjp(self, out, g):
         # Z = A^k (k a number): dA = dZ * k A^(k-1); 0 for k = 0, where Z = 1 does not depend on A
-        (a,) = out._parents
+        a = out._a
         k = out._ctx
         if k == 0.0:
             return (np.zeros_like(g),)
@@ -198,7 +203,7 @@ class _Pow(Op):
 
     def vjp(self, out, g):
         # Z = A^B = exp(B log A): dA = dZ * B A^(B-1), dB = dZ * A^B log A (rules at A = 0 above)
-        a, b = out._parents
+        a, b = out._a, out._b
         da = db = None
         if a.requires_grad:
             with np.errstate(divide="ignore", invalid="ignore"):  # masked below where B = 0
@@ -231,7 +236,7 @@ class _Log(Op):
 
     def vjp(self, out, g):
         # A = log Z: dZ = dA / Z
-        return (g / out._parents[0].data,)
+        return (g / out._a.data,)
 
 
 class _Sigmoid(Op):
@@ -264,7 +269,7 @@ class _Relu(Op):
 
     def vjp(self, out, g):
         # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0)
-        return (g * (out._parents[0].data >= 0),)
+        return (g * (out._a.data >= 0),)
 
 
 class _LeakyRelu(Op):
@@ -274,7 +279,7 @@ class _LeakyRelu(Op):
 
     def vjp(self, out, g):
         # A = max(slope·Z, Z): dZ = dA where Z ≥ 0 else slope·dA (slope 0.01 in the notes)
-        return (np.where(out._parents[0].data >= 0, g, g * out._ctx),)
+        return (np.where(out._a.data >= 0, g, g * out._ctx),)
 
 
 class _MatMul(Op):
@@ -285,7 +290,7 @@ class _MatMul(Op):
 
     def vjp(self, out, g):
         # Z = W @ A_prev: dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ  (batched: over the last two axes)
-        a, b = out._parents
+        a, b = out._a, out._b
         da = _unbroadcast(g @ np.swapaxes(b.data, -1, -2), a.data.shape) if a.requires_grad else None
         db = _unbroadcast(np.swapaxes(a.data, -1, -2) @ g, b.data.shape) if b.requires_grad else None
         return (da, db)
@@ -298,7 +303,7 @@ class _Sum(Op):
 
     def vjp(self, out, g):
         # s = Σ A: every summed entry gets ds
-        (a,) = out._parents
+        a = out._a
         axis, keepdims = out._ctx
         if axis is not None and not keepdims:
             g = np.expand_dims(g, axis)
@@ -312,7 +317,7 @@ class _Mean(Op):
 
     def vjp(self, out, g):
         # μ = (1/n) Σ A: every averaged entry gets dμ / n
-        (a,) = out._parents
+        a = out._a
         axis, keepdims, n = out._ctx
         if axis is not None and not keepdims:
             g = np.expand_dims(g, axis)
@@ -337,7 +342,7 @@ class _Reshape(Op):
 
     def vjp(self, out, g):
         # B = A.reshape(s): dA = dB.reshape(A.shape)
-        return (g.reshape(out._parents[0].data.shape),)
+        return (g.reshape(out._a.data.shape),)
 
 
 class _Index(Op):
@@ -348,7 +353,7 @@ class _Index(Op):
     def vjp(self, out, g):
         # B = A[idx]: dA is zero except at idx, where the picked entries' gradients add up
         # (scatter-add, so an entry picked twice receives both)
-        (a,) = out._parents
+        a = out._a
         index, basic = out._ctx
         da = np.zeros_like(a.data)
         if basic:
@@ -468,7 +473,9 @@ class Tensor(Node):
                 raise ValueError(
                     f"backward() on a tensor of shape {self.shape} needs grad= of that shape; "
                     "reduce it to a cost first (.sum() or .mean())")
-            return np.ones(self.data.shape, self.data.dtype)  # np.ones_like's Python wrapper costs more than the array
+            seed = np.empty(self.data.shape, self.data.dtype)  # np.ones's Python wrapper costs more than the array
+            seed.fill(1)
+            return seed
         seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
         if seed.shape != self.shape:
             raise ShapeError(f"backward() grad has shape {seed.shape}; expected the root's shape {self.shape}")
