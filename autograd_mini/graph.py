@@ -247,42 +247,45 @@ def topo_order(roots: Iterable) -> list:
             root._seen_by = walk
             path = [root]  # the nodes being expanded, each a parent of the one before
             push = path.append
+            fresh = True  # the path's top was just pushed: its first parents are still to visit
             while path:
                 node = path[-1]
-                # descend along first parents not visited yet, as deep as they go; a leaf is placed at once
-                a = node._a
-                while a is not None and a._seen_by is not walk:
-                    a._seen_by = walk
-                    if a._a is None:
-                        append(a)
-                        break
-                    push(a)
-                    node, a = a, a._a
+                if fresh:
+                    # descend along first parents not visited yet, as deep as they go; a leaf is placed at once.
+                    # (A node back on top after a pop has had its first parent placed already.)
+                    a = node._a
+                    while a is not None and a._seen_by is not walk:
+                        a._seen_by = walk
+                        if a._a is None:
+                            append(a)
+                            break
+                        push(a)
+                        node, a = a, a._a
                 # node's first parent is placed: on to its second, then any others
                 b = node._b
-                if b is not None and b._seen_by is not walk:
-                    b._seen_by = walk
-                    if b._a is not None:
-                        push(b)
-                        continue
-                    append(b)
-                if node._rest:
-                    others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
-                    for parent in others:
-                        if parent._seen_by is not walk:
-                            parent._seen_by = walk
-                            if parent._a is not None:
-                                push(parent)
-                                break
-                            append(parent)
-                    else:
-                        append(path.pop())
-                    continue
+                if b is not None:
+                    if b._seen_by is not walk:
+                        b._seen_by = walk
+                        if b._a is not None:
+                            push(b)
+                            fresh = True
+                            continue
+                        append(b)
+                    if node._rest:
+                        others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
+                        fresh = False
+                        for parent in others:
+                            if parent._seen_by is not walk:
+                                parent._seen_by = walk
+                                if parent._a is not None:
+                                    push(parent)
+                                    fresh = True
+                                    break
+                                append(parent)
+                        if fresh:
+                            continue
                 append(path.pop())
-                # every node below with one parent has just had it placed: a run of unary ops (a chain)
-                # is placed here, without going round the outer loop once per node
-                while path and path[-1]._b is None:
-                    append(path.pop())
+                fresh = False
     return order
 
 
