@@ -125,35 +125,36 @@ class _Conv2d(Op):
     def vjp(self, out, g):
         # Z[i, h, w, c] = Σ_{di, dj, k} A_pad[i, h·s + di, w·s + dj, k] · W[di, dj, k, c] + b[c], that is
         # Zᵀ = Wᵀ · A_cols as matrices (A_cols: one row per (di, dj, k), one column per window), so with
-        # dZ = g laid out as Zᵀ (one row per filter, one column per window):
-        #   dW = A_cols · dZᵀ      (Σ over the windows of A_slice · dZ)
-        #   dA_cols = W · dZ, each window's column added back onto that window of A_prev (overlaps add up,
+        # dZ = g as a matrix (one row per window, one column per filter, as the notes lay it out):
+        #   dW = A_cols · dZ       (Σ over the windows of A_slice · dZ)
+        #   dA_cols = W · dZᵀ, each window's column added back onto that window of A_prev (overlaps add up,
         #   the padding is cut off)
         #   db = Σ dZ over m, n_H, n_W
         A_prev, W, b = out._parents
         s, p = out._ctx
         f, _, n_c_prev, n_c = W.data.shape
         m, n_H, n_W, _ = g.shape
-        dZ = np.ascontiguousarray(g.transpose(3, 0, 1, 2))  # (n_c, m, n_H, n_W), as Zᵀ
+        dZ = g.reshape(m * n_H * n_W, n_c)
         dA_prev = dW = db = None
         if A_prev.requires_grad:
             # channels first, as in the forward pass: the rows (i, j, ·) of dA_cols, W[i, j] · dZ, land on the
             # (i, j) offset of every window in one vectorized add
             _, n_H_prev, n_W_prev, _ = A_prev.data.shape
             dA_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * p, n_W_prev + 2 * p), np.result_type(W.data, g))
-            dZ_rows = dZ.reshape(n_c, m * n_H * n_W)
+            rows = np.empty((n_c_prev, m * n_H * n_W), dA_pad.dtype)  # one buffer for the f·f products
             for i in range(f):
                 for j in range(f):
+                    np.matmul(W.data[i, j], dZ.T, out=rows)
                     dA_pad[:, :, i:i + s * (n_H - 1) + 1:s, j:j + s * (n_W - 1) + 1:s] += \
-                        (W.data[i, j] @ dZ_rows).reshape(n_c_prev, m, n_H, n_W)
+                        rows.reshape(n_c_prev, m, n_H, n_W)
             dA_prev = dA_pad[:, :, p:p + n_H_prev, p:p + n_W_prev].transpose(1, 2, 3, 0)
         if W.requires_grad:
             dW = np.zeros((f * f * n_c_prev, n_c), np.result_type(self.A_pad, g))
             for examples, A_cols in _pieces(self.A_pad, f, s, n_H, n_W):
-                dW += A_cols @ dZ[:, examples].reshape(n_c, -1).T
+                dW += A_cols @ dZ[examples.start * n_H * n_W:examples.stop * n_H * n_W]
             dW = dW.reshape(f, f, n_c_prev, n_c)
         if b.requires_grad:
-            db = dZ.sum(axis=(1, 2, 3)).reshape(1, 1, 1, n_c)
+            db = dZ.sum(axis=0).reshape(1, 1, 1, n_c)
         return (dA_prev, dW, db)
 
 
@@ -191,11 +192,12 @@ def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
         A_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * pad, n_W_prev + 2 * pad), A_pad.dtype)
         A_pad[:, :, pad:pad + n_H_prev, pad:pad + n_W_prev] = A_prev.data.transpose(3, 0, 1, 2)
     # Zᵀ = Wᵀ · A_cols, (n_c, f·f·n_c_prev) · (f·f·n_c_prev, m·n_H·n_W), a few examples at a time
-    Z = np.empty((n_c, m, n_H, n_W), np.result_type(A_pad, W.data, b.data))
+    Z = np.empty((n_c, m * n_H * n_W), np.result_type(A_pad, W.data, b.data))
     W_T = W.data.reshape(f * f * n_c_prev, n_c).T
     for examples, A_cols in _pieces(A_pad, f, stride, n_H, n_W):
-        Z[:, examples] = (W_T @ A_cols).reshape(n_c, -1, n_H, n_W)
-    Z += b.data.reshape(n_c, 1, 1, 1)
+        np.matmul(W_T, A_cols, out=Z[:, examples.start * n_H * n_W:examples.stop * n_H * n_W])
+    Z += b.data.reshape(n_c, 1)
+    Z = Z.reshape(n_c, m, n_H, n_W)
     # back to the notes' (m, n_H, n_W, n_c), as a view: no copy
     return _make(Z.transpose(1, 2, 3, 0), _Conv2d(A_pad), (A_prev, W, b), (stride, pad))
 
