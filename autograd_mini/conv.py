@@ -3,13 +3,13 @@
 A_prev is (m, n_H_prev, n_W_prev, n_c_prev), W is (f, f, n_c_prev, n_c), b is (1, 1, 1, n_c);
 the output Z is (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1 (and n_W alike).
 
-conv2d lays every f × f window out as one column of a matrix (f·f block copies, one per
-filter offset (i, j), channels first) and multiplies it with W, a few examples at a time so that
-the matrix stays in the processor's cache; max pooling takes the
-elementwise maximum of the f·f shifted views of the input, one per offset (i, j), and average
-pooling the mean of a ``numpy.lib.stride_tricks.sliding_window_view`` (a view, no copy). The
-backward passes scatter into the input with one vectorized operation per filter offset (i, j),
-f·f in all, never a loop over pixels.
+conv2d lays every f × f window out as one column of a matrix (f·f block copies, one per filter
+offset (i, j), channels first) and multiplies it with W, a few examples at a time so that the
+matrix stays in the processor's cache. Max pooling takes the elementwise maximum of the f·f
+shifted views of the input, one per offset (i, j); average pooling the mean of a
+``numpy.lib.stride_tricks.sliding_window_view`` (a view, no copy). The backward passes scatter
+into the input with one vectorized operation per filter offset (i, j), f·f in all, never a loop
+over pixels.
 
 >>> import numpy as np
 >>> A_prev = Tensor(np.arange(16.0).reshape(1, 4, 4, 1), requires_grad=False)
@@ -137,7 +137,7 @@ class _Conv2d(Op):
         dZ = g.reshape(m * n_H * n_W, n_c)
         dA_prev = dW = db = None
         if A_prev.requires_grad:
-            # channels first, as in the forward pass: the rows (i, j, ·) of dA_cols, W[i, j] · dZ, land on the
+            # channels first, as in the forward pass: the rows (i, j, ·) of dA_cols, W[i, j] · dZᵀ, land on the
             # (i, j) offset of every window in one vectorized add
             _, n_H_prev, n_W_prev, _ = A_prev.data.shape
             dA_pad = np.zeros((n_c_prev, m, n_H_prev + 2 * p, n_W_prev + 2 * p), np.result_type(W.data, g))
