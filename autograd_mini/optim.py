@@ -21,12 +21,19 @@ what they mean). ``History.costs`` is J over the whole training set after each e
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import sys
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
+
+# tqdm.auto draws a widget bar in Jupyter, which needs ipywidgets; without it, importing tqdm.auto warns
+# "IProgress not found" and falls back to the text bar, so the text bar is taken directly then.
+if importlib.util.find_spec("ipywidgets") is not None:
+    from tqdm.auto import tqdm
+else:
+    from tqdm import tqdm
 
 from .errors import ShapeError
 from .graph import no_grad

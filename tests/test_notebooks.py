@@ -62,6 +62,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     notebook = execute(path, tmp_path, monkeypatch)
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [output for output in outputs if output.output_type == "error"]
+    assert not [output for output in outputs if "Warning" in output.get("text", "")]  # e.g. tqdm's "IProgress not found"
     if path.stem in ("02_m_examples", "04_activations", "06_minibatches", "08_toolbox"):
         assert any("image/png" in output.get("data", {}) for output in outputs)  # the plots show inline
     if path.stem == "01_computational_graph":
