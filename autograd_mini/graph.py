@@ -97,7 +97,9 @@ class Node:
                  "_seen_by")
 
     #: The zero gradient that every node of the class may share, when it is immutable (a float);
-    #: None where each node needs a fresh one, which ``_reset_grad()`` makes.
+    #: None where gradients are arrays: ``backward()`` then takes an intermediate node's first
+    #: contribution as its gradient (``_first_grad()``), and ``_reset_grad()`` makes zeros for a
+    #: node that an op passes nothing back to.
     _zero_grad = None
 
     @property
@@ -301,16 +303,14 @@ def backward(root: Node, grad=None) -> None:
     # collector_paused(), whose context manager costs as much as the walk of a small graph)
     collecting = gc.isenabled()
     gc.disable()
+    order: list = []
     try:
         order = topo_order([root])
         for node in order:
             node.has_grad = node.requires_grad
             if node._op is not None:
                 zero = node._zero_grad
-                if zero is None:
-                    node._reset_grad()
-                else:
-                    node.grad = zero
+                node.grad = _NoContributionYet(node) if zero is None else zero
         if root._op is None:
             root.grad += seed  # a leaf root accumulates like every other leaf
         else:
@@ -319,25 +319,55 @@ def backward(root: Node, grad=None) -> None:
             op = node._op
             if op is None:
                 continue
-            # one contribution dL/d(parent) per parent, in the order of node.parents
+            # one contribution dL/d(parent) per parent, in the order of node.parents; all of a node's
+            # consumers come before it, so its gradient is complete when its own rule runs
             contributions = op.vjp(node, node.grad)
             a = node._a
-            da = contributions[0]
-            if da is not None and a.requires_grad:
-                a.grad += da
+            if a.requires_grad:
+                da = contributions[0]
+                if da is not None:
+                    a.grad += da
+                elif type(a.grad) is _NoContributionYet:  # an op that passes nothing back: zeros, then
+                    a._reset_grad()
             b = node._b
             if b is None:
                 continue
-            db = contributions[1]
-            if db is not None and b.requires_grad:
-                b.grad += db
+            if b.requires_grad:
+                db = contributions[1]
+                if db is not None:
+                    b.grad += db
+                elif type(b.grad) is _NoContributionYet:
+                    b._reset_grad()
             if node._rest:
                 for parent, contribution in zip(node._rest, contributions[2:]):
-                    if contribution is not None and parent.requires_grad:
-                        parent.grad += contribution
+                    if parent.requires_grad:
+                        if contribution is not None:
+                            parent.grad += contribution
+                        elif type(parent.grad) is _NoContributionYet:
+                            parent._reset_grad()
+    except BaseException:
+        for node in order:  # a pass cut short leaves no gradient waiting for a contribution
+            if type(node.grad) is _NoContributionYet:
+                node._reset_grad()
+        raise
     finally:
         if collecting:
             gc.enable()
+
+
+class _NoContributionYet:
+    """The gradient of an intermediate array node before its first contribution in a ``backward()``
+    pass. ``grad += contribution`` then gives the node a new array holding that contribution: one
+    pass over the numbers, where resetting to zeros and adding to them takes two (and a fresh block
+    of zeros)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node):
+        self.node = node
+
+    def __iadd__(self, contribution):
+        return self.node._first_grad(contribution)
 
 
 def zero_grad(nodes: Iterable) -> None:

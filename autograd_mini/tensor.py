@@ -484,6 +484,13 @@ class Tensor(Node):
     def _reset_grad(self) -> None:
         self.grad = np.zeros(self.data.shape, self.data.dtype)  # not zeros_like: its Python wrapper is slower
 
+    def _first_grad(self, contribution) -> np.ndarray:
+        """A new gradient array equal to 0 + ``contribution``, in this tensor's shape and dtype (what
+        ``+=`` into zeros would give; never the contribution itself, which other nodes may share)."""
+        grad = np.empty(self.data.shape, self.data.dtype)
+        np.copyto(grad, contribution, casting="same_kind")
+        return grad
+
     def zero_grad(self) -> None:
         """Set this tensor's gradient to zeros (None stays None where no gradient is kept)."""
         if self.requires_grad:

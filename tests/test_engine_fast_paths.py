@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from autograd_mini import LogisticRegression, Tensor, Value, no_grad, topo_order, train
+from autograd_mini.graph import Op
+from autograd_mini.tensor import _make
 from autograd_mini.value import weighted_sum
 from autograd_mini.conv import conv2d, max_pool
 
@@ -197,3 +199,46 @@ def test_max_pool_gradient_goes_to_the_first_maximum_ties_and_nans_included(f, s
     out.backward(dA)
     # overlapping windows add in another order than the loops: equal up to rounding, never a misrouted dA
     np.testing.assert_allclose(A_t.grad, _max_pool_grad_by_argmax(A, dA, f, s), rtol=0, atol=1e-12)
+
+
+def test_an_intermediate_gradient_is_a_new_array_of_its_own():
+    # backward() takes a Tensor's first contribution as its gradient: a copy, never an array that
+    # another node's gradient holds too (Z = A + B hands the same dZ to both parents)
+    a = Tensor([[1.0, 2.0]], dtype=np.float32)
+    A, B = a * 2, a * 3
+    Z = A + B
+    Z.backward(np.array([[1.0, -1.0]], dtype=np.float32))
+    assert not np.shares_memory(A.grad, B.grad) and not np.shares_memory(A.grad, Z.grad)
+    assert A.grad.dtype == np.float32
+    A.grad += 1
+    np.testing.assert_array_equal(B.grad, [[1.0, -1.0]])
+    np.testing.assert_array_equal(Z.grad, [[1.0, -1.0]])
+    np.testing.assert_array_equal(a.grad, [[5.0, -5.0]])
+
+
+class _Stop(Op):
+    """A test op: passes no gradient back to its parent, or fails in its backward rule."""
+
+    name = "stop"
+
+    def __init__(self, fail: bool):
+        self.fail = fail
+
+    def vjp(self, out, g):
+        if self.fail:
+            raise ArithmeticError("this backward rule fails")
+        return (None,)
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_gradient_no_contribution_reached_is_zeros(fail):
+    W = Tensor(np.ones((2, 2)))
+    Z = W @ W  # an intermediate whose only consumer gives it nothing (or fails before it does)
+    J = _make(np.asarray(Z.data.sum()), _Stop(fail), (Z,))
+    if fail:
+        with pytest.raises(ArithmeticError):
+            J.backward()
+    else:
+        J.backward()
+    assert isinstance(Z.grad, np.ndarray)
+    np.testing.assert_array_equal(Z.grad, np.zeros((2, 2)))
