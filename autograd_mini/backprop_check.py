@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import analytic
-from .comparison import _pair, autodiff_gradients, numeric_gradients
+from .gradient_legs import autodiff_gradients, max_abs_and_relative, numeric_gradients
 from .gradcheck import relative_difference
 from .nn import LogisticRegression, as_data
 from .validate import check_lambd, check_XY
@@ -341,9 +341,9 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000,
             report.rows.append(row)
             continue
         reference = true
-        row.max_abs, row.relative = _pair(yours, true)
+        row.max_abs, row.relative = max_abs_and_relative(yours, true)
         if not _agrees(row, tol, atol) and name in left and not np.array_equal(left[name], true):
-            max_abs, relative = _pair(yours, left[name])
+            max_abs, relative = max_abs_and_relative(yours, left[name])
             if relative <= tol or max_abs <= atol:
                 reference, row.max_abs, row.relative = left[name], max_abs, relative
                 row.problem = "with ReLU'(0) = 0"

@@ -252,3 +252,20 @@ def test_compare_is_the_function_and_its_module_is_comparison():
 
     assert callable(autograd_mini.compare) and autograd_mini.compare is comparison.compare
     assert not (Path(autograd_mini.__file__).parent / "compare.py").exists()  # no module of that name to hide
+
+
+def test_the_gradient_helpers_have_one_home_and_the_imports_run_one_way():
+    import ast
+    from pathlib import Path
+
+    import autograd_mini
+
+    package = Path(autograd_mini.__file__).parent
+
+    def imported(module):
+        tree = ast.parse((package / f"{module}.py").read_text())
+        return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
+
+    assert "comparison" not in imported("backprop_check")  # comparison → backprop_check, never back
+    assert not {"comparison", "backprop_check"} & imported("gradient_legs")
+    assert "gradient_legs" in imported("comparison") and "gradient_legs" in imported("backprop_check")
