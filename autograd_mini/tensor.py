@@ -27,6 +27,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import Node, Op, grad_mode, recording
+from .kinks import side_of_zero
 
 __all__ = ["Tensor"]
 
@@ -271,6 +272,10 @@ class _Relu(Op):
         # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0)
         return (g * (out._a.data >= 0),)
 
+    def kink(self, out):
+        # the bend at z = 0 (see kinks): the side of 0 and |z|
+        return side_of_zero(out._a.data)
+
 
 class _LeakyRelu(Op):
     name = "leaky_relu"
@@ -280,6 +285,10 @@ class _LeakyRelu(Op):
     def vjp(self, out, g):
         # A = max(slope·Z, Z): dZ = dA where Z ≥ 0 else slope·dA (slope 0.01 in the notes)
         return (np.where(out._a.data >= 0, g, g * out._ctx),)
+
+    def kink(self, out):
+        # the bend at z = 0 (see kinks): the side of 0 and |z|
+        return side_of_zero(out._a.data)
 
 
 class _MatMul(Op):
