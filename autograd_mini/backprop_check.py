@@ -458,18 +458,21 @@ def _symmetric(model) -> list:
     """The weights W[l] (n[l] ≥ 2) whose rows are all the same: units that compute the same thing."""
     if isinstance(model, LogisticRegression):
         return []
-    return [f"W{l}" for l in range(1, model.L + 1)
-            if model.parameters[f"W{l}"].shape[0] > 1 and (model.parameters[f"W{l}"].data == model.parameters[f"W{l}"].data[:1]).all()]
+    weights = {f"W{l}": model.parameters[f"W{l}"].data for l in range(1, model.L + 1)}
+    return [name for name, W in weights.items() if W.shape[0] > 1 and (W == W[:1]).all()]
 
 
 def _read_key(grads: dict, name: str, keys: str) -> tuple:
     """(the learner's key for the notes' gradient ``name``, whether it is there): under keys="2017" the
     notes' dA[l] is stored as "dA" + str(l + 1)."""
-    if keys == "2017" and name.startswith("dA"):
-        key = f"dA{int(name[2:]) + 1}"
-    else:
-        key = name
+    key = f"dA{int(name[2:]) + 1}" if keys == "2017" and name.startswith("dA") else name
     return key, key in grads
+
+
+def _parameter_order(expected: dict) -> list:
+    """The parameters' gradients in the course's order: dW1, db1, dW2, db2, …"""
+    return sorted((name for name, exp in expected.items() if exp.kind in ("dW", "db")),
+                  key=lambda name: (expected[name].layer, name[1] not in "Ww"))
 
 
 def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6, seed=0,
@@ -504,7 +507,6 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000,
             grads, report.learner_cost = read_result(result, logistic)
         except LearnerError as exc:
             report.error = str(exc)
-            model.forward(X)
             return report
         numeric = numeric_gradients(model, X_t, Y_t, lambd, max_numeric, eps, seed)
         model.forward(X)  # leave model.cache holding the nodes of X, not of the last probe
@@ -572,8 +574,7 @@ def _judge_all(report, grads, expected, below, numeric, keys, per_example, m, la
         if row.wrong:
             row.lines = locate(key, exp.layer)
         report.rows.append(row)
-    order = [name for name, exp in expected.items() if exp.kind in ("dW", "db")]
-    order.sort(key=lambda n: (expected[n].layer, n[1] not in "Ww"))  # W1, b1, W2, b2, …
+    order = _parameter_order(expected)
     if all(name in matched for name in order):
         report.difference, report.numeric_difference = _course_difference(order, matched, numeric)
         yours = np.concatenate([matched[n][0].ravel() for n in order])
@@ -594,11 +595,10 @@ def _cost_hint(report: BackpropReport, model, m: int) -> None:
 
 
 def _add_notes(report, grads, expected, keys, per_example, masks, numeric, autodiff, logistic) -> None:
-    order = [name for name, exp in expected.items() if exp.kind in ("dW", "db")]
-    order.sort(key=lambda n: (expected[n].layer, n[1] not in "Ww"))
     if any(row.problem == "missing from the returned dict" for row in report.rows):
         optional = ", and optionally dZ1, …, dA1, …" if not logistic else ""
-        report.notes.append(f"Expected the keys {', '.join(order)}{optional}; got {', '.join(map(str, grads)) or 'none'}.")
+        report.notes.append(f"Expected the keys {', '.join(_parameter_order(expected))}{optional}; "
+                            f"got {', '.join(map(str, grads)) or 'none'}.")
     known = {_read_key(grads, name, keys)[0] for name in expected}
     unknown = sorted(map(str, set(grads) - known))
     if unknown:

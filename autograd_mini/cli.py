@@ -3,7 +3,8 @@
 Subcommands: ``demo`` (the main job), ``graph``, ``check``, ``train``, ``predict``, ``dims``;
 ``autograd-mini COMMAND --help`` explains each. A bad argument, a missing file, bad data or
 sizes that would not fit in memory end with one line on stderr and exit code 2, checked before
-any work; ``check`` exits 1 when a gradient fails, ``train`` when training diverges. Every file
+any work; ``check`` exits 1 when a gradient fails (and ``check --backward`` 3 when nothing is wrong
+but something could not be judged), ``train`` when training diverges. Every file
 is written atomically, and an output that is one of the command's inputs is refused.
 """
 

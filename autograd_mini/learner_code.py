@@ -176,7 +176,9 @@ def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, lo
     if logistic:
         args = [parameters["w"], float(parameters["b"].reshape(())), X.copy(), Y.copy()]
     else:
-        args = [X.copy(), Y.copy(), parameters] + ([{k: v.copy() for k, v in masks.items()}] if "masks" in names else [])
+        args = [X.copy(), Y.copy(), parameters]
+        if "masks" in names:
+            args.append({name: mask.copy() for name, mask in masks.items()})
     try:
         inspect.signature(fn).bind(*args, **keywords)
     except TypeError as exc:
@@ -342,7 +344,8 @@ def find_lines(fn, key: str, step: int, L: int, executed=None) -> list:
     as (line number, file name, the line), at most three in the order of the file: the assignments to a
     variable of that name or to grads["dA1"]; else to grads["dA" + str(l - 1)] with l = ``step``; else,
     where the index cannot be worked out, to any grads["dA" + …]. Where such a line stores a variable
-    (``dA_prev``, or a dA… in the expression it stores), the lines that compute it are shown instead. ``executed``: the line numbers that ran (see :func:`call_learner`)."""
+    (``dA_prev``, or a dA… in the expression it stores), the lines that compute it are shown instead.
+    ``executed``: the line numbers that ran (see :func:`call_learner`); only those are shown."""
     prefix = key.rstrip("0123456789")
     assignments = _assignments(fn, executed)
     exact, evaluated, looped = [], [], []

@@ -7,7 +7,8 @@ RELU -> LINEAR -> SIGMOID net on the course's own test case, whose backward pass
 the mistake it recognises and the line that computes it, with the same number (autodiff for the
 course's central differences); the fixed function passes. Both reports are written as JSON.
 The same from the command line:
-    autograd-mini check --backward examples/course_gradient_check.py:backward_propagation_n --layers 4,5,3,1 --activations relu,relu,sigmoid
+    autograd-mini check --backward examples/course_gradient_check.py:backward_propagation_n \
+        --layers 4,5,3,1 --activations relu,relu,sigmoid
 """
 
 from _common import heading, out_dir
@@ -24,8 +25,8 @@ net = DeepNet([4, 5, 3, 1], ["relu", "relu", "sigmoid"])
 net.set_parameters(parameters)
 
 heading("the course's gradient_check_n (central differences of the learner's own cost, ε = 1e-7)")
-print(f"buggy: difference = {float(gradient_check_n(parameters, backward_propagation_n(X, Y, parameters), X, Y))!r}")
-print(f"fixed: difference = {float(gradient_check_n(parameters, backward_propagation_n_fixed(X, Y, parameters), X, Y))!r}")
+for name, backward in (("buggy", backward_propagation_n), ("fixed", backward_propagation_n_fixed)):
+    print(f"{name}: difference = {float(gradient_check_n(parameters, backward(X, Y, parameters), X, Y))!r}")
 heading("the course's backward_propagation_n with its two bugs")
 buggy = compare(net, X, Y, backward=backward_propagation_n)
 print(buggy)

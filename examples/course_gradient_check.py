@@ -1,9 +1,9 @@
 """A learner's file for the course's gradient-checking exercise, written as the course writes it.
 
 The net is LINEAR -> RELU -> LINEAR -> RELU -> LINEAR -> SIGMOID. ``backward_propagation_n`` has the
-exercise's two deliberate bugs (dW2 multiplied by 2, db1 computed with 4/m); ``backward_propagation_n_fixed``
-is the same code with both fixed. ``gradient_check_n`` is the course's own check, central differences of this file's cost over
-every parameter joined into one vector, and ``gradient_check_n_test_case`` its data and parameters.
+exercise's two deliberate bugs (dW2 multiplied by 2, db1 computed with 4/m) unless its factors are set to 1,
+as ``backward_propagation_n_fixed`` does. ``gradient_check_n`` is the course's own check (central differences
+of this file's cost over every parameter joined into one vector), ``gradient_check_n_test_case`` its data.
 Check the backprop with autograd_mini from the command line:
 
     autograd-mini check --backward examples/course_gradient_check.py:backward_propagation_n \\
