@@ -172,6 +172,11 @@ def backward_with_lam(X, Y, parameters, lam):
     return L_model_backward(X, Y, parameters, lambd=lam)
 
 
+def backward_l2_on_b(X, Y, parameters, lambd):
+    """The L2 term added to db as well as to dW."""
+    return L_model_backward(X, Y, parameters, lambd=lambd, slip="l2_on_b")
+
+
 def backward_without_1_over_m(X, Y, parameters):
     return L_model_backward(X, Y, parameters, slip="no_1_over_m")
 
@@ -382,8 +387,3 @@ def propagate_dw_transposed(w, b, X, Y):
     dw = 1 / m * np.dot(A - Y, X.T)
     db = 1 / m * np.sum(A - Y)
     return {"dw": dw, "db": db}, -1 / m * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))
-
-
-def backward_l2_on_b(X, Y, parameters, lambd):
-    """The L2 term added to db as well as to dW."""
-    return L_model_backward(X, Y, parameters, lambd=lambd, slip="l2_on_b")

@@ -195,3 +195,26 @@ def test_a_learner_file_that_exits_at_import_never_exits_0(tmp_path, top, said, 
     result = run("check", "--backward", "learner.py:exits", *COURSE, cwd=tmp_path)
     assert result.returncode == code, result
     assert said in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("learner, extra, code, said", [
+    ("backward_tanh", ["--activations", "tanh,tanh,sigmoid"], 0, "works perfectly fine"),
+    ("backward_tanh_prime_from_Z", ["--activations", "tanh,tanh,sigmoid"], 1,
+     "WRONG: tanh′ computed from Z, 1 − Z², where the notes have 1 − A²"),
+    ("backward_leaky_relu", ["--activations", "leaky_relu,leaky_relu,sigmoid"], 0, "works perfectly fine"),
+    ("backward_dJdZ", [], 0, "Your dZ and dA are ∂J/∂Z and ∂J/∂A, with the 1/m in them"),
+    ("backward_relu_prime_half", ["--init", "small_random", "--zero-bias"], 0,
+     "differs only at Z = 0 exactly (3 entries): a subgradient choice, not a bug; your ReLU'(0) = 0.5"),
+    ("backward_db_axis_0", [], 1, "summed over the wrong axis: np.sum(dZ, axis=1, keepdims=True)"),
+    ("backward_W_not_transposed", ["--layers", "4,4,4,1"], 1, "W[l] dZ[l] where the notes have W[l]ᵀ dZ[l]"),
+    ("backward_returning_none", [], 1, "Your function returned None"),
+    ("backward_returning_caches", [], 1, "which looks like (grads, caches)"),
+    ("backward_returning_object", [], 1, "Your function returned a Gradients"),
+    ("backward_with_wrong_cost", [], 1, "Wrong: your cost ("),
+    ("backward_softmax_sigmoid_dA", ["--layers", "4,5,3", "--activations", "relu,softmax"], 1, "Wrong: dA2."),
+])
+def test_the_verdict_is_the_exit_status(capsys, learner, extra, code, said):
+    args = ["check", *COURSE, *extra, "--backward", f"{LEARNERS}:{learner}"]
+    assert cli.main(args) == code
+    out = capsys.readouterr().out
+    assert said in out, out
