@@ -106,6 +106,9 @@ def side_of_zero(z) -> tuple:
     return z, z >= 0, np.abs(z)
 
 
+_PLAIN = (int, float, bool, str)
+
+
 def _ctx_key(ctx):
     """An op's constant in a form that compares by value (a Tensor index may hold arrays)."""
     if isinstance(ctx, np.ndarray):
@@ -124,10 +127,13 @@ def graph_signature(order: list) -> tuple:
     position = {id(node): k for k, node in enumerate(order)}
     signature = []
     for node in order:
-        if node.op is None:
+        op = node.op
+        if op is None:
             signature.append(("leaf", id(node)) if node.requires_grad else ("constant",))
         else:
-            signature.append((node.op.name, _ctx_key(node._ctx), tuple(position[id(p)] for p in node.parents)))
+            ctx = node._ctx  # most ops have none or a number: compared as they are, without a conversion
+            signature.append((op.name, ctx if ctx is None or type(ctx) in _PLAIN else _ctx_key(ctx),
+                              tuple([position[id(p)] for p in node.parents])))
     return tuple(signature)
 
 
