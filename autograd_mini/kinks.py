@@ -17,7 +17,7 @@ The rule, shared by :func:`~autograd_mini.gradcheck`, :func:`~autograd_mini.comp
   inputs (:func:`graph_signature`). When it is not, the function took another branch between
   θ − ε and θ + ε, and the entry is on a kink.
 * Every op with a kink says, per entry of its output, which branch it took and its margin, how far
-  its input is from switching (``Op.kink``): for ReLU and leaky ReLU the side of 0 (z ≥ 0) and |z|;
+  its input is from switching (``Op.kink(data, ctx)`` of the input's data): for ReLU and leaky ReLU the side of 0 (z ≥ 0) and |z|;
   for max_pool which entry of the window is the first maximum, and the maximum less the runner-up.
   The entry θ is on a kink when some such entry moves with θ and
 
@@ -37,6 +37,7 @@ of changes nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -79,28 +80,28 @@ class Kink:
 PATH_CHANGED = Kink("the graph", (), float("nan"), True, 0.0, "graph")
 
 
-@dataclass(frozen=True)
-class Switch:
-    """One op with a kink, read at one point: per entry of its output the ``value`` that moves with θ,
-    the ``branch`` taken and the ``margin`` to the bend; ``scale`` is the largest |entry| of its input."""
+class Switch(NamedTuple):
+    """One op with a kink, read at one point: a copy of its input ``data`` (a probed leaf changes in place)
+    and the ``op`` whose ``kink(data, ctx)`` gives, per entry of its output, the value that moves with θ,
+    the branch taken and the margin to the bend (worked out only where the input moved)."""
 
     name: str
-    op: str
-    value: np.ndarray
-    branch: np.ndarray
-    margin: np.ndarray
-    scale: float
+    op: object
+    data: np.ndarray
+    ctx: object = None
+
+    def bend(self) -> tuple:
+        return self.op.kink(self.data, self.ctx)
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What :func:`find_kink` compares across θ − ε, θ, θ + ε: the graph's shape and its switches."""
 
     signature: tuple
     switches: tuple
 
 
-def side_of_zero(z) -> tuple:
+def side_of_zero(z, ctx=None) -> tuple:
     """``Op.kink`` of ReLU and leaky ReLU: (value, branch, margin) = (z, z ≥ 0, |z|)."""
     z = np.asarray(z, dtype=np.float64)
     return z, z >= 0, np.abs(z)
@@ -121,19 +122,18 @@ def _ctx_key(ctx):
 
 
 def graph_signature(order: list) -> tuple:
-    """The shape of a recorded graph (nodes in topological order): each node's op, constant and parents
-    by position; a leaf that takes gradients by identity (the same input at every point), a constant
-    leaf as such (a number lifted anew at every point)."""
-    position = {id(node): k for k, node in enumerate(order)}
+    """The shape of a recorded graph, from its nodes in topological order (post-order): each node's op
+    and constant, a leaf that takes gradients by identity (the same input at every point), a constant
+    leaf as such (a number lifted anew at every point). Post-order with each op's parents counted by the
+    op determines the expression, so the parents need not be listed."""
     signature = []
     for node in order:
-        op = node.op
+        op = node._op
         if op is None:
-            signature.append(("leaf", id(node)) if node.requires_grad else ("constant",))
+            signature.append(id(node) if node.requires_grad else None)
         else:
             ctx = node._ctx  # most ops have none or a number: compared as they are, without a conversion
-            signature.append((op.name, ctx if ctx is None or type(ctx) in _PLAIN else _ctx_key(ctx),
-                              tuple([position[id(p)] for p in node.parents])))
+            signature.append((op.name, ctx if ctx is None or type(ctx) in _PLAIN else _ctx_key(ctx)))
     return tuple(signature)
 
 
@@ -145,12 +145,10 @@ def kink_reading(root) -> Reading:
     order = topo_order([root])
     switches = []
     for node in order:
-        kink = getattr(node.op, "kink", None)
-        if kink is not None:
+        if hasattr(node.op, "kink"):
             z = node.parents[0]
-            value, branch, margin = kink(node)
-            switches.append(Switch(z.label or f"{node.op.name} input #{len(switches) + 1}", node.op.name, value,
-                                   branch, margin, float(np.nanmax(np.abs(z.data), initial=0.0))))
+            switches.append(Switch(z.label or f"{node.op.name} input #{len(switches) + 1}", node.op,
+                                   np.array(z.data, dtype=np.float64), node._ctx))
     return Reading(graph_signature(order), tuple(switches))
 
 
@@ -164,17 +162,17 @@ def find_kink(minus: Reading, centre: Reading, plus: Reading, eps: float) -> Kin
     None when central differences are sound for θ."""
     if not minus.signature == centre.signature == plus.signature:
         return PATH_CHANGED
-    for s_minus, s, s_plus in zip(minus.switches, centre.switches, plus.switches):
-        if not s_minus.value.shape == s.value.shape == s_plus.value.shape:
+    for switches in zip(minus.switches, centre.switches, plus.switches):
+        if len({switch.data.shape for switch in switches}) > 1:
             return PATH_CHANGED
-        moved = (s_minus.value != s.value) | (s_plus.value != s.value)
-        if not moved.any():
-            continue
-        crossed = moved & ((s_minus.branch != s.branch) | (s_plus.branch != s.branch))
-        tol = kink_tolerance(eps, max(s_minus.scale, s.scale, s_plus.scale))
-        near = moved & (np.minimum(np.minimum(s_minus.margin, s.margin), s_plus.margin) <= tol)
-        hit = crossed | near
+        if np.array_equal(switches[0].data, switches[1].data) and np.array_equal(switches[2].data, switches[1].data):
+            continue  # the input does not move with θ
+        (v_minus, b_minus, m_minus), (value, branch, margin), (v_plus, b_plus, m_plus) = (s.bend() for s in switches)
+        moved = (v_minus != value) | (v_plus != value)
+        crossed = moved & ((b_minus != branch) | (b_plus != branch))
+        tol = kink_tolerance(eps, max(float(np.nanmax(np.abs(s.data), initial=0.0)) for s in switches))
+        hit = crossed | moved & (np.minimum(np.minimum(m_minus, margin), m_plus) <= tol)
         if hit.any():
             index = tuple(int(i) for i in np.argwhere(hit)[0])
-            return Kink(s.name, index, float(s.value[index]), bool(crossed[index]), tol, s.op)
+            return Kink(switches[1].name, index, float(value[index]), bool(crossed[index]), tol, switches[1].op.name)
     return None

@@ -272,9 +272,8 @@ class _Relu(Op):
         # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0)
         return (g * (out._a.data >= 0),)
 
-    def kink(self, out):
-        # the bend at z = 0 (see kinks): the side of 0 and |z|
-        return side_of_zero(out._a.data)
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
 
 
 class _LeakyRelu(Op):
@@ -286,9 +285,8 @@ class _LeakyRelu(Op):
         # A = max(slope·Z, Z): dZ = dA where Z ≥ 0 else slope·dA (slope 0.01 in the notes)
         return (np.where(out._a.data >= 0, g, g * out._ctx),)
 
-    def kink(self, out):
-        # the bend at z = 0 (see kinks): the side of 0 and |z|
-        return side_of_zero(out._a.data)
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
 
 
 class _MatMul(Op):

@@ -246,9 +246,8 @@ class _Relu(Op):
         # a = max(0, z): da/dz = 1 where z ≥ 0 else 0 (the notes' convention at 0)
         return (g if out._a.data >= 0.0 else 0.0,)
 
-    def kink(self, out):
-        # the bend at z = 0 (see kinks): the side of 0 and |z|
-        return side_of_zero(out._a.data)
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
 
 
 class _LeakyRelu(Op):
@@ -260,9 +259,8 @@ class _LeakyRelu(Op):
         # a = max(slope·z, z): da/dz = slope (0.01) where z < 0 else 1
         return (g if out._a.data >= 0.0 else g * out._ctx,)
 
-    def kink(self, out):
-        # the bend at z = 0 (see kinks): the side of 0 and |z|
-        return side_of_zero(out._a.data)
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
 
 
 class _CrossEntropy(Op):
