@@ -16,9 +16,10 @@ The rule, shared by :func:`~autograd_mini.gradcheck`, :func:`~autograd_mini.comp
 * The graph itself must be the same at the three points: the same ops in the same order on the same
   inputs (:func:`graph_signature`). When it is not, the function took another branch between
   θ − ε and θ + ε, and the entry is on a kink.
-* Every op with a kink says, per entry of its output, which branch it took and its margin, how far
-  its input is from switching (``Op.kink(data, ctx)`` of the input's data): for ReLU and leaky ReLU the side of 0 (z ≥ 0) and |z|;
-  for max_pool which entry of the window is the first maximum, and the maximum less the runner-up.
+* Every op with a kink says, from its input's data, per entry of its output which branch it took and
+  its margin, how far the input is from switching (``Op.kink(data, ctx)``): for ReLU and leaky ReLU the
+  side of 0 (z ≥ 0) and |z|; for max_pool which entry of the window is the first maximum, and the
+  maximum less the runner-up.
   The entry θ is on a kink when some such entry moves with θ and
 
   * takes another branch at one of the three points: the segment [θ − ε, θ + ε] crosses the bend; or
