@@ -86,8 +86,8 @@ class GradientCheck:
     """One gradient the learner returned (or should have): ``status`` is "right", "WRONG", "too small
     to judge" or "not judged" (its key is one layer off); ``problem`` says what is wrong, why it cannot be judged, or for a
     right one the convention it matched. ``layer`` is the step of backprop that computes it (layer l's
-    step computes dZ[l], dW[l], db[l] and dA[l−1]); ``lines``, for a wrong one, the lines of the
-    learner's code that compute it.
+    step computes dZ[l], dW[l], db[l] and dA[l−1]), ``formula`` how the notes compute it there;
+    ``lines``, for a wrong one, the lines of the learner's code that compute it.
 
     ``relative`` and ``max_abs`` compare yours with the reference it was judged against (autodiff, or
     the closed form with the convention it matched); ``numeric`` compares yours with central
@@ -105,6 +105,7 @@ class GradientCheck:
     entries: int = 0
     kinks: int = 0
     lines: list = field(default_factory=list)
+    formula: str = ""
 
     @property
     def wrong(self) -> bool:
@@ -208,7 +209,8 @@ class BackpropReport:
         out = [f"Wrong: {', '.join(named)}."]
         first = self.first_wrong
         if first is not None:
-            where = f", computed in layer {first.layer}'s step" if first.layer else ""
+            where = f", computed in layer {first.layer}'s step" if first.layer else ", computed"
+            where = where + f" as {first.formula}" if first.formula else where if first.layer else ""
             text = f"Going back from the output, the first wrong gradient is {first.name}{where}"
             if first.lines:
                 shown = "; ".join(f"line {number}: {code}" for number, _, code in first.lines)
@@ -522,6 +524,20 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000,
     return report
 
 
+def _formula(name: str, L: int, lambd: float) -> str:
+    """How the notes compute the gradient ``name`` (dW2, dA1, …; dw, db for logistic regression, L = 0)."""
+    kind, k = name[:2], int(name[2:] or 0)
+    if not L:
+        return "dw = (1/m) X dZᵀ" + (" + (λ/m) w" if lambd else "") if kind == "dw" else "db = (1/m) Σ dZ"
+    if kind == "dZ":
+        return f"dZ[{k}] = A[{k}] − Y" if k == L else f"dZ[{k}] = dA[{k}] ∗ g′(Z[{k}])"
+    if kind == "dW":
+        return f"dW[{k}] = (1/m) dZ[{k}] A[{k - 1}]ᵀ" + (f" + (λ/m) W[{k}]" if lambd else "")
+    if kind == "db":
+        return f"db[{k}] = (1/m) Σ dZ[{k}]"
+    return f"dA[{k}] = W[{k + 1}]ᵀ dZ[{k + 1}]" if k < L else ""
+
+
 def _convention(grads: dict, expected: dict, keys: str, m: int, tol: float) -> bool:
     """Per example (the notes) unless every dZ and dA the learner returned is ∂J/∂Z (1/m of it) instead."""
     scales = []
@@ -540,6 +556,7 @@ def _convention(grads: dict, expected: dict, keys: str, m: int, tol: float) -> b
 
 
 def _judge_all(report, grads, expected, below, numeric, keys, per_example, m, lambd, logistic, tol, locate) -> None:
+    L = max(exp.layer for exp in expected.values())  # 0 for logistic regression
     groups = {}  # the largest gradient among the parameters' and among the per-example ones
     for exp in expected.values():
         group = exp.kind in ("dW", "db")
@@ -547,7 +564,8 @@ def _judge_all(report, grads, expected, below, numeric, keys, per_example, m, la
     matched = {}  # parameter name → (yours, the reference it was judged against)
     for name, exp in expected.items():
         key, present = _read_key(grads, name, keys)
-        row = GradientCheck(key, exp.layer, exp.true.shape, RIGHT, entries=exp.true.size)
+        row = GradientCheck(key, exp.layer, exp.true.shape, RIGHT, entries=exp.true.size,
+                            formula=_formula(name, L, lambd))
         if not present:
             if exp.kind in ("dW", "db"):
                 row.status, row.problem = WRONG, "missing from the returned dict"

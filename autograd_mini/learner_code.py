@@ -331,43 +331,59 @@ def _targets(node) -> list:
     return out
 
 
-def _assignments(fn, executed) -> list:
-    """(statement, its function, the file's lines) for every assignment of the learner's code that ran
-    (all of them when ``executed`` is None)."""
-    return [(node, function, lines) for function, lines in _functions(fn) for node in ast.walk(function)
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-            and (executed is None or node.lineno in executed)]
+def _stores(fn, executed, step: int, L: int) -> list:
+    """Every place the learner's code stores a value, that ran (all when ``executed`` is None):
+    (the statement, the variable's name or None, the key or None, the value, its function, the file's
+    lines). A key is a string (grads["dW2"], {"dW2": …}, grads["dW" + str(l)] worked out with l = ``step``)
+    or (prefix, None) where the index cannot be worked out; ``written`` keys are literal strings."""
+    out = []
+    for function, lines in _functions(fn):
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                if executed is None or node.lineno in executed:
+                    for target in _targets(node):
+                        name = target.id if isinstance(target, ast.Name) else None
+                        written = isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+                        out.append((node, name, _key_of(target, step, L), written, node.value, function, lines))
+            elif isinstance(node, ast.Dict):  # return {"dW2": dW2, …}
+                out += [(value, None, key.value, True, value, function, lines) for key, value in zip(node.keys, node.values)
+                        if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                        and (executed is None or value.lineno in executed)]
+    return out
+
+
+def _shown(node, lines) -> str:
+    text = lines[node.lineno - 1].strip()
+    return text + " …" if getattr(node, "end_lineno", node.lineno) > node.lineno else text
 
 
 def find_lines(fn, key: str, step: int, L: int, executed=None) -> list:
     """The lines of the learner's code that compute the gradient it returned under ``key`` (``"dA1"``),
-    as (line number, file name, the line), at most three in the order of the file: the assignments to a
-    variable of that name or to grads["dA1"]; else to grads["dA" + str(l - 1)] with l = ``step``; else,
-    where the index cannot be worked out, to any grads["dA" + …]. Where such a line stores a variable
-    (``dA_prev``, or a dA… in the expression it stores), the lines that compute it are shown instead.
-    ``executed``: the line numbers that ran (see :func:`call_learner`); only those are shown."""
+    as (line number, file name, the line), at most three in the order of the file: those that store it
+    in a variable of that name or under the key "dA1"; else under grads["dA" + str(l - 1)] with
+    l = ``step``; else, where the index cannot be worked out, under any grads["dA" + …]. Where such a line
+    stores a variable (``dA_prev``, or a dA… in the expression it stores), the lines that compute that
+    variable are shown instead. ``executed``: the line numbers that ran (see :func:`call_learner`); only
+    those are shown."""
     prefix = key.rstrip("0123456789")
-    assignments = _assignments(fn, executed)
+    stores = _stores(fn, executed, step, L)
     exact, evaluated, looped = [], [], []
-    for node, function, lines in assignments:
-        for target in _targets(node):
-            found = _key_of(target, step, L)
-            written = isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
-            if isinstance(target, ast.Name) and target.id == key or found == key and written:
-                exact.append((node, function, lines))
-            elif found == key:
-                evaluated.append((node, function, lines))
-            elif found == (prefix, None) or isinstance(found, str) and found.rstrip("0123456789") == prefix:
-                looped.append((node, function, lines))
+    for store in stores:
+        _, name, found, written, _, _, _ = store
+        if name == key or found == key and written:
+            exact.append(store)
+        elif found == key:
+            evaluated.append(store)
+        elif found == (prefix, None) or isinstance(found, str) and found.rstrip("0123456789") == prefix:
+            looped.append(store)
     shown = {}
-    for node, function, lines in exact or evaluated or looped:
-        value = getattr(node, "value", None)
+    for node, _, _, _, value, function, lines in exact or evaluated or looped:
         # the variable it stores: grads["dA1"] = dA_prev, or the dA… in grads["dA1"] = dA_prev / scale
         names = {value.id} if isinstance(value, ast.Name) else {
-            n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id.startswith(prefix)} if value else set()
-        stored = [other for other, where, _ in assignments if where is function and other is not node
-                  and any(isinstance(t, ast.Name) and t.id in names for t in _targets(other))]
-        for statement in stored or [node]:
-            shown[statement.lineno] = lines[statement.lineno - 1].strip()
-    name = os.path.basename(fn.__code__.co_filename) if shown else ""
-    return [(number, name, shown[number]) for number in sorted(shown)][:3]
+            n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id.startswith(prefix)}
+        computed = [(other, where_lines) for other, name, _, _, _, where, where_lines in stores
+                    if where is function and other is not node and name in names]
+        for statement, statement_lines in computed or [(node, lines)]:
+            shown[statement.lineno] = _shown(statement, statement_lines)
+    file = os.path.basename(fn.__code__.co_filename) if shown else ""
+    return [(number, file, shown[number]) for number in sorted(shown)][:3]

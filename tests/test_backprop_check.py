@@ -68,8 +68,8 @@ def test_the_course_bugs_are_reported_at_exactly_dW2_and_db1(m):
     assert "factor 2" in rows(report)["dW2"].problem and "4/m" in rows(report)["db1"].problem
     text = str(report)
     assert MISTAKE in text
-    assert "the first wrong gradient is dW2, computed in layer 2's step; your code computes it in " \
-           "course_gradient_check.py, line " in text
+    assert "the first wrong gradient is dW2, computed in layer 2's step as dW[2] = (1/m) dZ[2] A[1]ᵀ; your code " \
+           "computes it in course_gradient_check.py, line " in text
     assert "dW2 = 1.0 / m * np.dot(dZ2, A1.T) * dW2_factor: look there first." in text
 
 
@@ -416,8 +416,8 @@ def test_first_wrong_names_the_step_and_the_lines_that_compute_it():
     first = report.first_wrong
     assert first.name == "dA1" and first.layer == 2
     assert [code for _, _, code in first.lines] == ["dA_prev = np.dot(W.T, dZ)", "dA_prev = np.dot(W, dZ)"]
-    assert "the first wrong gradient is dA1, computed in layer 2's step; your code computes it in learners.py" \
-           in str(report)
+    assert "the first wrong gradient is dA1, computed in layer 2's step as dA[1] = W[2]ᵀ dZ[2]; your code computes " \
+           "it in learners.py" in str(report)
 
 
 def test_a_ratio_hint_is_only_given_for_a_recognised_slip():
