@@ -77,15 +77,15 @@ VANISHING = 1e-10
 #: The key conventions: the notes' (dA1 is dA[1]) and the 2017 notebook's (dA1 is dA[0]).
 KEYS = ("notes", "2017")
 
-RIGHT, WRONG, SMALL, NOT_JUDGED_ROW = "right", "WRONG", "too small to judge", "not judged"
+RIGHT, WRONG, SMALL, UNJUDGED = "right", "WRONG", "too small to judge", "not judged"
 KEYS_OFF = "keys one layer off"
 
 
 @dataclass
 class GradientCheck:
     """One gradient the learner returned (or should have): ``status`` is "right", "WRONG", "too small
-    to judge" or "not judged" (its key is one layer off); ``problem`` says what is wrong, why it cannot be judged, or for a
-    right one the convention it matched. ``layer`` is the step of backprop that computes it (layer l's
+    to judge" or "not judged" (its key is one layer off); ``problem`` says what is wrong, why it cannot be
+    judged, or for a right one the convention it matched. ``layer`` is the step of backprop that computes it (layer l's
     step computes dZ[l], dW[l], db[l] and dA[l−1]), ``formula`` how the notes compute it there;
     ``lines``, for a wrong one, the lines of the learner's code that compute it.
 
@@ -145,7 +145,7 @@ class BackpropReport:
     @property
     def not_judged(self) -> list:
         """The gradients that could not be judged (too small, or keys one layer off)."""
-        return [row.name for row in self.rows if row.status in (SMALL, NOT_JUDGED_ROW)]
+        return [row.name for row in self.rows if row.status in (SMALL, UNJUDGED)]
 
     def cost_wrong(self) -> bool:
         return self.learner_cost is not None and not np.isclose(self.learner_cost, self.cost, rtol=1e-9, atol=1e-12)
@@ -157,7 +157,7 @@ class BackpropReport:
     def verdict(self) -> str:
         if self.error is not None or self.wrong or self.cost_wrong() or self._difference_fails():
             return WRONG
-        return "not judged" if self.not_judged or self.symmetric else RIGHT
+        return UNJUDGED if self.not_judged or self.symmetric else RIGHT
 
     @property
     def passed(self) -> bool:
@@ -197,7 +197,7 @@ class BackpropReport:
         return ["  ".join([cell.ljust(w) for cell, w in zip(line, widths)] + [line[-1]]).rstrip() for line in lines]
 
     def _headline(self) -> str:
-        return {RIGHT: LOOKS_RIGHT, WRONG: MISTAKE, "not judged": NOT_JUDGED}[self.verdict]
+        return {RIGHT: LOOKS_RIGHT, WRONG: MISTAKE, UNJUDGED: NOT_JUDGED}[self.verdict]
 
     def _wrong_lines(self) -> list:
         named = self.wrong + ([f"your cost ({self.learner_cost:.6g}; J = {self.cost:.6g})"] if self.cost_wrong() else [])
@@ -252,7 +252,7 @@ class BackpropReport:
             if any(why.startswith("vanishing") for why in small):
                 out.append("   Its entries are below 1e-10 of the largest gradient: small weights in a deep net make "
                            "the early layers' gradients vanish. Check with --init he (initialization=\"he\").")
-        keys_off = [row for row in self.rows if row.status == NOT_JUDGED_ROW]
+        keys_off = [row for row in self.rows if row.status == UNJUDGED]
         if keys_off:
             out.append(f"Keys one layer off: {', '.join(row.name for row in keys_off)} hold the next layer down's dA, "
                        "as the 2017 notebook names them (grads[\"dA\" + str(l)] = dA_prev). Check them so with "
@@ -587,7 +587,7 @@ def _judge_all(report, grads, expected, below, numeric, keys, per_example, m, la
                 matched[name] = (yours, reference)
         if row.wrong and exp.kind == "dA" and keys == "notes" and yours is not None \
                 and _one_layer_off(yours, name, expected, below, m, tol):
-            row.status = NOT_JUDGED_ROW
+            row.status = UNJUDGED
             row.problem = f"your {key} is dA[{int(key[2:]) - 1}]: {KEYS_OFF}"
         if row.wrong:
             row.lines = locate(key, exp.layer)
