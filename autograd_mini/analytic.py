@@ -83,13 +83,14 @@ def g(activation: str, Z: np.ndarray) -> np.ndarray:
     return np.where(Z >= 0, Z, LEAKY_SLOPE * Z)
 
 
-def g_prime(activation: str, Z: np.ndarray, A: np.ndarray, left_at_zero: bool = False) -> np.ndarray:
+def g_prime(activation: str, Z: np.ndarray, A: np.ndarray, at_zero: float = 1.0) -> np.ndarray:
     """g'(Z): sigmoid a(1 − a); tanh 1 − a²; relu 1 if z ≥ 0 else 0; leaky_relu 1 if z ≥ 0 else 0.01.
 
-    At the kink z = 0 the notes take the slope on the right (1); ``left_at_zero`` takes the one on
-    the left (0 for relu, 0.01 for leaky_relu), as the course's ``np.int64(A > 0)`` does. Both are
-    valid (sub)gradients; autodiff follows the notes. softmax has no elementwise g'(Z): its output layer
-    takes dZ = A − Y directly.
+    At the kink z = 0 the notes take the slope on the right (1). ``at_zero`` places g'(0) between the
+    slope on the left (``at_zero=0``: 0 for relu, 0.01 for leaky_relu, as the course's
+    ``np.int64(A > 0)`` does) and the one on the right (``at_zero=1``, the notes); ``at_zero=0.5`` is
+    their mean. Every such value is a valid subgradient; autodiff follows the notes. softmax has no
+    elementwise g'(Z): its output layer takes dZ = A − Y directly.
     """
     if activation == "softmax":
         raise ValueError("softmax has no elementwise g'(Z): with the categorical cross-entropy dZ[L] = A[L] − Y")
@@ -98,10 +99,8 @@ def g_prime(activation: str, Z: np.ndarray, A: np.ndarray, left_at_zero: bool = 
         return A * (1 - A)
     if activation == "tanh":
         return 1 - np.power(A, 2)
-    right = Z > 0 if left_at_zero else Z >= 0
-    if activation == "relu":
-        return right.astype(Z.dtype)
-    return np.where(right, 1.0, LEAKY_SLOPE)
+    left = 0.0 if activation == "relu" else LEAKY_SLOPE
+    return np.where(Z > 0, 1.0, np.where(Z == 0, left + at_zero * (1.0 - left), left))
 
 
 def single_example(x, w, b: float, y: float) -> dict:
@@ -232,7 +231,7 @@ def L_model_forward(X: np.ndarray, parameters: dict, activations, masks: dict | 
 
 
 def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: dict, activations,
-                     lambd: float = 0.0, left_at_zero: bool = False, keep_prob: dict | None = None) -> dict:
+                     lambd: float = 0.0, at_zero: float = 1.0, keep_prob: dict | None = None) -> dict:
     """The notes' backward pass, from l = L down to 1.
 
     dZ[L] = A[L] − Y (sigmoid output, and softmax with the categorical cost; otherwise
@@ -243,7 +242,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: di
     (:func:`dropout_backward`) before g′; a batch-norm layer's g′ gives dZ̃[l], and
     :func:`batchnorm_backward` turns it into dZ[l], dγ[l], dβ[l].
     Returns dW1, db1 (or dgamma1, dbeta1), … and the per-example dZ1, … and dA1, …, dA[L−1]
-    (and dZtilde1, … for batch-norm layers). ``left_at_zero``: see :func:`g_prime`.
+    (and dZtilde1, … for batch-norm layers). ``at_zero``, ReLU′(0): see :func:`g_prime`.
     """
     keep_prob = keep_prob or {}
     L = len(activations)
@@ -258,7 +257,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: di
     else:
         dA = -Y / AL + (1 - Y) / (1 - AL)
         grads[f"dA{L}"] = dA
-        dZ = dA * g_prime(activations[L - 1], pre_activation(L), AL, left_at_zero)
+        dZ = dA * g_prime(activations[L - 1], pre_activation(L), AL, at_zero)
     for l in range(L, 0, -1):
         A_prev, W = caches[f"A{l - 1}"], parameters[f"W{l}"]
         if f"bn{l}" in caches:  # what came down is dZ̃[l]
@@ -275,7 +274,7 @@ def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: di
             if f"D{l - 1}" in caches:
                 dA_prev = dropout_backward(dA_prev, caches[f"D{l - 1}"], keep_prob[l - 1])
                 A_g = caches[f"A{l - 1}_before_dropout"]
-            dZ = dA_prev * g_prime(activations[l - 2], pre_activation(l - 1), A_g, left_at_zero)
+            dZ = dA_prev * g_prime(activations[l - 2], pre_activation(l - 1), A_g, at_zero)
     return grads
 
 

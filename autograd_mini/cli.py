@@ -3,18 +3,17 @@
 Subcommands: ``demo`` (the main job), ``graph``, ``check``, ``train``, ``predict``, ``dims``;
 ``autograd-mini COMMAND --help`` explains each. A bad argument, a missing file, bad data or
 sizes that would not fit in memory end with one line on stderr and exit code 2, checked before
-any work; ``check`` exits 1 when a gradient fails, ``train`` when training diverges. Every file
+any work; ``check`` exits 1 when a gradient fails (and ``check --backward`` 3 when nothing is wrong
+but something could not be judged), ``train`` when training diverges. Every file
 is written atomically, and an output that is one of the command's inputs is refused.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from . import __version__
@@ -294,44 +293,43 @@ def _graph(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------ check
 
 
-def _load_function(spec: str):
-    """FILE.py:FUNCTION, the learner's own code, imported from its file (running it is the point)."""
-    import importlib.util
+#: check --backward: nothing wrong found, but not everything could be judged (see BackpropReport.verdict).
+EXIT_NOT_JUDGED = 3
+#: check: the biases b[l] are drawn from N(0, BIAS_SCALE²) unless --zero-bias, so that bugs on db show.
+BIAS_SCALE = 0.1
 
-    path_text, _, name = spec.rpartition(":")
-    if not path_text or not name:
-        raise UsageError(f"--backward expects FILE:FUNCTION such as my_backprop.py:backward_propagation; got {spec!r}")
-    path = Path(path_text)
-    if not path.is_file():
-        raise UsageError(f"--backward: no such file: {path}")
-    module_spec = importlib.util.spec_from_file_location(f"learner_{path.stem}", path)
-    if module_spec is None:
-        raise UsageError(f"--backward: {path} is not a Python file")
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except Exception as exc:  # the learner's file: name the line, in one line
-        line = getattr(exc, "lineno", None)
-        if line is None and exc.__traceback__ is not None:
-            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
-            line = frames[-1].lineno if frames else None
-        where = f"{path}, line {line}" if line else str(path)
-        raise UsageError(f"--backward: {where}: {type(exc).__name__}: {exc}") from None
-    fn = getattr(module, name, None)
-    if not callable(fn):
-        defined = sorted(n for n, v in vars(module).items()
-                         if inspect.isfunction(v) and v.__module__ == module.__name__ and not n.startswith("_"))
-        raise UsageError(f"--backward: {path} defines no function {name!r}"
-                         + (f" (it defines: {', '.join(defined)})" if defined else ""))
-    return fn
+
+def _check_report(args: argparse.Namespace):
+    """The check's report: build the net and the data of ``args``, load the learner's function (in the
+    child process that :func:`_check` runs this in), compare."""
+    import numpy as np
+
+    from .comparison import compare
+    from .learner_code import load_function
+    from .nn import DeepNet, LogisticRegression, one_hot
+
+    backward = load_function(args.backward) if args.backward else None
+    if args.logistic:
+        model = LogisticRegression(args.layers[0], args.init, seed=args.seed)
+    else:
+        model = DeepNet(args.layers, args.activations, args.init, seed=args.seed, keep_prob=args.keep_prob)
+    if not args.zero_bias:
+        biases = np.random.default_rng([args.seed, 2])
+        model.set_parameters({name: biases.standard_normal(p.shape) * BIAS_SCALE if name[0] == "b" else p.data
+                              for name, p in model.parameters.items()})
+    rng = np.random.default_rng(args.seed)
+    X = rng.standard_normal((args.layers[0], args.m))
+    if model.activations[-1] == "softmax":  # one class per example, one-hot
+        Y = one_hot(rng.integers(0, args.layers[-1], args.m), args.layers[-1])
+    else:
+        Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
+    if backward is None:
+        return compare(model, X, Y, lambd=args.lambd)
+    return compare(model, X, Y, lambd=args.lambd, backward=backward, keys=args.keys)
 
 
 def _check(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from .atomic import atomic_write
-    from .comparison import compare
-    from .nn import DeepNet, LogisticRegression, one_hot
     from .validate import check_int
 
     if len(args.layers) < 2:
@@ -341,21 +339,26 @@ def _check(args: argparse.Namespace) -> int:
     check_int(args.seed, "--seed", 0)
     if args.logistic and len(args.layers) != 2:
         raise UsageError(f"--logistic takes --layers n_x,1 (one sigmoid unit); got {','.join(map(str, args.layers))}")
-    backward = _load_function(args.backward) if args.backward else None
-    if args.logistic:
-        model = LogisticRegression(args.layers[0], args.init, seed=args.seed)
+    if args.logistic and args.keep_prob != 1.0:
+        raise UsageError("--keep-prob drops units of a net's hidden layers; logistic regression (--logistic) has none")
+    if args.backward:
+        # the learner's code runs in a child process: its sys.exit or os._exit ends the child, not this
+        # check, and only a report the child sent back counts
+        from .child_process import ChildEnded, run_in_child
+
+        try:
+            report = run_in_child(_check_report, args)
+        except ChildEnded as exc:
+            print(f"The process running your code ended (exit status {exc.exitcode}) before the comparison finished: "
+                  "your code ended it (os._exit, or a signal) instead of returning gradients, so nothing was checked.")
+            return EXIT_FAILED
     else:
-        model = DeepNet(args.layers, args.activations, args.init, seed=args.seed)
-    rng = np.random.default_rng(args.seed)
-    X = rng.standard_normal((args.layers[0], args.m))
-    if model.activations[-1] == "softmax":  # one class per example, one-hot
-        Y = one_hot(rng.integers(0, args.layers[-1], args.m), args.layers[-1])
-    else:
-        Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
-    report = compare(model, X, Y, lambd=args.lambd, backward=backward)
+        report = _check_report(args)
     print(report)
     if args.json:
         atomic_write(args.json, report.to_json(indent=2))
+    if args.backward:
+        return {"right": 0, "WRONG": EXIT_FAILED}.get(report.verdict, EXIT_NOT_JUDGED)
     return 0 if report.passed else EXIT_FAILED
 
 
@@ -635,9 +638,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "three-way gradient report (autodiff, the notes' closed form, central differences). With "
                     "--backward FILE:FUNCTION it checks your own backprop instead: FUNCTION(X, Y, parameters) "
                     "returns dW1, db1, ... (and optionally dZ1, dA1, ...); with --logistic, FUNCTION(w, b, X, Y) "
-                    "returns (grads, cost), the course's propagate. Entries whose central difference crosses a "
-                    "ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong, 2 for "
-                    "bad input.",
+                    "returns (grads, cost), the course's propagate; with --keep-prob, FUNCTION(X, Y, parameters, "
+                    "masks) gets the dropout masks D1, D2, ... that the check holds fixed. Your code runs in a child "
+                    "process, so its sys.exit or os._exit cannot pass for a result. The biases b[l] are drawn from "
+                    f"N(0, {BIAS_SCALE}²) so that bugs on db show (--zero-bias: b = 0). Entries whose central difference "
+                    "crosses a ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong, "
+                    f"2 for bad input, {EXIT_NOT_JUDGED} (--backward) when nothing is wrong but something could not be "
+                    "judged (a vanishing gradient, symmetric weights, keys one layer off).",
         epilog="example: autograd-mini check --backward my_backprop.py:backward_propagation "
                "--layers 4,5,3,1 --activations relu,relu,sigmoid")
     check.add_argument("--backward", metavar="FILE:FUNCTION",
@@ -653,6 +660,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--init", default="he", choices=list(INITIALIZATIONS),
                        help=f"initialisation, one of {', '.join(INITIALIZATIONS)} (default: he)")
     check.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    check.add_argument("--keep-prob", type=float, default=1.0, metavar="P",
+                       help="inverted dropout on the hidden layers, keeping each unit with probability P in (0, 1]; "
+                            "the masks are drawn once and handed to FUNCTION as a fourth argument (default: 1, none)")
+    check.add_argument("--zero-bias", action="store_true",
+                       help=f"b[l] = 0, as the course initialises it (default: b[l] drawn from N(0, {BIAS_SCALE}²))")
+    check.add_argument("--keys", default="notes", choices=["notes", "2017"],
+                       help="with --backward: the notes' keys (dA1 is dA[1]) or the 2017 notebook's, where "
+                            "grads['dA' + str(l)] holds dA[l-1] (default: notes)")
     check.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     check.set_defaults(run=_check)
 

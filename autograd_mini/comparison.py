@@ -36,9 +36,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import analytic
-from .gradcheck import numerical_grad_with_kinks, relative_difference
+from .backprop_check import check_backward
+from .gradcheck import relative_difference
+from .gradient_legs import autodiff_gradients, max_abs_and_relative, numeric_gradients
 from .nn import LogisticRegression, as_data
-from .tensor import Tensor
 from .validate import check_lambd
 
 __all__ = ["compare", "ComparisonReport", "ParameterComparison", "FACTOR_M_NOTE"]
@@ -174,83 +175,9 @@ def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float, masks: dict)
     return {name: grads[f"d{name}"] for name in values}, {f"Z{l}": grads[f"dZ{l}"] for l in range(1, model.L + 1)}
 
 
-@dataclass
-class NumericLeg:
-    """Central differences of J for one parameter: ``grad`` at the probed entries (all of them, or the
-    ``index`` drawn at random), ``on_kink`` marking those on a ReLU kink, ``kinks`` the reasons."""
-
-    grad: np.ndarray
-    index: tuple | None
-    on_kink: np.ndarray
-    kinks: list
-
-    def pick(self, full: np.ndarray) -> np.ndarray:
-        """The entries of a full gradient that were probed."""
-        return full if self.index is None else full[self.index]
-
-    def judged(self, shape: tuple) -> np.ndarray:
-        """Over the whole gradient: False at the entries whose probe is on a kink."""
-        mask = np.ones(shape, dtype=bool)
-        kinked = np.flatnonzero(self.on_kink)
-        if self.index is None:
-            mask.flat[kinked] = False
-        else:
-            mask[tuple(i[kinked] for i in self.index)] = False
-        return mask
-
-    def kink_summary(self, name: str) -> str:
-        return (f"d{name}: {len(self.kinks)} of {self.on_kink.size} probed entries on a kink "
-                f"(e.g. {self.kinks[0]})") if self.kinks else ""
-
-
-def numeric_gradients(model, X: Tensor, Y: Tensor, lambd: float, max_entries: int, eps: float, seed) -> dict:
-    """:class:`NumericLeg` of J for every parameter by name; a parameter with more than ``max_entries``
-    entries is probed at ``max_entries`` of them drawn at random (seeded). The parameters are restored."""
-    rng = np.random.default_rng(seed)
-    legs = {}
-    for name, p in model.parameters.items():
-        if p.size <= max_entries:
-            (probe,) = numerical_grad_with_kinks(lambda _: model._cost(X, Y, lambd), [p], eps)
-            legs[name] = NumericLeg(probe.grad, None, probe.on_kink, list(probe.kinks.values()))
-            continue
-        index = np.unravel_index(np.sort(rng.choice(p.size, size=max_entries, replace=False)), p.shape)
-        original = p.data.copy()
-        probe_tensor = Tensor(p.data[index], label=name)
-
-        def cost_at(probe):
-            # write the probed entries into the parameter, then evaluate J
-            p.data[index] = probe.data
-            return model._cost(X, Y, lambd)
-
-        try:
-            (probe,) = numerical_grad_with_kinks(cost_at, [probe_tensor], eps)
-        finally:
-            p.data[...] = original
-        legs[name] = NumericLeg(probe.grad, index, probe.on_kink, list(probe.kinks.values()))
-    return legs
-
-
-def autodiff_gradients(model, X: Tensor, Y: Tensor, lambd: float) -> tuple:
-    """J, then by name: the parameters' gradients, and ∂J/∂Z[l], ∂J/∂A[l] of the nodes in ``model.cache``."""
-    model.zero_grad()
-    J = model._cost(X, Y, lambd)
-    J.backward()
-    grads = {name: p.grad.copy() for name, p in model.parameters.items()}
-    nodes = {name: node.grad.copy() for name, node in model.cache.items()
-             if name[0] in "ZA" and node.requires_grad and node.has_grad}
-    return float(J.data), grads, nodes
-
-
-def _pair(first: np.ndarray, second: np.ndarray) -> tuple:
-    """max |Δ| and the relative difference, or (None, None) for no entries."""
-    if np.size(first) == 0:
-        return None, None
-    return float(np.max(np.abs(first - second))), relative_difference(first, second)
-
-
 def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6,
             tol_closed_form: float = 1e-10, tol_numeric: float = 1e-6, atol_closed_form: float = 1e-14,
-            atol_numeric: float = 1e-8, seed=0, backward=None):
+            atol_numeric: float = 1e-8, seed=0, backward=None, keys: str = "notes", per_example: bool | None = None):
     """Every parameter's gradient by autodiff, by the notes' closed form and numerically.
 
     A parameter with more than ``max_numeric`` entries gets its numeric gradient at
@@ -266,12 +193,12 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float
 
     With ``backward=fn`` the learner's own backprop is checked instead, against autodiff and central
     differences, and a :class:`~autograd_mini.backprop_check.BackpropReport` is returned: see
-    :func:`autograd_mini.backprop_check.check_backward` for what ``fn`` takes and returns.
+    :func:`autograd_mini.backprop_check.check_backward` for what ``fn`` takes and returns, and for
+    ``keys`` and ``per_example``.
     """
     if backward is not None:
-        from .backprop_check import check_backward  # it builds on this module
-
-        return check_backward(model, X, Y, backward, lambd=lambd, max_numeric=max_numeric, eps=eps, seed=seed)
+        return check_backward(model, X, Y, backward, lambd=lambd, max_numeric=max_numeric, eps=eps, seed=seed,
+                              keys=keys, per_example=per_example)
     X, Y = model.check_data(X, Y)
     lambd = check_lambd(lambd)
     X_t, Y_t = as_data(X), as_data(Y, "Y")
@@ -296,7 +223,7 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float
         max_abs, relative = {}, {}
         for a, b in PAIRS:
             first, second = (legs[a], legs[b]) if "numeric" not in (a, b) else (probed[a], probed[b])
-            max_abs[f"{a}-{b}"], relative[f"{a}-{b}"] = _pair(first, second)
+            max_abs[f"{a}-{b}"], relative[f"{a}-{b}"] = max_abs_and_relative(first, second)
         numeric_ok = (relative["autodiff-numeric"] is None or relative["autodiff-numeric"] <= tol_numeric
                       or max_abs["autodiff-numeric"] <= atol_numeric)
         closed_ok = (relative["autodiff-closed_form"] <= tol_closed_form

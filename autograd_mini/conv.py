@@ -247,6 +247,20 @@ class _MaxPool(Op):
                 dA[k] += mask * g
         return (dA,)
 
+    @staticmethod
+    def kink(A_prev, ctx):
+        # the bend where two entries of a window tie (see kinks): per window, which entry is the first
+        # maximum (the one backward picks) and the maximum less the runner-up
+        f, s = ctx
+        windows = _windows(A_prev, f, s)
+        windows = windows.reshape(*windows.shape[:4], f * f)
+        if f == 1:  # a window of one entry never ties
+            margin = np.full(windows.shape[:4], np.inf)
+            return margin, np.zeros(margin.shape, np.intp), margin
+        top_two = np.partition(windows, -2, axis=-1)[..., -2:]
+        margin = top_two[..., 1] - top_two[..., 0]
+        return margin, np.argmax(windows, axis=-1), margin
+
 
 def _keep_first(masks) -> None:
     """Of boolean masks of the same shape, taken in order, keep in each place only the first True."""

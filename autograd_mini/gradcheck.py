@@ -1,14 +1,15 @@
 """Numerical gradients and the course's relative difference, to check any autodiff gradient.
 
-Central differences are not judged where a ReLU or leaky-ReLU input sits on its kink
-(:mod:`autograd_mini.kinks`): there they measure the mean of two slopes, not a derivative.
+Central differences are not judged where the function bends within θ ± ε: a ReLU or leaky-ReLU input
+at 0, a tie in a max_pool window, a branch of the function's own Python code (:mod:`autograd_mini.kinks`):
+there they measure the mean of two slopes, not a derivative.
 
 >>> from autograd_mini import Value
 >>> result = gradcheck(lambda a, b: (a * b + b.exp()).tanh(), [Value(0.3), Value(-0.2)])
 >>> result.passed
 True
 >>> print(gradcheck(lambda z: z.relu() * 3, [Value(0.0)]))
-gradcheck not judged: all 1 entries sit on a ReLU kink (relu input #1 = 0 at θ crosses 0 between θ − ε and θ + ε); central differences measure no derivative there
+gradcheck not judged: all 1 entries sit on a kink (relu input #1 = 0 at θ crosses 0 between θ − ε and θ + ε); central differences measure no derivative there
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import Node, no_grad, zero_grad
-from .kinks import Kink, find_kink, kink_inputs
+from .kinks import Kink, find_kink, kink_reading
 from .tensor import Tensor
 from .value import Value
 
@@ -73,7 +74,7 @@ def _central_differences(f: Callable, inputs: list, eps: float, watch_kinks: boo
 
     def evaluate():
         out = f(*inputs)
-        return _scalar(out), (kink_inputs(out) if watch_kinks else None)
+        return _scalar(out), (kink_reading(out) if watch_kinks else None)
 
     results = []
     with contextlib.nullcontext() if watch_kinks else no_grad():
@@ -116,8 +117,8 @@ def numerical_grad(f: Callable, inputs: Sequence[Node], eps: float = 1e-6) -> li
 
 
 def numerical_grad_with_kinks(f: Callable, inputs: Sequence[Node], eps: float = 1e-6) -> list:
-    """:func:`numerical_grad`, and for each input the entries on a ReLU kink (a :class:`NumericGradient`
-    per input). ``f`` is run with the graph recorded, so that its ReLU inputs can be read."""
+    """:func:`numerical_grad`, and for each input the entries on a kink (a :class:`NumericGradient`
+    per input). ``f`` is run with the graph recorded, so that its kinks and branches can be read."""
     return _central_differences(f, _check_inputs(inputs), eps, True)
 
 
@@ -151,11 +152,12 @@ def relative_difference(g, g_approx) -> float:
 class GradcheckResult:
     """What :func:`gradcheck` found.
 
-    ``difference`` and ``max_abs_difference`` cover the ``judged`` entries, those not on a ReLU
-    kink; ``kinks`` lists the others with the reason. ``passed`` is False only when the judged
-    entries disagree: when ``difference`` ≥ ``tol`` and some entry differs by more than ``atol``
-    (the relative difference means nothing when both gradients are zero up to rounding). When
-    every entry is on a kink, nothing is judged: ``judged`` is 0 and ``str()`` says so.
+    ``difference`` and ``max_abs_difference`` cover the ``judged`` entries, those not on a kink;
+    ``kinks`` lists the others with the reason. ``verdict`` is "FAILED" when the judged entries
+    disagree (``difference`` ≥ ``tol`` and some entry differs by more than ``atol``: the relative
+    difference means nothing when both gradients are zero up to rounding), "not judged" when no entry
+    was judged (every entry on a kink, or no entries), else "passed". ``passed`` (and ``bool()``) is
+    True for "passed" only: a check that judged nothing has shown nothing.
     """
 
     passed: bool
@@ -170,16 +172,23 @@ class GradcheckResult:
     def __bool__(self) -> bool:
         return self.passed
 
+    @property
+    def verdict(self) -> str:
+        if self.judged == 0:
+            return "not judged"
+        return "passed" if self.passed else "FAILED"
+
     def __str__(self) -> str:
         total = self.judged + len(self.kinks)
-        if self.judged == 0 and self.kinks:
-            return (f"gradcheck not judged: all {total} entries sit on a ReLU kink ({self.kinks[0]}); "
+        if self.judged == 0:
+            if not self.kinks:
+                return "gradcheck not judged: the inputs have no entries"
+            return (f"gradcheck not judged: all {total} entries sit on a kink ({self.kinks[0]}); "
                     "central differences measure no derivative there")
-        verdict = "passed" if self.passed else "FAILED"
-        text = (f"gradcheck {verdict}: relative difference {self.difference:.3e} (tolerance {self.tol:.0e}), "
+        text = (f"gradcheck {self.verdict}: relative difference {self.difference:.3e} (tolerance {self.tol:.0e}), "
                 f"max |Δ| {self.max_abs_difference:.3e}")
         if self.kinks:
-            text += f"; {len(self.kinks)} of {total} entries on a ReLU kink not judged ({self.kinks[0]})"
+            text += f"; {len(self.kinks)} of {total} entries on a kink not judged ({self.kinks[0]})"
         return text
 
 
@@ -189,7 +198,7 @@ def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float
 
     The inputs' gradients are zeroed, ``f`` is run and back-propagated once, and the result is
     set against :func:`numerical_grad_with_kinks` by :func:`relative_difference`, leaving out the
-    entries on a ReLU kink (:mod:`autograd_mini.kinks`).
+    entries on a kink (:mod:`autograd_mini.kinks`).
     """
     inputs = _check_inputs(inputs)
     zero_grad(inputs)
@@ -205,5 +214,5 @@ def gradcheck(f: Callable, inputs: Sequence[Node], eps: float = 1e-6, tol: float
     difference = relative_difference(a, b)
     max_abs = float(np.max(np.abs(a - b), initial=0.0))
     kinks: list[Kink] = [kink for probe in probes for kink in probe.kinks.values()]
-    return GradcheckResult(difference < tol or max_abs <= atol, difference, max_abs, tol, analytic, numeric,
-                           int(judged.sum()), kinks)
+    passed = bool(judged.any()) and (difference < tol or max_abs <= atol)
+    return GradcheckResult(passed, difference, max_abs, tol, analytic, numeric, int(judged.sum()), kinks)

@@ -27,6 +27,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .graph import Node, Op, grad_mode, recording
+from .kinks import side_of_zero
 
 __all__ = ["Tensor"]
 
@@ -271,6 +272,9 @@ class _Relu(Op):
         # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0)
         return (g * (out._a.data >= 0),)
 
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
+
 
 class _LeakyRelu(Op):
     name = "leaky_relu"
@@ -280,6 +284,9 @@ class _LeakyRelu(Op):
     def vjp(self, out, g):
         # A = max(slope·Z, Z): dZ = dA where Z ≥ 0 else slope·dA (slope 0.01 in the notes)
         return (np.where(out._a.data >= 0, g, g * out._ctx),)
+
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
 
 
 class _MatMul(Op):

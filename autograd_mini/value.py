@@ -21,6 +21,7 @@ import warnings
 import numpy as np
 
 from .graph import Node, Op, grad_mode, recording
+from .kinks import side_of_zero
 
 __all__ = ["Value", "weighted_sum"]
 
@@ -245,6 +246,9 @@ class _Relu(Op):
         # a = max(0, z): da/dz = 1 where z ≥ 0 else 0 (the notes' convention at 0)
         return (g if out._a.data >= 0.0 else 0.0,)
 
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
+
 
 class _LeakyRelu(Op):
     name = "leaky_relu"
@@ -254,6 +258,9 @@ class _LeakyRelu(Op):
     def vjp(self, out, g):
         # a = max(slope·z, z): da/dz = slope (0.01) where z < 0 else 1
         return (g if out._a.data >= 0.0 else g * out._ctx,)
+
+    # the bend at z = 0 (see kinks): the side of 0 and |z|
+    kink = staticmethod(side_of_zero)
 
 
 class _CrossEntropy(Op):

@@ -12,6 +12,7 @@ from autograd_mini import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 LEARNERS = Path(__file__).resolve().parent / "learners.py"
+COURSE_FILE = ROOT / "examples" / "course_gradient_check.py"
 COURSE = ["--layers", "4,5,3,1", "--activations", "relu,relu,sigmoid"]
 
 
@@ -22,25 +23,26 @@ def run(*args, cwd=None):
 
 
 def test_the_course_bugs_exit_1_and_name_dW2_and_db1():
-    result = run("check", "--backward", f"{LEARNERS}:backward_propagation_with_bugs", *COURSE)
+    result = run("check", "--backward", f"{COURSE_FILE}:backward_propagation_n", *COURSE)
     assert result.returncode == 1, result.stderr
     wrong = [line.split()[0] for line in result.stdout.splitlines() if "WRONG" in line]
     assert wrong == ["dW2", "db1"]
     assert "There is a mistake in the backward propagation!" in result.stdout
+    assert "line 57: dW2 = 1.0 / m * np.dot(dZ2, A1.T) * dW2_factor" in result.stdout
 
 
 def test_a_correct_learner_exits_0(capsys):
-    assert cli.main(["check", "--backward", f"{LEARNERS}:backward_propagation", *COURSE]) == 0
+    assert cli.main(["check", "--backward", f"{COURSE_FILE}:backward_propagation_n_fixed", *COURSE]) == 0
     out = capsys.readouterr().out
     assert "works perfectly fine" in out and "WRONG" not in out
 
 
 def test_json_report_is_written(tmp_path, capsys):
     path = tmp_path / "report.json"
-    assert cli.main(["check", "--backward", f"{LEARNERS}:backward_propagation_with_bugs", *COURSE,
+    assert cli.main(["check", "--backward", f"{COURSE_FILE}:backward_propagation_n", *COURSE,
                      "--json", str(path)]) == 1
     report = json.loads(path.read_text())
-    assert report["wrong"] == ["dW2", "db1"] and report["passed"] is False
+    assert report["wrong"] == ["dW2", "db1"] and report["passed"] is False and report["verdict"] == "WRONG"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary left behind
 
 
@@ -60,7 +62,7 @@ def test_an_exception_in_the_learners_code_shows_its_traceback(capsys):
 
 @pytest.mark.parametrize("spec, message", [
     ("missing.py:backward_propagation", "no such file: missing.py"),
-    (f"{LEARNERS}:nope", "defines no function 'nope' (it defines: L_backward, backward_propagation"),
+    (f"{LEARNERS}:nope", "defines no function 'nope' (it defines: L_model_backward, L_model_backward_2017"),
     (f"{LEARNERS}", "expects FILE:FUNCTION"),
 ])
 def test_bad_input_is_one_line_and_exit_2(spec, message):
@@ -82,10 +84,137 @@ def test_logistic_needs_one_output_unit(capsys):
     assert "--logistic takes --layers n_x,1" in capsys.readouterr().err
 
 
-def test_check_help_lists_every_init():
+def test_check_help_lists_every_init_and_the_new_options():
     result = run("check", "--help")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
     assert "one of small_random, he, xavier, zeros" in text and "--backward FILE:FUNCTION" in text
+    assert "--keep-prob P" in text and "--zero-bias" in text and "--keys {notes,2017}" in text
+    assert "3 (--backward) when nothing is wrong but something could not be judged" in text
     bad = run("check", "--init", "glorot")
     assert bad.returncode == 2 and "invalid choice: 'glorot'" in bad.stderr
+
+
+# ---------------------------------------------------------------- the issue's cases, with their exit codes
+
+
+def test_dropout_from_the_command_line(capsys):
+    args = ["check", *COURSE, "--keep-prob", "0.8", "--m", "16"]
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_propagation_with_dropout"]) == 0
+    out = capsys.readouterr().out
+    assert "dA1, dA2 are taken after dropout, as the course returns them" in out
+    assert "keep_prob=[0.8, 0.8]" in out
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_keep_prob"]) == 1
+    assert "ratio keep_prob: the division by keep_prob is missing" in capsys.readouterr().out
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_masks"]) == 1
+    assert "take them as a fourth argument" in capsys.readouterr().out
+    assert cli.main(["check", "--logistic", "--layers", "3,1", "--keep-prob", "0.8"]) == 2
+
+
+def test_zero_weights_exit_3_and_never_0_or_1(capsys):
+    # the issue: --init zeros with balanced labels said "There is a mistake", exit 1, for a correct learner;
+    # and a dW without 1/m passed with no warning
+    args = ["check", *COURSE, "--init", "zeros"]
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_propagation"]) == 3
+    out = capsys.readouterr().out
+    assert "symmetric weights hide bugs" in out and "--init he" in out and "There is a mistake" not in out
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_without_1_over_m"]) != 0
+
+
+def test_a_vanishing_gradient_with_a_bug_exits_1_and_without_it_3(capsys):
+    # the issue: --layers 3,4,4,4,4,4,4,1 with small_random: a dW1 without 1/m was "works perfectly fine!", exit 0
+    args = ["check", "--layers", "3,4,4,4,4,4,4,1", "--init", "small_random", "--zero-bias", "--m", "16"]
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_without_1_over_m"]) == 1
+    out = capsys.readouterr().out
+    assert "dW1" in out.split("Wrong: ")[1] and "works perfectly fine" not in out
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_propagation"]) == 3
+    assert "vanishing gradient at layer 1" in capsys.readouterr().out
+
+
+def test_biases_are_drawn_unless_zero_bias(capsys):
+    args = ["check", *COURSE, "--lambd", "0.7", "--backward", f"{LEARNERS}:backward_l2_on_b"]
+    assert cli.main(args) == 1
+    assert "an L2 term (λ/m)·b in db" in capsys.readouterr().out
+    assert cli.main([*args, "--zero-bias"]) == 0  # b = 0 hides it: why the biases are drawn
+
+
+def test_softmax_and_2017_keys_from_the_command_line(capsys):
+    assert cli.main(["check", "--layers", "4,5,3", "--activations", "relu,softmax",
+                     "--backward", f"{LEARNERS}:backward_softmax"]) == 0
+    assert cli.main(["check", *COURSE, "--backward", f"{LEARNERS}:L_model_backward_2017"]) == 3
+    assert "your dA3 is dA[2]: keys one layer off" in capsys.readouterr().out
+    assert cli.main(["check", *COURSE, "--keys", "2017", "--backward", f"{LEARNERS}:L_model_backward_2017"]) == 0
+
+
+def test_a_signature_mismatch_shows_no_checker_frame(capsys):
+    assert cli.main(["check", *COURSE, "--lambd", "0.7", "--backward", f"{LEARNERS}:backward_with_lam"]) == 1
+    out = capsys.readouterr().out
+    assert "rename 'lam' to 'lambd'" in out and "Traceback" not in out and "autograd_mini" not in out
+    assert cli.main(["check", "--logistic", "--layers", "4,1", "--backward", f"{LEARNERS}:backward_propagation"]) == 1
+    assert "It looks like a backprop for DeepNet: leave out --logistic." in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- a learner that ends the program (issue 23, item 5)
+
+EXITS = '''import os, sys
+import numpy as np
+
+def exits(X, Y, parameters):
+    sys.exit(0)
+
+def hard_exit(X, Y, parameters):
+    os._exit(0)
+
+def raises_system_exit(X, Y, parameters):
+    raise SystemExit
+
+def raises_keyboard_interrupt(X, Y, parameters):
+    raise KeyboardInterrupt
+'''
+
+
+@pytest.mark.parametrize("function, said", [
+    ("exits", "Your function called sys.exit(0) at line 5 of learner.py instead of returning gradients"),
+    ("hard_exit", "The process running your code ended (exit status 0) before the comparison finished"),
+    ("raises_system_exit", "Your function called sys.exit(None) at line 11 of learner.py"),
+    ("raises_keyboard_interrupt", "Your function was interrupted (KeyboardInterrupt) at line 14 of learner.py"),
+])
+def test_a_learner_that_exits_inside_its_function_never_exits_0(tmp_path, function, said):
+    (tmp_path / "learner.py").write_text(EXITS)
+    result = run("check", "--backward", f"learner.py:{function}", *COURSE, cwd=tmp_path)
+    assert result.returncode == 1, result
+    assert said in result.stdout and "nothing was checked" in result.stdout
+
+
+@pytest.mark.parametrize("top, said, code", [
+    ("import sys\nsys.exit(0)\n", "learner.py, line 2: the file calls sys.exit(0) while being imported", 2),
+    ("import os\nos._exit(0)\n", "The process running your code ended (exit status 0)", 1),
+])
+def test_a_learner_file_that_exits_at_import_never_exits_0(tmp_path, top, said, code):
+    (tmp_path / "learner.py").write_text(top + EXITS)
+    result = run("check", "--backward", "learner.py:exits", *COURSE, cwd=tmp_path)
+    assert result.returncode == code, result
+    assert said in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("learner, extra, code, said", [
+    ("backward_tanh", ["--activations", "tanh,tanh,sigmoid"], 0, "works perfectly fine"),
+    ("backward_tanh_prime_from_Z", ["--activations", "tanh,tanh,sigmoid"], 1,
+     "WRONG: tanh′ computed from Z, 1 − Z², where the notes have 1 − A²"),
+    ("backward_leaky_relu", ["--activations", "leaky_relu,leaky_relu,sigmoid"], 0, "works perfectly fine"),
+    ("backward_dJdZ", [], 0, "Your dZ and dA are ∂J/∂Z and ∂J/∂A, with the 1/m in them"),
+    ("backward_relu_prime_half", ["--init", "small_random", "--zero-bias"], 0,
+     "differs only at Z = 0 exactly (3 entries): a subgradient choice, not a bug; your ReLU'(0) = 0.5"),
+    ("backward_db_axis_0", [], 1, "summed over the wrong axis: np.sum(dZ, axis=1, keepdims=True)"),
+    ("backward_W_not_transposed", ["--layers", "4,4,4,1"], 1, "W[l] dZ[l] where the notes have W[l]ᵀ dZ[l]"),
+    ("backward_returning_none", [], 1, "Your function returned None"),
+    ("backward_returning_caches", [], 1, "which looks like (grads, caches)"),
+    ("backward_returning_object", [], 1, "Your function returned a Gradients"),
+    ("backward_with_wrong_cost", [], 1, "Wrong: your cost ("),
+    ("backward_softmax_sigmoid_dA", ["--layers", "4,5,3", "--activations", "relu,softmax"], 1, "Wrong: dA2."),
+])
+def test_the_verdict_is_the_exit_status(capsys, learner, extra, code, said):
+    args = ["check", *COURSE, *extra, "--backward", f"{LEARNERS}:{learner}"]
+    assert cli.main(args) == code
+    out = capsys.readouterr().out
+    assert said in out, out

@@ -165,6 +165,7 @@ def test_09_small_random_vanishes_in_a_deep_relu_net_and_the_default_does_not(ex
 
 def test_10_gradient_checking_names_the_course_bugs(example):
     stdout, _ = example("10_gradient_checking")
+    assert "buggy: difference = 0.2850931567761623" in stdout  # the course's own number for its exercise
     buggy, fixed = stdout.split("== fixed")
     assert [line.split()[0] for line in buggy.splitlines() if "WRONG" in line] == ["dW2", "db1"]
     assert "There is a mistake in the backward propagation!" in buggy
