@@ -19,9 +19,10 @@ The report names every wrong gradient, the first one going back from the output,
 classic mistakes (a missing or doubled 1/m, a factor 2, a flipped sign, a transpose, a missing
 (λ/m) W), and the course's single number: the relative difference ‖grad − gradapprox‖₂ /
 (‖grad‖₂ + ‖gradapprox‖₂) over W1, b1, W2, b2, … flattened (row-major) and joined, with
-"There is a mistake in the backward propagation!" above 2e-7. Here gradapprox is autodiff's
-gradient, exact where central differences carry an error of about 1e-9 that would blur the
-threshold for small gradients; the report shows central differences beside it.
+"There is a mistake in the backward propagation!" above 2e-7. The course's gradapprox is the
+central-difference estimate; here autodiff's exact gradient stands in its place, since central
+differences carry an error of about 1e-9 that would blur the threshold for small gradients. The
+report gives the number with the course's gradapprox (central differences) beside it.
 
 ReLU′(0) is a convention (the notes: 1; the course's ``np.int64(A > 0)``: 0): a gradient that
 matches the notes' formulas with either is right. Central differences are not judged at the
@@ -159,9 +160,10 @@ class BackpropReport:
         else:
             out.append(f"{LOOKS_RIGHT if self.passed else MISTAKE} difference = {self.difference:.3e}")
             out.append(f"  (the course's ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over {names} flattened "
-                       f"and joined, threshold {COURSE_THRESHOLD:g};")
-            out.append("   gradapprox by autodiff" + (f"; by central differences it is {self.numeric_difference:.3e})"
-                                                       if self.numeric_difference is not None else ")"))
+                       f"and joined, threshold {COURSE_THRESHOLD:g},")
+            out.append("   with autodiff's exact gradient in place of gradapprox" + (
+                f"; with the course's gradapprox, central differences, it is {self.numeric_difference:.3e})"
+                if self.numeric_difference is not None else ")"))
             if not self.passed and self.difference <= COURSE_THRESHOLD:
                 out.append("   The number alone is under the threshold, yet what is named below is wrong: "
                            "a dZ or dA, the cost, or a gradient small beside the others.")
