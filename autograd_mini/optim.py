@@ -212,12 +212,20 @@ class History:
     ``step_costs[t]``: the cost each step minimised, J{t} of its own mini-batch (the whole set for
     batch gradient descent), computed before that step's update. A mini-batch's J{t} carries
     the whole L2 term λ/(2·m_t) Σ‖W[l]‖²_F, so the mean of an epoch's J{t} is not J when λ > 0.
+
+    With dropout or batch norm, ``costs`` are taken in prediction mode: no dropout, batch norm with
+    its running averages of μ and σ². Those have learned nothing before the first step, so
+    ``initial_cost`` of a batch-norm net normalizes with the training set's own μ and σ², as training
+    does, and ``initial_cost_note`` says so (it is empty otherwise). The running averages then need
+    about 1/(1 − β) = 10 steps to catch up: with batch gradient descent, the first ``costs`` of a
+    batch-norm net lie above the ``step_costs``.
     """
 
     per: str
     costs: list = field(default_factory=list)
     step_costs: list = field(default_factory=list)
     initial_cost: float | None = None
+    initial_cost_note: str = ""
 
     def __len__(self) -> int:
         return len(self.costs)
@@ -279,6 +287,20 @@ def _whole_set_cost(model, X: Tensor, Y: Tensor, lambd: float) -> float:
         return float(model._cost(X, Y, lambd).data)
 
 
+#: What History.initial_cost_note says for a batch-norm net.
+BATCH_NORM_INITIAL_NOTE = ("batch norm with the training set's own μ and σ², as training normalizes "
+                           "(the running averages have learned nothing before the first step)")
+
+
+def _start(history, model, X: Tensor, Y: Tensor, lambd: float) -> None:
+    """``history.initial_cost``: J over the whole training set before the first step, without dropout;
+    a batch-norm net normalizes with the set's own μ and σ² (see :class:`History`)."""
+    batch_norm = bool(getattr(model, "batch_norm", ()))
+    with no_grad(), model.evaluating(batch_statistics=batch_norm):
+        history.initial_cost = float(model._cost(X, Y, lambd).data)
+    history.initial_cost_note = BATCH_NORM_INITIAL_NOTE if batch_norm else ""
+
+
 def _check_cost(cost: float, where: str, learning_rate: float) -> None:
     if not math.isfinite(cost):
         raise FloatingPointError(
@@ -324,7 +346,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     history = History("iteration")
     exact = not model.has_training_mode  # the cost each step differentiates is then J itself
     if not exact:
-        history.initial_cost = _whole_set_cost(model, X, Y, lambd)
+        _start(history, model, X, Y, lambd)
     bar = _bar(num_iterations, progress, "gradient descent")
     for i in bar:
         alpha = decayed_learning_rate(learning_rate, i, decay_rate)
@@ -366,7 +388,8 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
                          f"with m = {X.shape[1]} leaves a mini-batch of 1: choose another batch_size")
     rng = np.random.default_rng(seed)
     X_all, Y_all = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
-    history = History("epoch", initial_cost=_whole_set_cost(model, X_all, Y_all, lambd))
+    history = History("epoch")
+    _start(history, model, X_all, Y_all, lambd)
     bar = _bar(epochs, progress, "mini-batch gradient descent")
     for epoch in bar:
         alpha = decayed_learning_rate(learning_rate, epoch, decay_rate)
