@@ -328,7 +328,7 @@ def _prepare(model, X, Y, learning_rate, lambd, decay_rate=0.0):
 
 def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_iterations: int = 1000,
                            lambd: float = 0.0, progress: bool | None = None, optimizer=None,
-                           decay_rate: float = 0.0) -> History:
+                           decay_rate: float = 0.0, on_step=None, on_epoch=None) -> History:
     """``num_iterations`` steps on the whole training set.
 
     ``history.costs[i]`` is J after iteration i + 1, ``history.step_costs[i]`` J before it (the
@@ -338,7 +338,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
 
     ``optimizer``: an object of this module (None: plain gradient descent); α of iteration i is
     α₀ / (1 + decay_rate · i). ``progress``: None shows a tqdm bar for long runs when stderr is a
-    terminal; True/False force it.
+    terminal; True/False force it. ``on_step(model)`` and ``on_epoch(model, epoch)``: see :func:`train`.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
     num_iterations = check_int(num_iterations, "num_iterations")
@@ -362,6 +362,10 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
             history.costs.append(cost)  # J before step i is J after step i - 1
             _check_divergence(cost, history.initial_cost, i, alpha)
         history.step_costs.append(cost)
+        if on_step is not None:
+            on_step(model)
+        if on_epoch is not None:
+            on_epoch(model, i + 1)
         if i % 100 == 0:
             bar.set_postfix(J=f"{cost:.4f}", refresh=False)
     bar.close()
@@ -372,13 +376,14 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
 
 def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epochs: int = 100,
                                batch_size: int = 64, lambd: float = 0.0, seed=None,
-                               progress: bool | None = None, optimizer=None, decay_rate: float = 0.0) -> History:
+                               progress: bool | None = None, optimizer=None, decay_rate: float = 0.0,
+                               on_step=None, on_epoch=None) -> History:
     """``epochs`` passes; each reshuffles (seeded by ``seed``) and steps once per mini-batch.
 
     ``history.costs`` has J over the whole training set at the end of each epoch (one forward
     pass per epoch, no graph recorded, in prediction mode), ``history.step_costs`` the cost of
     each mini-batch J{t}. ``optimizer``: as in :func:`batch_gradient_descent`; α of epoch k is
-    α₀ / (1 + decay_rate · k).
+    α₀ / (1 + decay_rate · k). ``on_step(model)`` and ``on_epoch(model, epoch)``: see :func:`train`.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
     epochs = check_int(epochs, "epochs")
@@ -398,9 +403,13 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
                                          lambd, optimizer)
             _check_cost(cost, f"epoch {epoch}, mini-batch {t} (iteration {len(history.step_costs)})", alpha)
             history.step_costs.append(cost)
+            if on_step is not None:
+                on_step(model)
         J = _whole_set_cost(model, X_all, Y_all, lambd)
         history.costs.append(J)
         _check_divergence(J, history.initial_cost, epoch, alpha)
+        if on_epoch is not None:
+            on_epoch(model, epoch + 1)
         bar.set_postfix(J=f"{J:.4f}", refresh=False)
     bar.close()
     return history
@@ -408,13 +417,19 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
 
 def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_size: int | None = None,
           lambd: float = 0.0, seed=None, progress: bool | None = None, optimizer="gd", beta1: float = 0.9,
-          beta2: float = 0.999, epsilon: float = 1e-8, decay_rate: float = 0.0) -> History:
+          beta2: float = 0.999, epsilon: float = 1e-8, decay_rate: float = 0.0, on_step=None,
+          on_epoch=None) -> History:
     """Batch gradient descent when ``batch_size`` is None (one step per epoch), else mini-batches.
 
     ``optimizer``: "gd", "momentum" (β = ``beta1``), "rmsprop" (``beta2``, ``epsilon``) or "adam"
     (``beta1``, ``beta2``, ``epsilon``), or an optimizer object (used as it is; the β and ε
     arguments are then not read). α = ``learning_rate`` / (1 + ``decay_rate`` · epoch) is set on
     it before each epoch.
+
+    What a teacher watches (:mod:`autograd_mini.monitor` has recorders for both):
+    ``on_step(model)`` is called after every step that was applied, with that step's gradients
+    still in the parameters' ``grad``; ``on_epoch(model, epoch)`` after every epoch (1, 2, …),
+    with the parameters as they are at its end.
     """
     epochs = check_int(epochs, "epochs")
     if isinstance(optimizer, str):
@@ -425,9 +440,10 @@ def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_
         raise TypeError(f"optimizer must be one of {', '.join(OPTIMIZERS)} or an object with "
                         f"update(parameters, grads); got {optimizer!r}")
     if batch_size is None:
-        return batch_gradient_descent(model, X, Y, learning_rate, epochs, lambd, progress, optimizer, decay_rate)
+        return batch_gradient_descent(model, X, Y, learning_rate, epochs, lambd, progress, optimizer, decay_rate,
+                                      on_step, on_epoch)
     return minibatch_gradient_descent(model, X, Y, learning_rate, epochs, batch_size, lambd, seed, progress,
-                                      optimizer, decay_rate)
+                                      optimizer, decay_rate, on_step, on_epoch)
 
 
 def predict(model, X, threshold: float = 0.5) -> np.ndarray:
