@@ -94,7 +94,9 @@ def initialize_parameters(layer_dims, initialization="small_random", seed=None, 
     The notes have no initialisation; these scales come from the course and the papers:
 
     - ``small_random``: randn × 0.01, the course's first example (fine for shallow nets; in a deep
-      net the activations shrink by about 0.01 · sqrt(n[l-1]) per layer and vanish);
+      net the activations shrink layer by layer and vanish: their root mean square by a factor of about
+      0.01 · sqrt(n[l-1] / 2) per ReLU layer, as ReLU zeroes half of Z, and 0.01 · sqrt(n[l-1]) per tanh
+      layer, tanh being linear near 0; 1/32 for n[l-1] = 20 ReLUs);
     - ``he``: randn × sqrt(2 / n[l-1]), He et al. (2015), for ReLU and leaky ReLU layers;
     - ``xavier``: randn × sqrt(1 / n[l-1]), the course's variant for tanh (LeCun's scale). It is
       **not** Glorot and Bengio's (2010) sqrt(2 / (n[l-1] + n[l])); the two agree when n[l] = n[l-1];
