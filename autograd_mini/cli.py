@@ -453,7 +453,8 @@ def _teaching_plots(args, plots, writer: _Writer, net, before: dict, curves, X_t
     options = {"batch_size": args.batch_size, "lambd": args.lambd, "optimizer": args.optimizer, "beta1": args.beta1,
                "beta2": args.beta2, "decay_rate": args.decay_rate}
     if args.activation_histograms:
-        plots.plot_activation_histograms(before, layer_activations(net, X_train), writer.path(
+        rows = {"at initialisation": before, "after training": layer_activations(net, X_train)}
+        plots.plot_activation_histograms(rows, writer.path(
             "activation_histograms.png", "each layer's activations A[l] on the training set, at initialisation "
                                          "and after training"), title=f"{net!r}: A[l] of the training set")
     if args.gradient_norms:

@@ -106,7 +106,8 @@ def test_activation_histograms_one_panel_per_layer_before_and_after(tmp_path):
     before = {f"A{l}": rng.normal(scale=10.0 ** -l, size=(4, 30)) for l in (1, 2, 3)}
     after = {name: 2 * A for name, A in before.items()}
     after["A3"][:] = 0.0  # a layer whose units all died
-    fig = plots.plot_activation_histograms(before, after, tmp_path / "histograms.png")
+    fig = plots.plot_activation_histograms({"at initialisation": before, "after training": after},
+                                           tmp_path / "histograms.png")
     assert_picture(tmp_path / "histograms.png")
     assert len(fig.axes) == 6
     titles = [ax.get_title() for ax in fig.axes]
@@ -115,9 +116,9 @@ def test_activation_histograms_one_panel_per_layer_before_and_after(tmp_path):
     assert [ax.get_xlabel() for ax in fig.axes[:3]] == [f"activation value a (entries of A{l})" for l in (1, 2, 3)]
     assert fig.axes[0].get_ylabel() == fig.axes[3].get_ylabel() == "count (units × examples)"
     assert sum(patch.get_height() for patch in fig.axes[1].patches) == 120  # every entry of A2 counted once
-    assert len(plots.plot_activation_histograms(before).axes) == 3
+    assert len(plots.plot_activation_histograms({"with he": before}).axes) == 3
     with pytest.raises(ValueError, match="same layers"):
-        plots.plot_activation_histograms(before, {"A1": before["A1"]})
+        plots.plot_activation_histograms({"before": before, "after": {"A1": before["A1"]}})
 
 
 def test_gradient_norms_one_panel_per_initialisation_one_line_per_layer(tmp_path):

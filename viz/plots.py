@@ -229,31 +229,33 @@ def plot_activations(path=None, *, names=ACTIVATIONS, z_range: tuple = (-5.0, 5.
 # ------------------------------------------------------------------ what a teacher watches while a net trains
 
 
-def plot_activation_histograms(before: dict, after: dict | None = None, path=None, *, bins: int = 40,
+def plot_activation_histograms(rows: dict, path=None, *, bins: int = 40,
                                title: str = "The activations A[l] of each layer"):
-    """One histogram per layer of the entries of A[l] (every unit of every example): a row at
-    initialisation (``before``) and, given ``after``, a row after training. Each maps "A1", "A2", …
-    to an (n[l], m) array (:func:`autograd_mini.monitor.layer_activations`); each panel's title gives
-    its standard deviation and its share of exact zeros (dead ReLUs)."""
+    """One histogram per layer of the entries of A[l] (every unit of every example), one row of them per
+    entry of ``rows``: {"at initialisation": activations, "after training": activations}, say, each
+    mapping "A1", "A2", … to an (n[l], m) array (:func:`autograd_mini.monitor.layer_activations`). Each
+    panel's title gives the row's name, the standard deviation and the share of exact zeros (dead ReLUs)."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    rows = [("at initialisation", before)] + ([("after training", after)] if after is not None else [])
-    for when, layers in rows:
+    if not isinstance(rows, dict) or not rows:
+        raise ValueError("rows must be a non-empty dict of row name → {layer name: A[l]}")
+    names = None
+    for when, layers in rows.items():
         if not isinstance(layers, dict) or not layers:
             raise ValueError(f"the activations {when} must be a non-empty dict of layer name → A[l]; got {layers!r}")
-    names = list(before)
-    if after is not None and list(after) != names:
-        raise ValueError(f"before and after must name the same layers; got {names} and {list(after)}")
+        if names is not None and list(layers) != names:
+            raise ValueError(f"every row must name the same layers; got {names} and {list(layers)}")
+        names = list(layers)
     fig = _figure(3.2 * len(names), 2.8 * len(rows) + 0.6)
     fig.suptitle(title)
-    for r, (when, layers) in enumerate(rows):
+    for r, (when, layers) in enumerate(rows.items()):
         for c, name in enumerate(names):
             values = np.asarray(layers[name], dtype=float).ravel()
             ax = fig.add_subplot(len(rows), len(names), r * len(names) + c + 1)
             # the range always holds 0, so that activations that all but vanish show as a bar at 0
             low, high = min(values.min(), 0.0), max(values.max(), 0.0)
             ax.hist(values, bins=bins, range=(low, high if high > low else low + 1.0),
-                    color="#1d4ed8" if r == 0 else "#16a34a")
+                    color=("#1d4ed8", "#16a34a", "#9333ea", "#ea580c")[r % 4])
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2g}"))
             zeros = np.count_nonzero(values == 0) / max(values.size, 1)
