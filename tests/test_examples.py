@@ -190,6 +190,9 @@ def test_09_small_random_vanishes_in_a_deep_relu_net_and_the_default_does_not(ex
 def test_10_gradient_checking_names_the_course_bugs(example):
     stdout, _ = example("10_gradient_checking")
     buggy, fixed = stdout.split("== fixed")
+    # docs/models.md quotes this report word for word and number for number
+    quoted = (ROOT / "docs" / "models.md").read_text(encoding="utf-8").split("the report reads:\n\n```\n", 1)[1]
+    assert buggy.split("with its two bugs\n", 1)[1].strip() == quoted.split("\n```", 1)[0].strip()
     assert [line.split()[0] for line in buggy.splitlines() if "WRONG" in line] == ["dW2", "db1"]
     assert "There is a mistake in the backward propagation!" in buggy
     assert "WRONG" not in fixed and "works perfectly fine" in fixed
