@@ -544,7 +544,8 @@ def _train(args: argparse.Namespace) -> int:
         from .nn import from_one_hot
 
         plots.plot_misclassified(X_test, from_one_hot(Y_test), test_predictions, DIGIT_SHAPE, writer.path(
-            "misclassified.png", "the misclassified test digits, each with its label and the prediction"))
+            "misclassified.png", "the misclassified test digits, each with its label and the prediction"),
+            title="Misclassified test digits")
     writer.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
     writer.report()

@@ -58,7 +58,7 @@ def _save(fig, path):
 
 
 def plot_cost(costs, path=None, *, per: str = "epoch", learning_rate: float | None = None, every: int = 1,
-              title: str = "Cost J over training"):
+              title: str = "Cost J on the training set"):
     """The cost J after each recorded epoch or iteration (``costs``: a list or 1-D array of numbers).
 
     ``per``: "epoch" (one pass over the training set, the default: ``History.costs``) or "iteration"
@@ -81,7 +81,7 @@ def plot_cost(costs, path=None, *, per: str = "epoch", learning_rate: float | No
     return _save(fig, path)
 
 
-def plot_costs(curves: dict, path=None, *, per: str = "epoch", title: str = "Cost J over training",
+def plot_costs(curves: dict, path=None, *, per: str = "epoch", title: str = "Cost J on the training set",
                log: bool = False, ax=None):
     """Several cost curves on one pair of axes, one per name (``{"gd, α = 0.01": costs, …}``): the
     optimizers on one data set, say; name each curve with everything that differs between them (α
