@@ -8,6 +8,10 @@ one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batche
 "chunksize" steps and a mini-batch cost with Σ_{i=1}^{l} and ‖W[2]‖; docs/notes-errata.md says
 what they mean). ``History.costs`` is J over the whole training set after each epoch.
 
+Words: here, as in the course, *batch* gradient descent takes the whole training set per step and
+*mini-batch* gradient descent a mini-batch; the notes call the mini-batch version "batch gradient
+descent" and the whole-set one "non-batched" (docs/notation.md).
+
 >>> import numpy as np
 >>> from autograd_mini import LogisticRegression
 >>> X = np.array([[-2.0, -1.0, 1.0, 2.0]]); Y = np.array([[0.0, 0.0, 1.0, 1.0]])

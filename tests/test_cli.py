@@ -52,6 +52,10 @@ def test_demo_writes_every_file_it_lists(tmp_path):
         assert path.stat().st_size > 0, path
     report = json.loads((out / "gradient_report.json").read_text())
     assert report["passed"] is True
+    # the Markdown report is one table: as many cells in every row (a | inside a cell is escaped)
+    rows = [re.split(r"(?<!\\)\|", line)[1:-1] for line in (out / "gradient_report.md").read_text().splitlines()
+            if line.startswith("|")]
+    assert len(rows) == 2 + len(report["rows"]) and {len(row) for row in rows} == {10}
     assert "<svg" in (out / "notes_graph.svg").read_text()
     assert (out / "notes_graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     import viz
