@@ -1,5 +1,8 @@
 """The notes' closed-form gradients, written as the notes write them, in plain numpy (no graph).
 
+Where the notes garble a formula (their dZ[L] and dZ[L−1] lines, where dZ[L] = A[L] − Y and
+dA[l−1] = W[l]ᵀ dZ[l] are meant), this is the formula they mean: docs/notes-errata.md.
+
 These are the reference that autodiff is checked against (:func:`autograd_mini.compare`).
 Beyond the notes, the same for the rest of a learner's toolbox: the softmax output with its
 categorical cross-entropy, inverted dropout, batch normalization, and the optimizers' updates
@@ -185,7 +188,8 @@ def batchnorm_forward(Z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, epsilo
 
 
 def batchnorm_backward(dZ_tilde: np.ndarray, cache: dict) -> tuple:
-    """The backward pass of batch normalization, per example as the notes write dZ (means over the m examples):
+    """The backward pass of batch normalization (Ioffe and Szegedy 2015, as the course teaches it; not in the
+    notes), with dZ per example as the notes' dZ is (the means run over the m examples):
 
     dβ = (1/m) Σ dZ̃, dγ = (1/m) Σ dZ̃ ∗ Ẑ, dẐ = γ ∗ dZ̃,
     dZ = (1/σ) (dẐ − mean(dẐ) − Ẑ ∗ mean(dẐ ∗ Ẑ)) with σ = sqrt(σ² + ε).
@@ -232,9 +236,10 @@ def L_model_forward(X: np.ndarray, parameters: dict, activations, masks: dict | 
 
 def L_model_backward(AL: np.ndarray, Y: np.ndarray, caches: dict, parameters: dict, activations,
                      lambd: float = 0.0, at_zero: float = 1.0, keep_prob: dict | None = None) -> dict:
-    """The notes' backward pass, from l = L down to 1.
+    """The notes' backward pass, from l = L down to 1 (their dZ[L] and dA[l−1] lines are garbled:
+    docs/notes-errata.md).
 
-    dZ[L] = A[L] − Y (sigmoid output, and softmax with the categorical cost; otherwise
+    dZ[L] = A[L] − Y (sigmoid output, and the course's softmax with the categorical cost; otherwise
     dA[L] = −Y/A + (1 − Y)/(1 − A), dZ[L] = dA[L] * g′(Z[L])),
     dW[l] = (1/m) dZ[l] A[l−1]ᵀ + (λ/m) W[l], db[l] = (1/m) Σ dZ[l] over axis 1 (keepdims),
     dA[l−1] = W[l]ᵀ dZ[l], dZ[l−1] = dA[l−1] * g′(Z[l−1]).

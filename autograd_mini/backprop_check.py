@@ -39,10 +39,11 @@ The report's verdict is "right" (``passed``), "WRONG", or "not judged": nothing 
 could not be judged (a gradient too small, keys one layer off, or weights with identical rows, which
 make the units' gradients identical and hide bugs). The course's single number is the relative
 difference ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over W1, b1, W2, b2, … flattened
-(row-major) and joined, with "There is a mistake in the backward propagation!" above 2e-7; here
-gradapprox is autodiff's gradient (exact, where central differences carry an error of about 1e-9 that
-would blur the threshold for small gradients), and central differences are shown beside it. When both
-are zero up to rounding the number means nothing and is not held against the learner.
+(row-major) and joined, with "There is a mistake in the backward propagation!" above 2e-7. The course's
+gradapprox is the central-difference estimate; here autodiff's exact gradient stands in its place, since
+central differences carry an error of about 1e-9 that would blur the threshold for small gradients, and
+the number with the course's gradapprox (central differences) is shown beside it. When both are zero up
+to rounding the number means nothing and is not held against the learner.
 Central differences are not judged at the entries whose θ ± ε crosses a kink (:mod:`autograd_mini.kinks`).
 """
 
@@ -234,9 +235,10 @@ class BackpropReport:
         else:
             out.append(f"{self._headline()} difference = {self.difference:.3e}")
             out.append(f"  (the course's ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over {names} flattened "
-                       f"and joined, threshold {COURSE_THRESHOLD:g};")
-            out.append("   gradapprox by autodiff" + (f"; by central differences it is {self.numeric_difference:.3e})"
-                                                       if self.numeric_difference is not None else ")"))
+                       f"and joined, threshold {COURSE_THRESHOLD:g},")
+            out.append("   with autodiff's exact gradient in place of gradapprox" + (
+                f"; with the course's gradapprox, central differences, it is {self.numeric_difference:.3e})"
+                if self.numeric_difference is not None else ")"))
             if self.zero_gradients:
                 out.append(f"   Both your gradients and autodiff's are zero up to rounding (each below {ROUNDING:g} of "
                            "the terms it sums), so this number compares rounding with rounding and is not held "

@@ -11,6 +11,7 @@ is written atomically, and an output that is one of the command's inputs is refu
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -49,6 +50,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number; got {value}")
     return value
+
+
+def _float_list(text: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.01,0.1,1; got {text!r}") from None
 
 
 def _name_list(text: str) -> list[str]:
@@ -253,9 +261,11 @@ def _demo(args: argparse.Namespace) -> int:
             continue
         plots.plot_cost([history.initial_cost, *history.costs],
                         writer.path(f"{name}_cost.png", f"cost curve of {name}"),
-                        learning_rate=learning_rate, title="J on the training set, after each epoch")
-        plots.plot_decision_boundary(model.predict_proba, X, Y,
-                                     writer.path(f"{name}_boundary.png", f"decision boundary of {name}"),
+                        learning_rate=learning_rate, title="J on the training set, epoch 0 = before training")
+        plots.plot_decision_boundary(model.predict_proba, X_train, Y_train,
+                                     writer.path(f"{name}_boundary.png", f"decision boundary of {name}, training and "
+                                                                         "test examples"),
+                                     data="training set", X_test=X_test, Y_test=Y_test,
                                      title=f"{name.replace('_', ' ')} on {args.dataset}")
     if plots is not None:
         plots.plot_activations(writer.path("activations.png", "the four activations and their derivatives"))
@@ -382,7 +392,8 @@ def _load_training_data(args):
     return (*load_dataset(args.dataset, seed=args.seed), args.dataset, None)
 
 
-_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "misclassified.png", "predictions.csv", "history.json")
+_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "misclassified.png", "predictions.csv", "history.json",
+                  "activation_histograms.png", "gradient_norms.png", "learning_curves.png", "learning_rate_sweep.png")
 
 #: train's defaults, and where a data set needs others to learn well in well under a minute, its own:
 #: digits (10 classes) gets one hidden layer of 64 ReLUs, a softmax output and Adam on mini-batches.
@@ -405,7 +416,7 @@ def _check_train_arguments(args) -> None:
     """Every argument of train that can be checked without the data, before anything is read."""
     from .optim import make_optimizer
     from .validate import (check_activations, check_batch_size, check_decay_rate, check_initialization, check_int,
-                           check_lambd, check_layer_dims)
+                           check_lambd, check_layer_dims, check_learning_rate)
 
     _fill_train_defaults(args)
     check_layer_dims([1, *args.hidden, 1])
@@ -426,6 +437,46 @@ def _check_train_arguments(args) -> None:
         check_batch_size(args.batch_size)
     check_int(args.epochs, "--epochs")
     check_int(args.seed, "--seed", 0)
+    check_int(args.sweep_epochs, "--sweep-epochs")
+    for alpha in args.lr_sweep or ():
+        check_learning_rate(alpha)
+    asked = [flag for flag, on in (("--activation-histograms", args.activation_histograms),
+                                   ("--gradient-norms", args.gradient_norms), ("--learning-curves", args.learning_curves),
+                                   ("--lr-sweep", args.lr_sweep)) if on]
+    if asked and importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(f"{asked[0]} draws a plot, which needs matplotlib: pip install 'autograd-mini[plot]'")
+
+
+def _teaching_plots(args, plots, writer: _Writer, net, before: dict, curves, X_train, Y_train, history) -> None:
+    """The plots a teacher asked for with --activation-histograms, --gradient-norms, --learning-curves and
+    --lr-sweep (the training set X_train is standardised)."""
+    from .monitor import gradient_norms_by_initialization, layer_activations, learning_rate_sweep
+    from .nn import DeepNet
+
+    options = {"batch_size": args.batch_size, "lambd": args.lambd, "optimizer": args.optimizer, "beta1": args.beta1,
+               "beta2": args.beta2, "decay_rate": args.decay_rate}
+    if args.activation_histograms:
+        rows = {"at initialisation": before, "after training": layer_activations(net, X_train)}
+        plots.plot_activation_histograms(rows, writer.path(
+            "activation_histograms.png", "each layer's activations A[l] on the training set, at initialisation "
+                                         "and after training"), title=f"{net!r}: A[l] of the training set")
+    if args.gradient_norms:
+        runs = gradient_norms_by_initialization(net.layer_dims, net.activations, X_train, Y_train, seed=args.seed,
+                                                learning_rate=args.learning_rate, epochs=args.epochs, **options)
+        plots.plot_gradient_norms(runs, writer.path(
+            "gradient_norms.png", "‖dW[l]‖_F at every step, the net trained from small_random, xavier and he"),
+            title=f"‖dW[l]‖_F of {net.layer_dims} at every step, α = {args.learning_rate:g}, by initialisation")
+    if curves is not None:
+        plots.plot_learning_curves(curves, writer.path(
+            "learning_curves.png", "cost and accuracy on the training set and the dev set, after each epoch"))
+    if args.lr_sweep:
+        results = learning_rate_sweep(lambda: DeepNet(net.layer_dims, net.activations, args.init, seed=args.seed),
+                                      X_train, Y_train, args.lr_sweep, args.sweep_epochs, seed=args.seed, **options)
+        plots.plot_learning_rate_sweep(results, args.sweep_epochs, writer.path(
+            "learning_rate_sweep.png", f"J after {args.sweep_epochs} epochs for each α of --lr-sweep"),
+            initial_cost=history.initial_cost,
+            title=f"{net.layer_dims}, {args.optimizer}, " + ("batch" if args.batch_size is None else
+                                                             f"mini-batches of {args.batch_size}"))
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -433,6 +484,7 @@ def _train(args: argparse.Namespace) -> int:
 
     from .datasets import standardization, standardize, train_test_split
     from .io import save_model
+    from .monitor import LearningCurves, layer_activations
     from .nn import DeepNet
     from .optim import accuracy, make_optimizer, predict, train
     from .validate import check_memory
@@ -441,6 +493,8 @@ def _train(args: argparse.Namespace) -> int:
     writer = _Writer(Path(args.out), _TRAIN_OUTPUTS, inputs=[args.csv])
     X, Y, source, names = _load_training_data(args)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_fraction, seed=args.seed)
+    if args.learning_curves:  # the dev set comes out of the training examples: the test set stays unseen
+        X_train, Y_train, X_dev, Y_dev = train_test_split(X_train, Y_train, args.dev_fraction, seed=args.seed)
     layer_dims = [X.shape[0], *args.hidden, Y.shape[0]]
     check_memory(layer_dims, args.batch_size or X_train.shape[1])
     activations = args.activations
@@ -449,11 +503,15 @@ def _train(args: argparse.Namespace) -> int:
     # Standardise with the training set's statistics; predict applies the same ones from the file.
     mean, std = standardization(X_train)
     net = DeepNet(layer_dims, activations, args.init, seed=args.seed)
-    print(f"training {net!r} on {source}: {X_train.shape[1]} training and {X_test.shape[1]} test examples")
+    dev = f", {X_dev.shape[1]} dev" if args.learning_curves else ""
+    print(f"training {net!r} on {source}: {X_train.shape[1]} training{dev} and {X_test.shape[1]} test examples")
+    before = layer_activations(net, standardize(X_train, mean, std)) if args.activation_histograms else {}
+    curves = (LearningCurves(net, standardize(X_train, mean, std), Y_train, standardize(X_dev, mean, std), Y_dev)
+              if args.learning_curves else None)
     history = train(net, standardize(X_train, mean, std), Y_train, learning_rate=args.learning_rate,
                     epochs=args.epochs, batch_size=args.batch_size, lambd=args.lambd, seed=args.seed,
                     progress=args.progress, optimizer=args.optimizer, beta1=args.beta1, beta2=args.beta2,
-                    decay_rate=args.decay_rate)
+                    decay_rate=args.decay_rate, on_epoch=curves)
     train_acc = accuracy(predict(net, standardize(X_train, mean, std)), Y_train)
     test_predictions = predict(net, standardize(X_test, mean, std))
     test_acc = accuracy(test_predictions, Y_test)
@@ -471,22 +529,26 @@ def _train(args: argparse.Namespace) -> int:
     plots = _plots()
     if plots is not None:
         plots.plot_cost([history.initial_cost, *history.costs], writer.path("cost.png", "cost curve"),
-                        learning_rate=args.learning_rate, title="J on the training set, after each epoch")
+                        learning_rate=args.learning_rate, title="J on the training set, epoch 0 = before training")
+        _teaching_plots(args, plots, writer, net, before, curves, standardize(X_train, mean, std), Y_train, history)
     if plots is not None and X.shape[0] == 2:
         with np.errstate(over="ignore"):
             plottable = np.isfinite(X.max(axis=1) - X.min(axis=1)).all()
         if plottable:
-            plots.plot_decision_boundary(lambda X2: net.predict_proba(standardize(X2, mean, std)), X, Y,
-                                         writer.path("boundary.png", "decision boundary over all the data"))
+            plots.plot_decision_boundary(lambda X2: net.predict_proba(standardize(X2, mean, std)), X_train, Y_train,
+                                         writer.path("boundary.png", "decision boundary, training and test examples"),
+                                         data="training set", X_test=X_test, Y_test=Y_test)
         else:  # the axes' span itself overflows float64: draw in standardised units
-            plots.plot_decision_boundary(net.predict_proba, standardize(X, mean, std), Y, writer.path(
-                "boundary.png", "decision boundary over all the data (standardised features)"))
+            plots.plot_decision_boundary(net.predict_proba, standardize(X_train, mean, std), Y_train, writer.path(
+                "boundary.png", "decision boundary, training and test examples (standardised features)"),
+                data="training set", X_test=standardize(X_test, mean, std), Y_test=Y_test)
     if plots is not None and args.dataset == "digits" and not args.csv:
         from .datasets import DIGIT_SHAPE
         from .nn import from_one_hot
 
         plots.plot_misclassified(X_test, from_one_hot(Y_test), test_predictions, DIGIT_SHAPE, writer.path(
-            "misclassified.png", "the misclassified test digits, each with its label and the prediction"))
+            "misclassified.png", "the misclassified test digits, each with its label and the prediction"),
+            title="Misclassified test digits")
     writer.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
     writer.report()
@@ -709,6 +771,23 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--test-fraction", type=_fraction, default=0.2, help="held-out share (default: 0.2)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     train.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
+    teaching = train.add_argument_group("plots a teacher reaches for (each written to --out)")
+    teaching.add_argument("--activation-histograms", action="store_true",
+                          help="activation_histograms.png: each layer's A[l] on the training set, at initialisation "
+                               "and after training")
+    teaching.add_argument("--gradient-norms", action="store_true",
+                          help="gradient_norms.png: ‖dW[l]‖_F of every layer at every step, for this net trained from "
+                               "small_random, xavier and he side by side (three more runs)")
+    teaching.add_argument("--learning-curves", action="store_true",
+                          help="learning_curves.png: cost and accuracy on the training set and a dev set after each "
+                               "epoch; the dev set is --dev-fraction of the training examples")
+    teaching.add_argument("--dev-fraction", type=_fraction, default=0.2,
+                          help="with --learning-curves: the share of the training examples held out as the dev set "
+                               "(default: 0.2)")
+    teaching.add_argument("--lr-sweep", type=_float_list, metavar="A,A,...",
+                          help="learning_rate_sweep.png: J after --sweep-epochs epochs for each learning rate α, "
+                               "e.g. 0.001,0.01,0.1,1 (one more run each)")
+    teaching.add_argument("--sweep-epochs", type=int, default=20, help="epochs of each --lr-sweep run (default: 20)")
     progress_flags(train)
     train.set_defaults(run=_train)
 

@@ -50,13 +50,14 @@ def bars_dataset(m: int, n: int = 8, noise: float = 0.2, seed: int = 0) -> tuple
 
 def init_cnn(input_volume: tuple[int, int, int], f: int = 3, n_c: int = 4, pool: int = 2,
              seed: int = 0) -> dict[str, Tensor]:
-    """He-initialised W1 (f, f, n_c[0], n_c) and W2 (1, n[2-1]), zero biases b1, b2.
+    """W1 (f, f, n_c[0], n_c) He-initialised, randn × sqrt(2 / (f·f·n_c[0])), for the ReLU after it (He et al.
+    2015); W2 (1, n[2-1]) randn × sqrt(1 / n[2-1]), the course's scale for the sigmoid after it; zero b1, b2.
 
     The convolution is "same" (p = (f − 1)/2), the pooling f = s = ``pool``, so the dense
     layer sees n[2-1] = ⌊(n_H − pool)/pool + 1⌋ · ⌊(n_W − pool)/pool + 1⌋ · n_c inputs.
     """
     n_H, n_W, n_c_prev = input_volume
-    same_padding(f)  # rejects an even f with the notes' reason
+    same_padding(f)  # rejects an even f, for which p = (f − 1)/2 is not a whole number
     n_flat = conv_output_size(n_H, pool, 0, pool) * conv_output_size(n_W, pool, 0, pool) * n_c
     rng = np.random.default_rng(seed)
     return {

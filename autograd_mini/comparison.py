@@ -45,10 +45,28 @@ from .validate import check_lambd
 __all__ = ["compare", "ComparisonReport", "ParameterComparison", "FACTOR_M_NOTE"]
 
 FACTOR_M_NOTE = (
-    "The notes' dZ and dA are derivatives of the per-example loss (dZ[L] = A[L] - Y); autodiff of the "
-    "cost J = (1/m) sum L gives dJ/dZ = dZ / m. dW and db include the 1/m in both, so they agree directly.")
+    "The notes' dZ and dA are derivatives of the per-example loss (dZ = A - Y for a sigmoid output); autodiff of "
+    "the cost J = (1/m) sum L gives dJ/dZ = dZ / m. dW and db include the 1/m in both, so they agree directly.")
 
-LEGEND = "auto = autodiff, closed = the notes' closed form, num = central differences (— : every entry on a kink)"
+LEGEND = ("auto = autodiff, closed = the notes' closed form, num = central differences (— : every entry on a kink); "
+          "the symbols: docs/notation.md")
+
+
+def legend(model) -> str:
+    """:data:`LEGEND`, naming the course as the source of the closed forms the notes do not have."""
+    beyond = [name for name, used in (("softmax", model.activations[-1] == "softmax"),
+                                      ("dropout", bool(getattr(model, "keep_prob", None))),
+                                      ("batch normalization", bool(getattr(model, "batch_norm", ()))))
+              if used]
+    if not beyond:
+        return LEGEND
+    return LEGEND.replace("the notes' closed form", f"the closed form of analytic (the notes' formulas; {', '.join(beyond)}: "
+                                                    "the course's, not in the notes)")
+
+
+def _markdown_cell(text: str) -> str:
+    """A table cell's text with its | escaped, so that max|Δ| stays one cell."""
+    return text.replace("|", "\\|")
 KINK_NOTE = ("ReLU kinks: where a ReLU or leaky-ReLU input z crosses 0 within θ ± ε (or comes within rounding of it), "
              "a central difference measures the mean of the two slopes (1/2 for ReLU), not the notes' g'(0) = 1; "
              "those entries are left out of the numeric judgement.")
@@ -100,6 +118,7 @@ class ComparisonReport:
     rows: list = field(default_factory=list)
     dZ_check: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    legend: str = LEGEND
 
     @property
     def passed(self) -> bool:
@@ -150,14 +169,15 @@ class ComparisonReport:
         widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
         table = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in [header] + lines]
         summary = self._summary()
-        return "\n".join(summary[:2] + [LEGEND] + table + summary[2:])
+        return "\n".join(summary[:2] + [self.legend] + table + summary[2:])
 
     def to_markdown(self) -> str:
         header, lines = self._table()
-        table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        table += ["| " + " | ".join(r) + " |" for r in lines]
+        table = ["| " + " | ".join(map(_markdown_cell, r)) + " |" for r in [header] + lines]
+        table.insert(1, "|" + "---|" * len(header))
         summary = self._summary()
-        return "\n".join([summary[0], "", summary[1], "", LEGEND, ""] + table + [""] + [f"- {n}" for n in summary[2:]]) + "\n"
+        return "\n".join([summary[0], "", summary[1], "", self.legend, ""] + table + [""]
+                         + [f"- {n}" for n in summary[2:]]) + "\n"
 
 
 DROPOUT_NOTE = ("Dropout: the masks D[l] were drawn once and held fixed, so autodiff, the closed form and "
@@ -213,7 +233,8 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float
         model.forward(X)  # leave model.cache holding the nodes of X, not of the last probe
 
     report = ComparisonReport(repr(model), m, lambd, J, tol_closed_form, tol_numeric,
-                              atol_closed_form, atol_numeric, notes=[FACTOR_M_NOTE] + ([DROPOUT_NOTE] if masks else []))
+                              atol_closed_form, atol_numeric, notes=[FACTOR_M_NOTE] + ([DROPOUT_NOTE] if masks else []),
+                              legend=legend(model))
     for name, p in model.parameters.items():
         leg = numeric[name]
         judged = ~leg.on_kink

@@ -1,4 +1,4 @@
-"""Convolution and pooling as Tensor ops, in the notes' layout.
+"""Convolution and pooling as Tensor ops, in the notes' conv layout (pooling is not in the notes: the course's).
 
 A_prev is (m, n_H_prev, n_W_prev, n_c_prev), W is (f, f, n_c_prev, n_c), b is (1, 1, 1, n_c);
 the output Z is (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1 (and n_W alike).
@@ -163,8 +163,9 @@ def conv2d(A_prev, W, b, stride: int = 1, pad: int | str = 0) -> Tensor:
 
     A_prev (m, n_H_prev, n_W_prev, n_c_prev), W (f, f, n_c_prev, n_c), b (1, 1, 1, n_c) → Z
     (m, n_H, n_W, n_c) with n_H = ⌊(n_H_prev + 2p − f)/s⌋ + 1. ``pad="same"`` uses
-    p = (f − 1)/2. Each output entry is Σ (A_slice ⊙ W[:, :, :, c]) + b[c], as the notes'
-    conv_single_step (a cross-correlation: the filter is not flipped).
+    p = (f − 1)/2. Each output entry is Σ (A_slice ⊙ W[:, :, :, c]) + b[c], as the course's
+    conv_single_step computes it (a cross-correlation: the filter is not flipped); the notes write the
+    layer as g(a[l−1] ∗ W[l] + b) and give its shapes.
     """
     A_prev, W, b = _as_tensor(A_prev, "A_prev"), _as_tensor(W, "W"), _as_tensor(b, "b")
     _check_A_prev(A_prev, "conv2d")

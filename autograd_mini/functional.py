@@ -2,7 +2,8 @@
 the L2 term, and the softmax output itself.
 
 The fused ops compute J from Z, never from A = σ(Z) or A = softmax(Z), so J stays finite when A
-saturates at 0 or 1 (z = ±1000), and their backward rule is the notes' own dZ = (A − Y) / m.
+saturates at 0 or 1 (z = ±1000), and their backward rule is ∂J/∂Z = (A − Y) / m: the per-example
+dZ = A − Y (the notes' for the sigmoid; for softmax, which is not in the notes, the course's) over m.
 
 >>> import numpy as np
 >>> from autograd_mini import Tensor

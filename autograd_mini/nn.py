@@ -94,7 +94,9 @@ def initialize_parameters(layer_dims, initialization="small_random", seed=None, 
     The notes have no initialisation; these scales come from the course and the papers:
 
     - ``small_random``: randn × 0.01, the course's first example (fine for shallow nets; in a deep
-      net the activations shrink by about 0.01 · sqrt(n[l-1]) per layer and vanish);
+      net the activations shrink layer by layer and vanish: their root mean square by a factor of about
+      0.01 · sqrt(n[l-1] / 2) per ReLU layer, as ReLU zeroes half of Z, and 0.01 · sqrt(n[l-1]) per tanh
+      layer, tanh being linear near 0; 1/32 for n[l-1] = 20 ReLUs);
     - ``he``: randn × sqrt(2 / n[l-1]), He et al. (2015), for ReLU and leaky ReLU layers;
     - ``xavier``: randn × sqrt(1 / n[l-1]), the course's variant for tanh (LeCun's scale). It is
       **not** Glorot and Bengio's (2010) sqrt(2 / (n[l-1] + n[l])); the two agree when n[l] = n[l-1];
@@ -149,6 +151,7 @@ class _Model(abc.ABC):
     cache: dict
     input_label = "X"  # the name the input takes in the graph (DeepNet: A0, as A[0] = X)
     training = True  # dropout and batch statistics on; predictions switch it off (see evaluating())
+    normalize_by_batch = False  # batch norm with the data's own μ, σ² while not training (see evaluating())
 
     @property
     def n_x(self) -> int:
@@ -207,13 +210,19 @@ class _Model(abc.ABC):
         return J
 
     @contextlib.contextmanager
-    def evaluating(self):
-        """Prediction mode inside: no dropout, batch normalization with its running averages."""
-        previous, self.training = self.training, False
+    def evaluating(self, batch_statistics: bool = False):
+        """Prediction mode inside: no dropout, batch normalization with its running averages.
+
+        ``batch_statistics=True``: batch normalization with the μ and σ² of the data passed through
+        instead, as training computes them (before the first step the running averages have learned
+        nothing, so J taken with them is a cost the net never has while it trains).
+        """
+        previous = self.training, self.normalize_by_batch
+        self.training, self.normalize_by_batch = False, batch_statistics
         try:
             yield self
         finally:
-            self.training = previous
+            self.training, self.normalize_by_batch = previous
 
     @property
     def has_training_mode(self) -> bool:
@@ -380,7 +389,7 @@ class DeepNet(_Model):
 
     def _normalize(self, l: int, Z: Tensor) -> Tensor:
         """Z̃[l] = γ[l] ∗ (Z[l] − μ) / sqrt(σ² + ε) + β[l], over the batch while training, else the running averages."""
-        if self.training:
+        if self.training or self.normalize_by_batch:
             if Z.shape[1] < 2:
                 raise ValueError(self._one_example_message(Z.shape[1]))
             mu = Z.mean(axis=1, keepdims=True)
@@ -388,7 +397,8 @@ class DeepNet(_Model):
             centred = Z - mu
             var = (centred * centred).mean(axis=1, keepdims=True)
             var.label = f"σ²{l}"
-            self.batch_statistics[l] = (mu.data, var.data)
+            if self.training:
+                self.batch_statistics[l] = (mu.data, var.data)
             Z_hat = centred / (var + BATCH_NORM_EPSILON) ** 0.5
         else:
             mu = Tensor(self.running_mean[l], requires_grad=False, label=f"running μ{l}")

@@ -8,6 +8,10 @@ one step for batch gradient descent, ⌈m / batch_size⌉ steps with mini-batche
 "chunksize" steps and a mini-batch cost with Σ_{i=1}^{l} and ‖W[2]‖; docs/notes-errata.md says
 what they mean). ``History.costs`` is J over the whole training set after each epoch.
 
+Words: here, as in the course, *batch* gradient descent takes the whole training set per step and
+*mini-batch* gradient descent a mini-batch; the notes call the mini-batch version "batch gradient
+descent" and the whole-set one "non-batched" (docs/notation.md).
+
 >>> import numpy as np
 >>> from autograd_mini import LogisticRegression
 >>> X = np.array([[-2.0, -1.0, 1.0, 2.0]]); Y = np.array([[0.0, 0.0, 1.0, 1.0]])
@@ -212,12 +216,20 @@ class History:
     ``step_costs[t]``: the cost each step minimised, J{t} of its own mini-batch (the whole set for
     batch gradient descent), computed before that step's update. A mini-batch's J{t} carries
     the whole L2 term λ/(2·m_t) Σ‖W[l]‖²_F, so the mean of an epoch's J{t} is not J when λ > 0.
+
+    With dropout or batch norm, ``costs`` are taken in prediction mode: no dropout, batch norm with
+    its running averages of μ and σ². Those have learned nothing before the first step, so
+    ``initial_cost`` of a batch-norm net normalizes with the training set's own μ and σ², as training
+    does, and ``initial_cost_note`` says so (it is empty otherwise). The running averages then need
+    about 1/(1 − β) = 10 steps to catch up: with batch gradient descent, the first ``costs`` of a
+    batch-norm net lie above the ``step_costs``.
     """
 
     per: str
     costs: list = field(default_factory=list)
     step_costs: list = field(default_factory=list)
     initial_cost: float | None = None
+    initial_cost_note: str = ""
 
     def __len__(self) -> int:
         return len(self.costs)
@@ -279,6 +291,20 @@ def _whole_set_cost(model, X: Tensor, Y: Tensor, lambd: float) -> float:
         return float(model._cost(X, Y, lambd).data)
 
 
+#: What History.initial_cost_note says for a batch-norm net.
+BATCH_NORM_INITIAL_NOTE = ("batch norm with the training set's own μ and σ², as training normalizes "
+                           "(the running averages have learned nothing before the first step)")
+
+
+def _start(history, model, X: Tensor, Y: Tensor, lambd: float) -> None:
+    """``history.initial_cost``: J over the whole training set before the first step, without dropout;
+    a batch-norm net normalizes with the set's own μ and σ² (see :class:`History`)."""
+    batch_norm = bool(getattr(model, "batch_norm", ()))
+    with no_grad(), model.evaluating(batch_statistics=batch_norm):
+        history.initial_cost = float(model._cost(X, Y, lambd).data)
+    history.initial_cost_note = BATCH_NORM_INITIAL_NOTE if batch_norm else ""
+
+
 def _check_cost(cost: float, where: str, learning_rate: float) -> None:
     if not math.isfinite(cost):
         raise FloatingPointError(
@@ -306,7 +332,7 @@ def _prepare(model, X, Y, learning_rate, lambd, decay_rate=0.0):
 
 def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_iterations: int = 1000,
                            lambd: float = 0.0, progress: bool | None = None, optimizer=None,
-                           decay_rate: float = 0.0) -> History:
+                           decay_rate: float = 0.0, on_step=None, on_epoch=None) -> History:
     """``num_iterations`` steps on the whole training set.
 
     ``history.costs[i]`` is J after iteration i + 1, ``history.step_costs[i]`` J before it (the
@@ -316,7 +342,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
 
     ``optimizer``: an object of this module (None: plain gradient descent); α of iteration i is
     α₀ / (1 + decay_rate · i). ``progress``: None shows a tqdm bar for long runs when stderr is a
-    terminal; True/False force it.
+    terminal; True/False force it. ``on_step(model)`` and ``on_epoch(model, epoch)``: see :func:`train`.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
     num_iterations = check_int(num_iterations, "num_iterations")
@@ -324,7 +350,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     history = History("iteration")
     exact = not model.has_training_mode  # the cost each step differentiates is then J itself
     if not exact:
-        history.initial_cost = _whole_set_cost(model, X, Y, lambd)
+        _start(history, model, X, Y, lambd)
     bar = _bar(num_iterations, progress, "gradient descent")
     for i in bar:
         alpha = decayed_learning_rate(learning_rate, i, decay_rate)
@@ -340,6 +366,10 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
             history.costs.append(cost)  # J before step i is J after step i - 1
             _check_divergence(cost, history.initial_cost, i, alpha)
         history.step_costs.append(cost)
+        if on_step is not None:
+            on_step(model)
+        if on_epoch is not None:
+            on_epoch(model, i + 1)
         if i % 100 == 0:
             bar.set_postfix(J=f"{cost:.4f}", refresh=False)
     bar.close()
@@ -350,13 +380,14 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
 
 def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epochs: int = 100,
                                batch_size: int = 64, lambd: float = 0.0, seed=None,
-                               progress: bool | None = None, optimizer=None, decay_rate: float = 0.0) -> History:
+                               progress: bool | None = None, optimizer=None, decay_rate: float = 0.0,
+                               on_step=None, on_epoch=None) -> History:
     """``epochs`` passes; each reshuffles (seeded by ``seed``) and steps once per mini-batch.
 
     ``history.costs`` has J over the whole training set at the end of each epoch (one forward
     pass per epoch, no graph recorded, in prediction mode), ``history.step_costs`` the cost of
     each mini-batch J{t}. ``optimizer``: as in :func:`batch_gradient_descent`; α of epoch k is
-    α₀ / (1 + decay_rate · k).
+    α₀ / (1 + decay_rate · k). ``on_step(model)`` and ``on_epoch(model, epoch)``: see :func:`train`.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
     epochs = check_int(epochs, "epochs")
@@ -366,7 +397,8 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
                          f"with m = {X.shape[1]} leaves a mini-batch of 1: choose another batch_size")
     rng = np.random.default_rng(seed)
     X_all, Y_all = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
-    history = History("epoch", initial_cost=_whole_set_cost(model, X_all, Y_all, lambd))
+    history = History("epoch")
+    _start(history, model, X_all, Y_all, lambd)
     bar = _bar(epochs, progress, "mini-batch gradient descent")
     for epoch in bar:
         alpha = decayed_learning_rate(learning_rate, epoch, decay_rate)
@@ -375,9 +407,13 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
                                          lambd, optimizer)
             _check_cost(cost, f"epoch {epoch}, mini-batch {t} (iteration {len(history.step_costs)})", alpha)
             history.step_costs.append(cost)
+            if on_step is not None:
+                on_step(model)
         J = _whole_set_cost(model, X_all, Y_all, lambd)
         history.costs.append(J)
         _check_divergence(J, history.initial_cost, epoch, alpha)
+        if on_epoch is not None:
+            on_epoch(model, epoch + 1)
         bar.set_postfix(J=f"{J:.4f}", refresh=False)
     bar.close()
     return history
@@ -385,13 +421,19 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
 
 def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_size: int | None = None,
           lambd: float = 0.0, seed=None, progress: bool | None = None, optimizer="gd", beta1: float = 0.9,
-          beta2: float = 0.999, epsilon: float = 1e-8, decay_rate: float = 0.0) -> History:
+          beta2: float = 0.999, epsilon: float = 1e-8, decay_rate: float = 0.0, on_step=None,
+          on_epoch=None) -> History:
     """Batch gradient descent when ``batch_size`` is None (one step per epoch), else mini-batches.
 
     ``optimizer``: "gd", "momentum" (β = ``beta1``), "rmsprop" (``beta2``, ``epsilon``) or "adam"
     (``beta1``, ``beta2``, ``epsilon``), or an optimizer object (used as it is; the β and ε
     arguments are then not read). α = ``learning_rate`` / (1 + ``decay_rate`` · epoch) is set on
     it before each epoch.
+
+    What a teacher watches (:mod:`autograd_mini.monitor` has recorders for both):
+    ``on_step(model)`` is called after every step that was applied, with that step's gradients
+    still in the parameters' ``grad``; ``on_epoch(model, epoch)`` after every epoch (1, 2, …),
+    with the parameters as they are at its end.
     """
     epochs = check_int(epochs, "epochs")
     if isinstance(optimizer, str):
@@ -402,9 +444,10 @@ def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_
         raise TypeError(f"optimizer must be one of {', '.join(OPTIMIZERS)} or an object with "
                         f"update(parameters, grads); got {optimizer!r}")
     if batch_size is None:
-        return batch_gradient_descent(model, X, Y, learning_rate, epochs, lambd, progress, optimizer, decay_rate)
+        return batch_gradient_descent(model, X, Y, learning_rate, epochs, lambd, progress, optimizer, decay_rate,
+                                      on_step, on_epoch)
     return minibatch_gradient_descent(model, X, Y, learning_rate, epochs, batch_size, lambd, seed, progress,
-                                      optimizer, decay_rate)
+                                      optimizer, decay_rate, on_step, on_epoch)
 
 
 def predict(model, X, threshold: float = 0.5) -> np.ndarray:

@@ -77,8 +77,8 @@ def conv_output_size(n: int, f: int, p: int = 0, s: int = 1) -> int:
 def same_padding(f: int) -> int:
     """p = (f − 1)/2, the padding of a "same" convolution (stride 1 keeps n_H and n_W).
 
-    f must be odd, as the notes say: for an even f, (f − 1)/2 is not a whole number and no
-    symmetric padding keeps the size.
+    f must be odd here (the notes say f is "usually an odd number"): for an even f, (f − 1)/2 is not a
+    whole number and no symmetric padding keeps the size.
     """
     f = check_int(f, "f", 1)
     if f % 2 == 0:

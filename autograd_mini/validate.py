@@ -49,7 +49,8 @@ __all__ = [
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 #: What the output layer g[L] may be besides: softmax, for n[L] > 1 classes.
 OUTPUT_ACTIVATIONS = ACTIVATIONS + ("softmax",)
-#: small_random is the notes' randn × 0.01; He scales by sqrt(2 / n[l-1]), Xavier by sqrt(1 / n[l-1]).
+#: None of them is in the notes: small_random is the course's randn × 0.01, he scales by sqrt(2 / n[l-1])
+#: (He et al. 2015), xavier by the course's sqrt(1 / n[l-1]) (Glorot and Bengio's is sqrt(2 / (n[l-1] + n[l]))).
 INITIALIZATIONS = ("small_random", "he", "xavier", "zeros")
 
 

@@ -3,8 +3,9 @@
 Builds z = w1·x1 + w2·x2 + b, a = σ(z), L(a, y) from Values, runs backward, and follows the
 chain rule step by step as the notes write it: da, then ∂a/∂z = a(1 − a), dz = da · a(1 − a)
 (= a − y), dw_i = x_i · dz and db = dz, each beside the gradient autodiff stored on the node.
-The inputs are chosen so that every derivative is a different number (x1 ≠ 1 and
-w1·x1 + w2·x2 ≠ 0, so dw1 ≠ dz and z ≠ b), so each formula can be read off the numbers.
+The inputs are chosen so that each derivative is its own number (x1 ≠ 1 and w1·x1 + w2·x2 ≠ 0,
+so dw1 ≠ dz and z ≠ b), so each formula can be read off the numbers; only db equals dz, since the
+notes' db = dz.
 Writes the computational graph, the derivative graph and the step-through page.
 """
 
@@ -44,7 +45,7 @@ rows = [("da", "-y/a + (1 - y)/(1 - a)", da, n["a"].grad),
         ("dz", "a - y (the notes' shortcut)", a - y, n["z"].grad),
         ("dw1", f"x1 · dz = {x[0]:g} · {num(dz)}", x[0] * dz, n["w1"].grad),
         ("dw2", f"x2 · dz = ({x[1]:g}) · {num(dz)}", x[1] * dz, n["w2"].grad),
-        ("db", "dz", dz, n["b"].grad)]
+        ("db", "dz (so db equals dz)", dz, n["b"].grad)]
 for name, formula, value, autodiff in rows:
     print(f"{name:<6} = {formula:<40} = {value: .6f}" + ("" if autodiff is None else f" | {autodiff: .6f}"))
 heading("the same from analytic.single_example (the notes' closed form in numpy)")

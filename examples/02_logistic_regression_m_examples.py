@@ -48,7 +48,11 @@ model = LogisticRegression(2)
 history = train(model, X, Y, learning_rate=1.0, epochs=300, progress=False)
 print(f"J before training {history.initial_cost:.4f} (a = 1/2 everywhere: ln 2), "
       f"J after 300 iterations {history.costs[-1]:.4f}")
-print(f"training accuracy {accuracy(predict(model, X), Y):.1%} (a straight line cannot do better on moons)")
-viz.plots.plot_cost([history.initial_cost, *history.costs], out / "logistic_cost.png", learning_rate=1.0)
-viz.plots.plot_decision_boundary(model.predict_proba, X, Y, out / "logistic_boundary.png")
+print(f"training accuracy {accuracy(predict(model, X), Y):.1%} (logistic regression draws a straight line, and no "
+      "straight line separates the two moons; it minimises J, not the number of errors, so another line can "
+      "make a few fewer)")
+viz.plots.plot_cost([history.initial_cost, *history.costs], out / "logistic_cost.png", learning_rate=1.0,
+                    title="J on the training set, epoch 0 = before training")
+viz.plots.plot_decision_boundary(model.predict_proba, X, Y, out / "logistic_boundary.png", data="training set",
+                                 title="logistic regression on moons")
 print(f"wrote logistic_cost.png and logistic_boundary.png into {out}/")

@@ -37,6 +37,6 @@ for lambd in (0.0, 0.7):
     print(f"{lambd:5.1f} {norm:10.2f} {history.costs[-1] - l2_term:14.4f} {l2_term:15.4f} "
           f"{train_acc:7.1%} {test_acc:7.1%} {train_acc - test_acc:7.1%}")
     viz.plots.plot_decision_boundary(net.predict_proba, X_train, Y_train, out / f"l2_lambda_{lambd:g}.png",
-                                     title=f"λ = {lambd:g}")
+                                     data="training set", X_test=X_test, Y_test=Y_test, title=f"λ = {lambd:g}")
 print("(J after training = cross-entropy + λ/(2m) Σ‖W‖²_F, over the whole training set)")
 print(f"\nwrote l2_lambda_0.png and l2_lambda_0.7.png into {out}/")

@@ -43,7 +43,7 @@ for name, size in (("batch", None), (f"mini-batch {batch_size}", batch_size)):
     print(f"{name:<14} {len(history.step_costs):5d} steps in {seconds:.3f} s; J before training "
           f"{history.initial_cost:.4f}, J after {epochs} epochs {history.costs[-1]:.4f}")
     label = "batch" if size is None else f"minibatch_{size}"
-    viz.plots.plot_cost(history.step_costs, out / f"{label}_steps.png", learning_rate=alpha,
+    viz.plots.plot_cost(history.step_costs, out / f"{label}_steps.png", learning_rate=alpha, per="iteration",
                         title=f"{name}: the cost of each step's own batch")
 
 seconds, J_mini = final[f"mini-batch {batch_size}"]

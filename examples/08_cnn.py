@@ -58,6 +58,6 @@ print(f"J before training {J_before:.4f}, J after 8 epochs {J_after:.4f} (on all
       f"training images; {len(step_costs)} steps)")
 print(f"train accuracy {accuracy(predict_cnn(X_train, trained), Y_train):.1%}, "
       f"test accuracy {accuracy(predict_cnn(X_test, trained), Y_test):.1%} on {X_test.shape[0]} new images")
-viz.plots.plot_cost(step_costs, out / "cnn_steps.png", learning_rate=0.5,
+viz.plots.plot_cost(step_costs, out / "cnn_steps.png", learning_rate=0.5, per="iteration",
                     title="CNN: the cost of each step's own mini-batch")
 print(f"\nwrote cnn_steps.png into {out}/")

@@ -1,5 +1,6 @@
 """Autodiff against the notes' closed form and against numerical gradients."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -156,6 +157,36 @@ def test_compare_report_passes_and_shows_the_factor_m():
     assert as_dict["passed"] is True and as_dict["rows"][0]["shape"] == [5, 4]
     md = report.to_markdown()
     assert "| dW1 | 5x4 |" in md and "dJ/dZ = dZ / m" in md
+
+
+def markdown_table(text: str) -> list:
+    """The cells of each row of the Markdown table in ``text`` (a | escaped as \\| stays inside its cell)."""
+    return [re.split(r"(?<!\\)\|", line.strip())[1:-1] for line in text.splitlines() if line.startswith("|")]
+
+
+def test_the_markdown_report_is_a_table_with_as_many_cells_in_every_row():
+    rng = np.random.default_rng(4)
+    X, Y = data(rng, 2, 1, 16)
+    report = compare(DeepNet([2, 4, 3, 1], ["relu", "tanh", "sigmoid"], "he", seed=0), X, Y, lambd=0.1)
+    rows = markdown_table(report.to_markdown())
+    assert len(rows) == 2 + len(report.rows)  # header, separator, one row per parameter
+    assert {len(row) for row in rows} == {10}
+    assert rows[0][2].strip() == "max\\|Δ\\| auto/closed" and set(rows[1]) == {"---"}
+    assert [row[0].strip() for row in rows[2:]] == ["dW1", "db1", "dW2", "db2", "dW3", "db3"]
+
+
+def test_the_legend_credits_the_notes_only_with_what_the_notes_have():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3, 8))
+    plain = compare(DeepNet([3, 4, 1], ["tanh", "sigmoid"], seed=0), X, (rng.random((1, 8)) > 0.5) * 1.0)
+    assert "closed = the notes' closed form" in str(plain) and "docs/notation.md" in plain.to_markdown()
+    Y = np.eye(3)[:, rng.integers(0, 3, 8)]  # one-hot, 3 classes
+    for net, named in [(DeepNet([3, 4, 3], ["relu", "softmax"], seed=0), "softmax"),
+                       (DeepNet([3, 4, 3], ["relu", "softmax"], seed=0, keep_prob=0.8), "softmax, dropout"),
+                       (DeepNet([3, 4, 3], ["relu", "softmax"], seed=0, batch_norm=True), "softmax, batch normalization")]:
+        report = compare(net, X, Y, max_numeric=50)
+        assert "the notes' closed form" not in str(report) + report.to_markdown(), named
+        assert f"(the notes' formulas; {named}: the course's, not in the notes)" in str(report), named
 
 
 def test_compare_logistic_regression():

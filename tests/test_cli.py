@@ -52,6 +52,10 @@ def test_demo_writes_every_file_it_lists(tmp_path):
         assert path.stat().st_size > 0, path
     report = json.loads((out / "gradient_report.json").read_text())
     assert report["passed"] is True
+    # the Markdown report is one table: as many cells in every row (a | inside a cell is escaped)
+    rows = [re.split(r"(?<!\\)\|", line)[1:-1] for line in (out / "gradient_report.md").read_text().splitlines()
+            if line.startswith("|")]
+    assert len(rows) == 2 + len(report["rows"]) and {len(row) for row in rows} == {10}
     assert "<svg" in (out / "notes_graph.svg").read_text()
     assert (out / "notes_graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     import viz
@@ -140,6 +144,22 @@ def test_train_then_predict_round_trips(tmp_path):
     assert "accuracy against label" in predicted.stderr
 
 
+def test_train_writes_the_plots_a_teacher_reaches_for(tmp_path):
+    out = tmp_path / "out"
+    result = run("train", "--dataset", "moons", "--epochs", 30, "--batch-size", 32, "--activation-histograms",
+                 "--gradient-norms", "--learning-curves", "--dev-fraction", 0.25, "--lr-sweep", "0.01,0.1,1e4",
+                 "--sweep-epochs", 5, "--out", out, "--no-progress")
+    assert result.returncode == 0, result.stderr
+    # the dev set comes out of the training examples; the test set is as without --learning-curves
+    assert "on moons: 120 training, 40 dev and 40 test examples" in result.stdout
+    files = {path.name: path for path in listed_files(result.stdout, out)}
+    for name in ("activation_histograms.png", "gradient_norms.png", "learning_curves.png", "learning_rate_sweep.png"):
+        assert files[name].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    plain = run("train", "--dataset", "moons", "--epochs", 3, "--out", tmp_path / "plain", "--no-progress")
+    assert "on moons: 160 training and 40 test examples" in plain.stdout
+    assert not {"gradient_norms.png", "learning_curves.png"} & {p.name for p in (tmp_path / "plain").iterdir()}
+
+
 def test_train_from_csv_and_the_shipped_dataset(tmp_path):
     result = run("train", "--dataset", "breast_cancer", "--epochs", 100, "--out", tmp_path)
     assert result.returncode == 0, result.stderr
@@ -171,6 +191,10 @@ def bad_csv(tmp_path):
     (["train", "--batch-size", "0", "--epochs", "3"], "batch_size"),
     (["train", "--activations", "relu,magic,sigmoid", "--epochs", "3"], "magic"),
     (["train", "--test-fraction", "1.5"], "between 0 and 1"),
+    (["train", "--lr-sweep", "0.1,-1", "--epochs", "3"], "learning_rate α must be > 0; got -1.0"),
+    (["train", "--lr-sweep", "0.1,fast", "--epochs", "3"], "comma-separated numbers"),
+    (["train", "--learning-curves", "--dev-fraction", "1", "--epochs", "3"], "between 0 and 1"),
+    (["train", "--lr-sweep", "0.1", "--sweep-epochs", "0", "--epochs", "3"], "--sweep-epochs"),
     (["check", "--layers", "2"], "at least two sizes"),
     (["check", "--layers", "2,x,1"], "comma-separated integers"),
     (["check", "--activations", "relu"], "activations"),

@@ -58,3 +58,15 @@ def test_cnn_cost_stays_finite_when_the_output_saturates():
     J.backward()
     assert np.isfinite(J.item()) and all(np.all(np.isfinite(p.grad)) for p in params.values())
     assert np.all(cnn_forward(X, params).data == 0.0)
+
+
+def test_init_cnn_scales_as_its_docstring_says():
+    # W1 feeds a ReLU: He's sqrt(2 / (f·f·n_c[0])); W2 feeds the sigmoid: the course's sqrt(1 / n), not He's
+    params = init_cnn((32, 32, 3), f=5, n_c=40, pool=2, seed=0)
+    n_flat = params["W2"].shape[1]
+    assert n_flat == 16 * 16 * 40
+    assert np.std(params["W1"].data) == pytest.approx(np.sqrt(2 / (5 * 5 * 3)), rel=0.05)
+    assert np.std(params["W2"].data) == pytest.approx(np.sqrt(1 / n_flat), rel=0.05)
+    doc = " ".join(init_cnn.__doc__.split())
+    assert "W1 (f, f, n_c[0], n_c) He-initialised, randn × sqrt(2 / (f·f·n_c[0]))" in doc
+    assert "W2 (1, n[2-1]) randn × sqrt(1 / n[2-1]), the course's scale" in doc

@@ -63,3 +63,21 @@ def test_the_epoch_cost_records_no_graph():
     train(net, X, Y, learning_rate=0.1, epochs=2, batch_size=16, lambd=0.1, seed=0)
     # the last forward pass was the epoch's cost: its nodes are leaves, no graph behind them
     assert all(node.parents == () for node in net.cache.values())
+
+
+def test_a_batch_norm_nets_J_before_training_is_the_cost_its_first_step_computes():
+    # the running averages (μ = 0, σ² = 1) have learned nothing yet: J taken with them (7.23 on the README's
+    # digits net) is a cost the net never has; the first step normalizes with the batch's own μ and σ²
+    X, Y = make_flower(m=120, seed=4)
+    net = DeepNet([2, 8, 6, 1], ["relu", "tanh", "sigmoid"], seed=2, batch_norm=True)
+    with net.evaluating():
+        J_running_averages = whole_set_J(net, X, Y, 0.3)
+    history = batch_gradient_descent(net, X, Y, learning_rate=0.1, num_iterations=3, lambd=0.3)
+    assert history.initial_cost == history.step_costs[0]       # the first step's forward pass, in training mode
+    assert abs(history.initial_cost - J_running_averages) > 0.01
+    assert "the training set's own μ and σ²" in history.initial_cost_note
+    mini = minibatch_gradient_descent(DeepNet([2, 8, 6, 1], ["relu", "tanh", "sigmoid"], seed=2, batch_norm=True),
+                                      X, Y, learning_rate=0.1, epochs=1, batch_size=40, lambd=0.3, seed=0)
+    assert mini.initial_cost == history.initial_cost and mini.initial_cost_note == history.initial_cost_note
+    # a net without batch norm says nothing: its J before training is J as every later one
+    assert train(fresh_net(), X, Y, learning_rate=0.1, epochs=1).initial_cost_note == ""

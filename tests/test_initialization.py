@@ -41,3 +41,17 @@ def test_deep_relu_net_activations_vanish_with_small_random_but_not_with_the_def
     assert spread["small_random"][3] < 1e-4 * spread["small_random"][0] and spread["small_random"][3] < 1e-6
     # He keeps every hidden layer's spread within a factor of 4 of the first
     assert all(0.25 < s / spread[None][0] < 4 for s in spread[None])
+
+
+@pytest.mark.parametrize("g, factor", [("relu", "0.01 · sqrt(n[l-1] / 2)"), ("tanh", "0.01 · sqrt(n[l-1])")])
+def test_small_random_shrinks_the_activations_by_the_factor_its_docstring_gives(g, factor):
+    # ReLU zeroes half of Z: rms(A[l]) = 0.01 · sqrt(n / 2) · rms(A[l-1]); tanh is linear near 0: 0.01 · sqrt(n)
+    n = 400
+    X = np.random.default_rng(1).standard_normal((n, 4000))
+    net = DeepNet([n, n, n, n, 1], [g] * 3 + ["sigmoid"], initialization="small_random", seed=0)
+    net.predict_proba(X)
+    rms = [np.sqrt(np.mean(A ** 2)) for A in [X] + [net.cache[f"A{l}"].data for l in (1, 2, 3)]]
+    expected = 0.01 * np.sqrt(n / 2 if g == "relu" else n)
+    for l in (1, 2, 3):
+        assert rms[l] / rms[l - 1] == pytest.approx(expected, rel=0.06), l
+    assert f"{factor} per {'ReLU' if g == 'relu' else 'tanh'} layer" in " ".join(initialize_parameters.__doc__.split())

@@ -29,7 +29,7 @@ def shown_by(body: str) -> str:
 
 def test_every_entry_quotes_the_notes_names_code_and_tests():
     found = entries()
-    assert len(found) >= 9
+    assert len(found) >= 31
     for title, body in found:
         assert re.findall(r"^> `(.+)`$", body, flags=re.M), f"{title}: no quote of the notes"
         assert "**They mean**" in body, title
@@ -73,3 +73,24 @@ def test_every_quote_is_in_the_notes_exactly():
     for title, body in entries():
         for quote in re.findall(r"^> `(.+)`$", body, flags=re.M):
             assert quote in notes, f"{title}: not in the notes: {quote}"
+
+
+@pytest.mark.skipif(notes_path() is None, reason=f"the course notes ({NOTES_NAME}) are not beside the project")
+def test_the_entries_are_numbered_in_the_order_of_the_notes():
+    notes = notes_path().read_text(encoding="utf-8")
+    found = entries()
+    assert [int(title.split(".")[0]) for title, _ in found] == list(range(1, len(found) + 1))
+    first = [notes.index(re.search(r"^> `(.+)`$", body, flags=re.M).group(1)) for _, body in found]
+    assert first == sorted(first)
+
+
+def test_the_slips_the_notes_were_read_for_are_all_listed():
+    # the notes read line by line: 31 slips (spelling aside), each with its own entry
+    titles = " ".join(title for title, _ in entries())
+    assert len(entries()) == 31
+    for slip in ["z = wᵀx + i", "da", "A[L]", "round brackets", "(w^(l))ᵀ X", "1/m in the middle", "n_h[l] × n_h[l]",
+                 "b_j[l] as a vector", "1 × n_h[l−1] × 1", "layer 1's biases", "without A[l−1]", "g(Z[1])", "σ′(z)",
+                 "np.sum", "b[1] labelled", "row of Y", "dZ[L] = A[L] A[L−1]ᵀ", "db[L]", "dZ[L] dZ[L]", "denominators",
+                 "h[l]", 'np.square("W" + str(l))', "Z[1] labelled n_h[1] × m", "‖W[2]‖", "J{t}", "chunksize",
+                 "the floor", "number of filters", "depth n_c", "with f filters"]:
+        assert slip in titles, slip

@@ -1,4 +1,6 @@
 """The rest of a learner's toolbox, each checked three ways: softmax, dropout, batch norm, the optimizers."""
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
@@ -94,7 +96,33 @@ def test_batch_norm_nets_three_ways(spec):
     names = [row.name for row in report.rows]
     for l in net.batch_norm:
         assert {f"gamma{l}", f"beta{l}"} <= set(names) and f"b{l}" not in names
-    assert max(report.dZ_check.values()) < 1e-9  # m · ∂J/∂Z[l] is the closed form's dZ[l], before the norm too
+    if m >= 3:
+        assert max(report.dZ_check.values()) < 1e-9  # m · ∂J/∂Z[l] is the closed form's dZ[l], before the norm too
+    else:
+        assert_dZ_within_the_scale_of_what_cancels(net, X, Y, lambd)
+
+
+def assert_dZ_within_the_scale_of_what_cancels(net, X, Y, lambd):
+    """m · ∂J/∂Z[l] against the closed form's dZ[l] for a batch of m = 2, to an absolute tolerance.
+
+    With two examples Ẑ = ±sqrt(σ²/(σ² + ε)), so dZ = (1/σ)(dẐ − mean(dẐ) − Ẑ ∗ mean(dẐ ∗ Ẑ)) is what
+    is left when terms of size |dẐ|/σ cancel to a fraction ε/(σ² + ε) of it: rounding in those terms,
+    not a wrong gradient, sets its relative difference (seen up to 3.5e-7). So each dZ[l] is judged
+    against the size it would have without the cancellation (batch norm passing back dẐ/σ alone).
+    """
+    m = X.shape[1]
+    values = net.get_parameters()
+    AL, caches = analytic.L_model_forward(X, values, net.activations)
+    closed = analytic.L_model_backward(AL, Y, caches, values, net.activations, lambd)
+    with mock.patch.object(analytic, "batchnorm_backward",
+                           lambda dZ_tilde, cache: (cache["gamma"] * dZ_tilde / cache["sigma"], None, None)):
+        uncancelled = analytic.L_model_backward(AL, Y, caches, values, net.activations, lambd)
+    net.zero_grad()
+    net.cost(X, Y, lambd).backward()
+    for l in range(1, net.L + 1):
+        autodiff = m * net.cache[f"Z{l}"].grad
+        scale = np.max(np.abs(uncancelled[f"dZ{l}"]))
+        assert np.max(np.abs(autodiff - closed[f"dZ{l}"])) <= 1e-12 * scale + 1e-15, f"dZ{l}"
 
 
 @settings(max_examples=15)
