@@ -30,7 +30,7 @@ import numpy as np
 from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
-from .tensor import Tensor, constant_view
+from .tensor import Tensor, constant_view, transposed_matmul
 from .validate import (check_activations, check_initialization, check_keep_prob, check_lambd,
                        check_layer_dims, check_memory, check_one_hot, check_X, check_XY)
 
@@ -465,10 +465,9 @@ class LogisticRegression(_Model):
         return [self.parameters["w"]]
 
     def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
-        # Z = wᵀX + b, A = σ(Z)
-        wT = self.parameters["w"].T
-        wT.label = "wᵀ"
-        wTX = wT @ X
+        # Z = wᵀX + b, A = σ(Z); wᵀX is one node, as the notes compute it (np.dot(w.T, X)), so its
+        # backward rule is the notes' dw = X dZᵀ
+        wTX = transposed_matmul(self.parameters["w"], X)
         wTX.label = "wᵀX"
         Z = wTX + self.parameters["b"]
         Z.label = "Z"

@@ -28,7 +28,7 @@ import numpy as np
 from .errors import ShapeError
 from .graph import Node, Op, grad_mode, recording
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "transposed_matmul"]
 
 _new = object.__new__
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -296,6 +296,22 @@ class _MatMul(Op):
         return (da, db)
 
 
+class _TransposedMatMul(Op):
+    """wᵀX as one node, as the notes compute it (``numpy.dot(w.T, X)``): no separate wᵀ node in the graph."""
+
+    name = "ᵀ@"
+    formula = "{0}ᵀ {1}"
+    dterm = ("{1} {g}ᵀ", "{0} {g}")
+    dformula = ("{1} (on the left, times dZᵀ)", "{0} (on the left)")  # dw = X dZᵀ, dX = w dZ
+
+    def vjp(self, out, g):
+        # Z = wᵀX: dw = X dZᵀ (the notes' dw = (1/m) X dZᵀ, with the 1/m inside dZ here), dX = w dZ
+        w, X = out._a, out._b
+        dw = _unbroadcast(X.data @ np.swapaxes(g, -1, -2), w.data.shape) if w.requires_grad else None
+        dX = _unbroadcast(w.data @ g, X.data.shape) if X.requires_grad else None
+        return (dw, dX)
+
+
 class _Sum(Op):
     name = "sum"
     formula = "Σ {0}"
@@ -367,6 +383,7 @@ ADD, SUB, MUL, DIV, NEG = _Add(), _Sub(), _Mul(), _Div(), _Neg()
 POW_CONST, POW, EXP, LOG = _PowConst(), _Pow(), _Exp(), _Log()
 SIGMOID, TANH, RELU, LEAKY_RELU = _Sigmoid(), _Tanh(), _Relu(), _LeakyRelu()
 MATMUL, SUM, MEAN, TRANSPOSE, RESHAPE, INDEX = _MatMul(), _Sum(), _Mean(), _Transpose(), _Reshape(), _Index()
+TRANSPOSED_MATMUL = _TransposedMatMul()
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -691,3 +708,23 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
     except ValueError:
         raise ShapeError(f"'@' batch dimensions do not broadcast: {left} has shape {a.shape}, {right} has shape {b.shape}") from None
     return _make(data, MATMUL, (a, b))
+
+
+def transposed_matmul(w, X) -> Tensor:
+    """wᵀX as one node (the notes' ``Z = numpy.dot(w.T, X) + b``), whose backward rule is the notes'
+    dw = X dZᵀ: w (n_x, 1) and X (n_x, m) give (1, m).
+
+    >>> w = Tensor([[1.0], [2.0]], label="w")
+    >>> X = Tensor([[1.0, 3.0], [2.0, 4.0]], requires_grad=False)
+    >>> Z = transposed_matmul(w, X); Z.data
+    array([[ 5., 11.]])
+    >>> Z.sum().backward(); w.grad                  # dw = X dZᵀ with dZ = 1
+    array([[4.],
+           [6.]])
+    """
+    w = w if isinstance(w, Tensor) else Tensor(w, requires_grad=False)
+    X = X if isinstance(X, Tensor) else Tensor(X, requires_grad=False)
+    if w.ndim != 2 or X.ndim != 2 or w.shape[0] != X.shape[0]:
+        raise ShapeError(f"wᵀX needs w (n_x, k) and X (n_x, m) with the same n_x; got {_name(w, 'w')} of shape "
+                         f"{w.shape} and {_name(X, 'X')} of shape {X.shape}")
+    return _make(w.data.T @ X.data, TRANSPOSED_MATMUL, (w, X))
