@@ -131,7 +131,8 @@ class Names:
     """The names the pictures give the nodes, each unique in the picture.
 
     ``symbol(node)``: the label (the notes' symbols ``w1``, ``Z1``); a number written into an
-    expression shows its number; an unlabelled leaf is named by its role (``w1, w2, …`` the left
+    expression (or any unlabelled scalar data) shows its number; an unlabelled leaf that takes a
+    gradient is named by its role (``w1, w2, …`` the left
     factor of a product, ``b1, …`` a term of a sum, ``x1, x2, …`` an input), unlabelled data
     entering a cost as labels is ``Y``, other unlabelled array data ``X``; an unlabelled op node
     gets a name built from its parents' (``w1·x1``, ``σ(z)``), or where that would be long a
@@ -200,10 +201,6 @@ class Names:
             if any(isinstance(c._op, FUSED_COSTS) and i == 1 for c, i in uses):
                 return "Y"
             return _data_name(numbered)
-        # an input of a neuron: the right factor of a product whose left factor is a weight (a leaf)
-        if uses and all(c._op.name == "*" and i == 1 and c._parents[0]._op is None and c._parents[0].requires_grad
-                        for c, i in uses):
-            return numbered("x")
         return None
 
     def symbol(self, node) -> str:

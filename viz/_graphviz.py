@@ -3,8 +3,10 @@
 A node's DOT name is what Graphviz writes as its ``<title>`` (a tooltip in a browser), so it is
 the node's own name, never an internal number; the page finds nodes by their ``id`` attribute.
 
->>> dot_id('a "b" \\\\'), wrap("x = " + " + ".join(["y"] * 30), 30)[:2]
-('"a \\\\"b\\\\" \\\\\\\\ "', ['x = y + y + y + y + y + y + y', '  + y + y + y + y + y + y + y'])
+>>> print(dot_id('a "b"'))
+"a \\"b\\""
+>>> wrap("x = " + " + ".join(["y"] * 30), 30)[:2]
+['x = y + y + y + y + y + y', '  + y + y + y + y + y + y']
 """
 
 from __future__ import annotations

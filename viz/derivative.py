@@ -17,6 +17,7 @@ from __future__ import annotations
 import graphviz
 import numpy as np
 
+from ._chain import needs_grad
 from ._format import fmt_value, html_label_text
 from ._graphviz import auto_rankdir, dot_id, wrap
 from ._style import KIND_STYLE, new_digraph, node_kind
@@ -50,7 +51,7 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
         if isinstance(node.data, np.ndarray) and node.data.ndim:
             head += f' <FONT POINT-SIZE="10">{node.data.shape}</FONT>'
         rows = [head] + [html_label_text(line) for line in wrap(step.formula)]
-        if show_values and step.value is None and node.has_grad:
+        if show_values and not needs_grad(node):
             rows.append(f'<FONT COLOR="#4b5563">{html_label_text("none: data takes no gradient")}</FONT>')
         elif show_values:
             value = fmt_value(step.value, precision) if node.has_grad else "not computed yet"

@@ -180,7 +180,8 @@ def node_ids(view) -> dict:
 
 def _tooltip(view, node) -> str:
     name = view.names.symbol(node)
-    text = name if node._op is None else f"{name} = {forward_formula(node, view.names, view.precision)}"
+    formula = forward_formula(node, view.names, view.precision) if node._op is not None else name
+    text = name if formula == name else f"{name} = {formula}"
     return html.escape(visible_text(text), quote=True).replace("\\", "\\\\").replace("\n", "&#10;")
 
 
