@@ -1,0 +1,136 @@
+"""What a learner reads on the pages, every frame, in a real browser: one symbol per quantity, no internal
+names, the notes' formulas where they apply, the teacher's order, arrows along the gradient, the view following."""
+
+import re
+
+import pytest
+
+from autograd_mini.notes_graph import logistic_graph
+from test_viz_html import browser, frames_of, open_page, text  # noqa: F401  (the browser fixture)
+from viz_nets import deep_net_cost, logistic_cost, small_cnn_cost, softmax_cost
+
+INTERNAL = re.compile(r"\b(sum|const|p|n)\d")
+GRAPHS = {
+    "notes": lambda: logistic_graph(),
+    "logistic": lambda: logistic_cost(m=4),
+    "deepnet": lambda: deep_net_cost()[0],
+    "deepnet_l2": lambda: deep_net_cost_l2(),
+    "softmax": lambda: softmax_cost(),
+    "cnn": lambda: small_cnn_cost(),
+}
+
+
+def deep_net_cost_l2():
+    import numpy as np
+
+    from autograd_mini import DeepNet
+
+    rng = np.random.default_rng(0)
+    net = DeepNet([2, 4, 3, 1], initialization="he", seed=0)
+    X = rng.standard_normal((2, 8))
+    Y = (rng.random((1, 8)) > 0.5).astype(float)
+    return net.cost(X, Y, lambd=0.7)
+
+
+def same_symbol_equation(line: str):
+    """An equation in ``line`` whose two sides print the same thing (``wᵀ = wᵀ``), or None."""
+    sides = [side.strip() for side in re.split(r"(?<![<>≥≤!])=(?!=)", line)]
+    for left, right in zip(sides, sides[1:]):
+        if left and left == right:
+            return f"{left} = {right}"
+    return None
+
+
+@pytest.mark.parametrize("which", list(GRAPHS))
+def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_path, which):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html")
+    source = (tmp_path / f"{which}.html").read_text(encoding="utf-8")
+    frames = frames_of(source)
+    titles = page.execute_script("return Array.from(document.querySelectorAll('#stage title'))"
+                                 ".map(function (t) { return t.textContent; })")
+    assert not [t for t in titles if INTERNAL.search(t)], titles
+    shown = page.execute_script("return document.getElementById('stage').textContent")
+    assert not INTERNAL.search(shown), INTERNAL.search(shown)
+    for k, frame in enumerate(frames):
+        if k:
+            page.find_element("id", "next").click()
+        on_page = text(page, "text")
+        assert on_page == frame["text"], "the page renders the frame's text from its data"
+        for line in on_page.split("\n"):
+            assert not same_symbol_equation(line), (k, line)
+            assert not INTERNAL.search(line), (k, line)
+    if which == "logistic":
+        w_frame = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dw")
+        assert "dw = (1/m) X dZᵀ" in w_frame["text"] and "(2, 4)(4, 1) → (2, 1)" in w_frame["text"]
+
+
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2"])
+def test_deep_net_backward_frames_go_layer_by_layer_from_the_cost(tmp_path, which):
+    from viz import step_through_html
+
+    root = GRAPHS[which]()
+    root.backward()
+    frames = frames_of(step_through_html(root))
+    order = [f["gradient"] for f in frames if f["pass"] == "backward"]
+    wanted = ["∂J/∂Z3", "dW3", "db3", "∂J/∂A2", "∂J/∂Z2", "dW2", "db2", "∂J/∂A1", "∂J/∂Z1", "dW1", "db1"]
+    assert [g for g in order if g in wanted] == wanted
+    between = [g for g in order[order.index("∂J/∂Z3"):] if g not in wanted]
+    assert all(g.startswith("∂J/∂(W") for g in between), between  # only the products W A_prev in between
+
+
+def test_backward_arrows_point_at_the_node_computed_and_follow_keeps_it_in_view(browser, tmp_path):  # noqa: F811
+    J = GRAPHS["deepnet"]()
+    J.backward()
+    page = open_page(browser, J, tmp_path / "deepnet.html")
+    frames = frames_of((tmp_path / "deepnet.html").read_text(encoding="utf-8"))
+    page.find_element("id", "fit").click()
+    for _ in range(4):  # 1.25⁴ ≈ 2.4 × the fitted scale
+        page.find_element("id", "zoomin").click()
+    check = """
+    var f = arguments[0], v = document.getElementById('view').getBoundingClientRect();
+    var n = document.getElementById('n' + f.node).getBoundingClientRect();
+    var inside = n.left >= v.left && n.right <= v.right && n.top >= v.top && n.bottom <= v.bottom;
+    var arrows = f.edges.map(function (id) {
+      var e = document.getElementById(id), path = e.querySelector('path'), head = e.querySelector('polygon');
+      var start = path.getPointAtLength(0), end = path.getPointAtLength(path.getTotalLength());
+      return [getComputedStyle(path).markerStart, getComputedStyle(head).display,
+              e.getAttribute('id').split('_')[0] === 'e' + f.node];
+    });
+    return [inside, arrows];"""
+    page.find_element("id", "first").click()
+    for k, frame in enumerate(frames):
+        if k:
+            page.find_element("id", "next").click()
+        inside, arrows = page.execute_script(check, frame)
+        assert inside, f"frame {k + 1}: the current node is out of view"
+        if frame["pass"] == "backward":
+            for marker, head, from_node in arrows:
+                # the edge leaves the node being computed (its tail), and there its arrowhead is drawn
+                assert from_node and "back-arrow" in marker and head == "none", (k, marker, head)
+
+
+def test_exported_frames_outline_the_node_and_make_png_and_one_pdf(tmp_path):
+    import shutil
+
+    from viz import export_step_frames
+
+    if shutil.which("rsvg-convert") is None:
+        pytest.skip("rsvg-convert is needed for PNG and PDF frames (apt-get install librsvg2-bin)")
+    L = logistic_graph()
+    L.backward()
+    files = export_step_frames(L, tmp_path / "frames", formats=("svg", "png", "pdf"), dpi=192)
+    names = [f.name for f in files]
+    assert names[:9] == [f"frame_{k:03d}.svg" for k in range(1, 10)] and "frames.pdf" in names
+    svg = (tmp_path / "frames" / "frame_006.svg").read_text(encoding="utf-8")
+    assert "#n5 > polygon, #n5 > path { stroke: #dc2626" in svg  # z, this frame's node, outlined (a path: rounded)
+    assert 'xml:space="preserve"' in svg  # the caption keeps its indentation
+    png = (tmp_path / "frames" / "frame_006.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 2 * 1190  # 192 dpi: twice the SVG's 1200 px, within rounding
+    pdf = (tmp_path / "frames" / "frames.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == 9
+    with pytest.raises(ValueError, match="formats must be some of svg, png, pdf"):
+        export_step_frames(L, tmp_path / "x", formats=("gif",))
