@@ -1,6 +1,7 @@
 """What a learner reads on the pages, every frame, in a real browser: one symbol per quantity, no internal
 names, the notes' formulas where they apply, the teacher's order, arrows along the gradient, the view following."""
 
+import html
 import re
 
 import pytest
@@ -134,3 +135,63 @@ def test_exported_frames_outline_the_node_and_make_png_and_one_pdf(tmp_path):
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == 9
     with pytest.raises(ValueError, match="formats must be some of svg, png, pdf"):
         export_step_frames(L, tmp_path / "x", formats=("gif",))
+
+
+def _texts(block: str) -> list:
+    return [html.unescape(t).strip().replace("\xa0", "") for t in re.findall(r"<text[^>]*>([^<]*)</text>", block)]
+
+
+def _cell_texts(page: str, cell: str) -> list:
+    """The texts Graphviz drew inside the page's cell ``cell`` (``a_g5``: node 5's gradient)."""
+    return _texts(re.search(rf'<g id="{cell}">(.*?)</g>', page, re.S).group(1))
+
+
+def test_small_matrices_show_every_entry_on_the_page_nodes_and_rounding_noise_as_zero():
+    import numpy as np
+
+    from autograd_mini import Tensor
+    from viz import step_through_html
+
+    X = Tensor(np.array([[1.0, -2.0, 0.5, 3.0], [0.25, 4.0, -1.0, 2.0]]), requires_grad=False, label="X")
+    w = Tensor(np.array([[1.0, 5.782e-19]]), label="w")
+    b = Tensor(np.zeros((1, 1, 1, 2)), label="b")
+    Z = w @ X
+    Z.label = "Z"
+    J = (Z.sum() + (b * b).sum())
+    J.label = "J"
+    J.backward()
+    page = step_through_html(J)
+    order = J.topo_order()
+    # X (2, 4): its 8 entries on its node, as the notes write X, not min/mean/max
+    shown = _texts(re.search(r'<g id="n%d" class="node">(.*?)\n</g>' % order.index(X), page, re.S).group(1))
+    assert [t for t in shown if re.fullmatch(r"-?[\d.]+", t)] == ["1", "-2", "0.5", "3", "0.25", "4", "-1", "2"], shown
+    # w's second entry is 1e-19 of the first: rounding noise of a zero, printed as 0 on the node
+    assert _cell_texts(page, f"a_g{order.index(w)}") == ["2.5", "5.25"]
+    shown = _texts(re.search(r'<g id="n%d" class="node">(.*?)\n</g>' % order.index(w), page, re.S).group(1))
+    assert shown[shown.index("data") + 1:shown.index("data") + 3] == ["1", "0"], shown
+    # the (1, 1, 1, 2) bias: both entries of its gradient (2b)
+    assert _cell_texts(page, f"a_g{order.index(b)}") == ["0", "0"]
+
+
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "softmax"])
+def test_a_net_is_drawn_a_column_per_layer_in_the_layers_order(which):
+    from viz import draw_graph
+    from viz.render import svg_text
+
+    root = GRAPHS[which]()
+    root.backward()
+    svg = svg_text(draw_graph(root))
+    layers = 2 if which == "softmax" else 3
+
+    def x_of(title):
+        at = re.search(r"<title>%s</title>.*?<text[^>]*x=\"([\d.\-]+)\"" % re.escape(title), svg, re.S)
+        return float(at.group(1))
+
+    headings = [x_of(f"layer {l}") for l in range(1, layers + 1)]
+    assert headings == sorted(headings), headings  # layer 1, 2, 3 from left to right
+    for l in range(1, layers + 1):  # each layer's Z[l] stands under its own heading
+        nearest = min(range(layers), key=lambda k: abs(headings[k] - x_of(f"Z{l}")))
+        assert nearest == l - 1, (l, headings, x_of(f"Z{l}"))
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
+    width, height = float(box.group(1)), float(box.group(2))
+    assert width <= 3.2 * height, (width, height)  # not one long strip (10 nodes left to right: about 7 : 1)

@@ -24,6 +24,7 @@ from ._chain import _ATOM, FUSED_COSTS, Names, activation_name, as_roots, consum
 from ._collapse import draw_collapsed
 from ._format import fmt_array, fmt_number, html_label_text, visible_text
 from ._graphviz import auto_rankdir, dot_id, wrap
+from ._layout import column_body, layer_columns
 from ._rules import term
 from ._style import KIND_STYLE, grad_fill, new_digraph, node_kind
 from ._view import View
@@ -32,6 +33,7 @@ __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
 _EDGE_LABELS_IN_LAYOUT = 30
+_HEAD_FORMULA = 16  # a formula this short shares the name's line on a page's matrix node
 
 
 def cluster_key(cluster, order: list) -> dict:
@@ -70,6 +72,9 @@ def _cells(values, precision: int, max_entries: int = 32, stacked: bool = False)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">{rows}</TABLE>'
     if isinstance(cells, str):
         return html_label_text(cells)
+    if stacked:  # the page's matrices: rows close together, a space before each entry
+        rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">&#160;{v}</TD>' for v in row) + "</TR>" for row in cells)
+        return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
     rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{v}</TD>' for v in row) + "</TR>" for row in cells)
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{rows}</TABLE>'
 
@@ -101,16 +106,20 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     # the page's nodes are narrow (3 digits, min/mean/max stacked) so a net fits the window
     precision = min(precision, 3) if page and is_tensor else precision
     head = f"<B>{html_label_text(symbol)}</B>" if node.label else f'<FONT COLOR="#4b5563">{html_label_text(symbol)}</FONT>'
+    formula = forward_formula(node, names, precision) if node._op is not None else ""
+    if page and is_tensor and formula and len(formula) <= _HEAD_FORMULA:  # a page's matrix: its formula on top
+        head += f"&#160;= {html_label_text(formula)}"
+        formula = ""
     if is_tensor:
         head += f' <FONT POINT-SIZE="11">{node.data.shape}</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>']
-    if node._op is not None and names.is_short(node):  # a short name says what it stands for
-        for line in wrap(f"= {forward_formula(node, names, precision)}", 32):
+    if formula and names.is_short(node):  # a short name says what it stands for
+        for line in wrap(f"= {formula}", 32):
             rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_label_text(line)}</TD></TR>')
-    elif node._op is not None and not (page and len(node._op.name) > 14):  # the page's frames say a long one
+    elif formula and not (page and len(node._op.name) > 14):  # the page's frames say a long one
         rows.append(_row("op", f"<I>{html_label_text(node._op.name)}</I>"))
-    # the page's nodes show up to 6 entries (min/mean/max beyond, every entry on hover, Tab and in the frame)
-    entries = 6 if page else 32
+    # up to 32 entries, every one is shown (min/mean/max beyond; every entry on hover, Tab and in the frame)
+    entries = 32
     data = _cells(node.data, precision, entries, page) if is_tensor else fmt_number(node.data, precision)
     rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,
                      f"{symbol} = {_full(node.data, precision)}" if page else ""))
@@ -215,10 +224,15 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
     if len(order) > max_nodes:
         return draw_collapsed(order, names, keys, max_nodes, rankdir="LR" if rankdir == "auto" else rankdir,
                               precision=precision, title=title)
-    if rankdir == "auto":  # the page's view is wide: there only a long chain goes top to bottom
+    columns = layer_columns(view) if rankdir == "auto" and keys is None else None
+    if columns is not None:  # a net: a column per layer, the layers side by side
+        rankdir = "TB"
+    elif rankdir == "auto":  # the page's view is wide: there only a long chain goes top to bottom
         rankdir = auto_rankdir("auto", len(order), [(view.position[p], view.position[c])
                                                     for c in order for p in c._parents], 6 if _page else 2)
     g = new_digraph("computational_graph", rankdir, html_label_text(title) if title else None)
+    if columns is not None:  # placed by dot column by column, then pinned; neato routes the edges
+        g.graph_attr.update(layout="neato", splines="true", esep="+1")
     if _page:
         g.graph_attr.update(nodesep="0.15", ranksep="0.2")
     scale = 0.0
@@ -237,9 +251,9 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
         node_lines.append(f'\t{ids[node]} [label=<{label}> fillcolor="{fill}" color="{border}" '
                           f'tooltip="{_tooltip(view, node)}"{node_id}]\n')
 
-    if keys is None:
+    if columns is None and keys is None:
         g.body.extend(node_lines)
-    else:
+    elif columns is None:
         members: dict = {}
         for i, node in enumerate(order):
             members.setdefault(keys[node], []).append(node_lines[i])
@@ -257,6 +271,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
     label_kind = "label" if len(order) <= _EDGE_LABELS_IN_LAYOUT else "xlabel"
     if edge_derivatives and label_kind == "xlabel":
         g.graph_attr["forcelabels"] = "true"
+    edge_lines = []
     for j, child in enumerate(order):
         for i, parent in enumerate(child._parents):
             attrs = []
@@ -265,5 +280,9 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
             if _page:
                 attrs.append(f'id="e{position[parent]}_{j}_{i}"')
             tail = f" [{' '.join(attrs)}]" if attrs else ""
-            g.body.append(f"\t{ids[parent]} -> {ids[child]}{tail}\n")
+            edge_lines.append((child, parent, f"\t{ids[parent]} -> {ids[child]}{tail}\n"))
+    if columns is not None:
+        g.body.extend(column_body(view, columns, node_lines, edge_lines, g.graph_attr))
+    else:
+        g.body.extend(line for _, _, line in edge_lines)
     return g

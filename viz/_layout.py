@@ -1,0 +1,97 @@
+"""A net laid out per layer: a column per layer, top to bottom inside it, the layers side by side.
+
+Drawn left to right, a net of three layers is one strip ten nodes long; drawn top to bottom, a
+tower. The page and a slide are wider than tall, so a net is cut where the notes count its layers:
+each layer's W[l] A[l−1] → Z[l] → A[l] runs down its own column (a dashed box named "layer l"), the
+columns stand left to right in the layers' order, and the edge A[l] → W[l+1] A[l] crosses to the next.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ._format import html_label_text
+from ._graphviz import dot_id
+from .render import _run_dot
+
+__all__ = ["layer_columns", "column_body"]
+
+
+def layer_columns(view) -> dict | None:
+    """The column of every node, or None for a graph of fewer than two dense layers.
+
+    A dense layer's product W[l] A[l−1] opens a new column after its computed parents' (the first one,
+    fed by data only, opens column 0); every other computed node joins its latest parent's column
+    (column 0 when fed by data only, as a conv layer before the dense ones); W[l] and b[l] join their
+    layer's; any other leaf (X, Y) joins its first consumer's.
+    """
+    if len(view.layers) < 2:  # one dense layer after a conv layer: its wide matrices fit a row better
+        return None
+    products = {layer.product: layer for layer in view.layers}
+    column: dict = {}
+    weights = {part for layer in view.layers for part in (layer.W, layer.b)}
+    later: set = set()
+    for node in view.order:
+        if node._op is None:
+            continue
+        known = [column[p] for p in node._parents if p in column]
+        if node in products:
+            column[node] = max(known) + 1 if known else 0
+            layer = products[node]
+            column.setdefault(layer.W, column[node])
+            column.setdefault(layer.b, column[node])
+        elif known:
+            column[node] = max(known)
+        elif all(p in weights or p in later for p in node._parents):
+            later.add(node)  # fed by parameters only (an L2 term's ‖W[l]‖²): beside W[l], once it is placed
+        else:
+            column[node] = 0  # fed by data only, as a conv layer before the dense ones
+    for node in view.order:
+        if node in later:
+            column[node] = max((column[p] for p in node._parents if p in column), default=0)
+    for node in reversed(view.order):
+        if node not in column:
+            uses = [column[c] for c, _ in view.used_by[node] if c in column]
+            column[node] = min(uses) if uses else 0
+    return column if len(set(column.values())) > 1 else None
+
+
+def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict) -> list:
+    """The DOT body: a cluster per column (named "layer l" after the dense layer it holds), every node
+    pinned where ``dot`` put it when laying the columns out without the edges between them, and every
+    edge, for ``neato`` to route around the pinned nodes.
+
+    Laid out by ``dot`` with the edges between columns in place, the columns come out of order (dot
+    moves a column to cross fewer edges), so those edges join only once the nodes are placed."""
+    names = {column[layer.product]: f"layer {layer.l}" for layer in view.layers if layer.l is not None}
+    columns = sorted(set(column.values()))
+    members = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c] for c in columns}
+
+    def cluster(c: str, label: str, lines) -> str:
+        return f'\tsubgraph cluster_{c} {{\n\t\tstyle="rounded,dashed" color="#9ca3af"{label}\n' + "".join(lines) + "\t}\n"
+
+    inside = [line for child, parent, line in edge_lines if column[child] == column[parent]]
+    first = "".join(cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "",
+                            ["\t" + line for line in members[c]]) for c in columns)
+    laid = json.loads(_run_dot(f"digraph columns {{\n\tgraph [rankdir=TB nodesep={spacing['nodesep']} "
+                               f"ranksep={spacing['ranksep']}]\n"
+                               '\tnode [shape=box fontname="DejaVu Sans" fontsize=11]\n' + first + "".join(inside)
+                               + "}\n", ["json"])["json"])
+    objects = laid.get("objects", [])
+    at = {dot_id(o["name"]): o["pos"] for o in objects if "pos" in o}
+    label_at = {o["name"]: o["lp"] for o in objects if "lp" in o}
+
+    def pinned(line: str, pos: str) -> str:
+        x, y = (float(v) / 72 for v in pos.split(","))  # dot's points; neato reads inches
+        return "\t" + line.rstrip()[:-1] + f' pos="{x:.4f},{y:.4f}!"]\n'
+
+    body = []
+    for c in columns:
+        lines = [pinned(line, at[line.split(" [", 1)[0].strip()]) for line in members[c]]
+        if c in names:  # neato reserves no room for a cluster's label: it is a node, where dot put the label
+            lines.append(pinned(f'\t{dot_id(names[c])} [label=<{html_label_text(names[c])}> shape=plaintext width=0 height=0 margin=0 '
+                                f'style="" fontsize=12 fontcolor="#374151" tooltip="{names[c]}" id="layer_{c}"]',
+                                label_at[f"cluster_{c}"]))
+        body.append(cluster(c, "", lines))
+    body.extend(line for _, _, line in edge_lines)
+    return body
