@@ -53,14 +53,15 @@ _PAGE = """<!DOCTYPE html>
 :root {{ color-scheme: light dark; }}
 body {{ font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 0; padding: .6em .8em; color: #111827;
         background: #ffffff; }}
-h1 {{ font-size: 1.15em; margin: 0 0 .4em; }}
-.bar {{ display: none; flex-wrap: wrap; gap: .4em; align-items: center; margin-bottom: .4em; }}
+header {{ display: flex; flex-wrap: wrap; gap: .3em 1em; align-items: center; margin-bottom: .4em; }}
+h1 {{ font-size: 1.15em; margin: 0; }}
+.bar {{ display: none; flex: 1 1 40em; flex-wrap: wrap; gap: .4em; align-items: center; }}
 html.js .bar {{ display: flex; }}
 button, select {{ font-size: .95em; padding: .2em .6em; color: inherit; background: #f3f4f6; border: 1px solid #9ca3af;
                   border-radius: 4px; }}
 #counter {{ font-weight: bold; min-width: 12em; }}
 #slider {{ flex: 1 1 10em; }}
-#text {{ display: none; font-family: "DejaVu Sans Mono", monospace; font-size: 14px; line-height: 1.3; background: #f3f4f6;
+#text {{ display: none; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; line-height: 1.3; background: #f3f4f6;
          margin: 0 0 .4em; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap;
          height: {text_lines}em; overflow: auto; box-sizing: content-box; }}
 html.js #text {{ display: block; }}
@@ -95,10 +96,10 @@ html:not(.js) #stage {{ position: static; }}
 }}
 </style></head>
 <body>
-<h1>{title}</h1>
 <noscript><p class="note">Scripts are off here, so the drawing below shows every node with its value and its final
 gradient at once. With scripts on, this page steps through the forward and then the backward pass one node at a time:
 each step's chain rule, the same with the numbers, the result and the notes' formula, with zoom, pan and keys.</p></noscript>
+<header><h1>{title}</h1>
 <div class="bar"><button id="first" type="button" title="first frame (Home)" aria-label="first frame">|&#9664;</button>
 <button id="prev" type="button">&#9664; Prev</button><span id="counter"></span>
 <button id="next" type="button">Next &#9654;</button><button id="last" type="button" title="last frame (End)" aria-label="last frame">&#9654;|</button>
@@ -108,7 +109,7 @@ each step's chain rule, the same with the numbers, the result and the notes' for
 <input id="slider" type="range" min="1" max="{frames}" value="1" aria-label="frame">
 <button id="zoomout" type="button" title="zoom out (-)" aria-label="zoom out">&minus;</button><button id="zoomin" type="button" title="zoom in (+)" aria-label="zoom in">+</button>
 <button id="fit" type="button" title="fit the graph in the window (0)">fit</button>
-<label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div>
+<label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div></header>
 <pre id="text" aria-live="polite"></pre>
 <div class="legend">{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node
 <span class="hint"> &middot; {notation} &middot; dashed: not computed yet &middot; a blank grad: not final yet &middot;
