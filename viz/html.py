@@ -272,7 +272,13 @@ _SCRIPT = """
     if (e.key === '0') { fit(); }
   });
   function size() {
-    view.style.height = Math.max(240, window.innerHeight - view.getBoundingClientRect().top - info.offsetHeight - 24) + 'px';
+    var top = view.getBoundingClientRect().top;
+    view.style.height = Math.max(240, window.innerHeight - top - info.offsetHeight - 24) + 'px';
+    // the height the page wants (the graph at its own size, or as wide as the view, up to 900 px), read by
+    // the notebook's frame so that it is as tall as the page: measured here, not estimated
+    var w = svg.width.baseVal.value, h = svg.height.baseVal.value;
+    var wanted = Math.min(900, Math.max(240, h * Math.min(1, view.clientWidth / w)));
+    document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + info.offsetHeight + 28));
   }
   window.addEventListener('resize', function () { size(); fit(); });
   size();
@@ -466,11 +472,18 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
     return page.html
 
 
+# once the page has run, the frame takes the height the page measured for itself (data-height)
+_FRAME_ONLOAD = ("var d = this.contentDocument, h = d &amp;&amp; d.documentElement.getAttribute(&#x27;data-height&#x27;); "
+                 "if (h) { this.style.height = h + &#x27;px&#x27;; }")
+
+
 class StepThrough:
     """A step-through page: ``.html`` (the page), ``.save(path)``, and inline display in Jupyter.
 
     In a notebook the page shows in an ``<iframe>`` whose ``srcdoc`` holds the same
-    self-contained page (its script and escaping unchanged), as tall as the page needs; beside it
+    self-contained page (its script and escaping unchanged); once loaded, the frame takes the
+    height the page measured for itself (its ``data-height``: the controls, the text and the graph
+    as wide as the frame), so nothing is clipped; beside it
     the output carries the graph with every value and gradient as ``image/svg+xml``, which a
     viewer that drops the iframe (an untrusted notebook, GitHub, nbviewer) shows instead.
     """
@@ -489,7 +502,7 @@ class StepThrough:
 
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{self.height}px;'
-                f'border:0;background:#ffffff;color-scheme:light dark" '
+                f'border:0;background:#ffffff;color-scheme:light dark" onload="{_FRAME_ONLOAD}" '
                 f'title="step-through backprop, {self.frames} frames"></iframe>')
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
