@@ -195,3 +195,17 @@ def test_a_net_is_drawn_a_column_per_layer_in_the_layers_order(which):
     box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
     width, height = float(box.group(1)), float(box.group(2))
     assert width <= 3.2 * height, (width, height)  # not one long strip (10 nodes left to right: about 7 : 1)
+
+
+def test_deep_net_derivative_graph_fits_a_16_by_9_slide_at_10_px():
+    from viz import draw_derivative_graph
+    from viz.render import svg_text
+
+    J = GRAPHS["deepnet"]()
+    J.backward()
+    svg = svg_text(draw_derivative_graph(J))
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
+    width, height = float(box.group(1)), float(box.group(2))  # points, as the font sizes
+    scale = min(1920 / (width * 4 / 3), 1080 / (height * 4 / 3))  # the whole picture on a 1920 × 1080 slide
+    smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)) * 4 / 3
+    assert smallest * scale >= 10, (width, height, smallest * scale)
