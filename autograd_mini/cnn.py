@@ -19,7 +19,7 @@ from .errors import ShapeError
 from .functional import sigmoid_cross_entropy
 from .graph import no_grad, zero_grad
 from .shapes import conv_output_size, same_padding
-from .tensor import Tensor
+from .tensor import Tensor, linear
 from .validate import check_batch_size, check_int, check_learning_rate
 
 __all__ = ["bars_dataset", "init_cnn", "cnn_forward", "cnn_cost", "train_cnn", "predict_cnn"]
@@ -76,12 +76,12 @@ def cnn_forward(X, params: dict[str, Tensor], pool: int = 2, output_activation: 
     if X.ndim != 4:
         raise ShapeError(f"X has shape {X.shape}; expected (m, n_H, n_W, n_c)")
     m = X.shape[0]
-    # every node carries the name the pictures show: Z1 = conv(X, W1) + b1, A1, P1, F, Fᵀ, W2Fᵀ, Z2, A2
+    # every node carries the name the pictures show: Z1 = conv(X, W1) + b1, A1, P1, F, Fᵀ, Z2 = W2 Fᵀ + b2, A2
     Z1 = _named(conv2d(X, params["W1"], params["b1"], pad="same"), "Z1")
     P1 = _named(max_pool(_named(Z1.relu(), "A1"), pool, pool), "P1")
     F = _named(P1.reshape(m, -1), "F")  # one row per example
     A_prev = _named(F.T, "Fᵀ")  # the dense layer takes columns: (n[2-1], m), as X is (n_x, m)
-    Z2 = _named(_named(params["W2"] @ A_prev, "W2Fᵀ") + params["b2"], "Z2")
+    Z2 = _named(linear(params["W2"], A_prev, params["b2"]), "Z2")
     return _named(Z2.sigmoid(), "A2") if output_activation else Z2
 
 

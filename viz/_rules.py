@@ -204,6 +204,16 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
                          shapes=("product", f"{gs}·{shape_text(np.shape(b.data)[::-1])} → {ps}"), upstream=up)
         return Piece(f"{transposed(sym(a))} · {g}", "+", f"{transposed(sym(a))} (on the left)",
                      shapes=("product", f"{shape_text(np.shape(a.data)[::-1])}·{gs} → {ps}"), upstream=up)
+    if name == "W A + b":  # Z = W A_prev + b: the notes' dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ, db = Σ_columns dZ
+        W, A_prev, _ = child._parents
+        if i == 0:
+            return Piece(f"{g} · {transposed(sym(A_prev))}", "+", f"{transposed(sym(A_prev))} (on the right)",
+                         shapes=("product", f"{gs}·{shape_text(np.shape(A_prev.data)[::-1])} → {ps}"), upstream=up)
+        if i == 1:
+            return Piece(f"{transposed(sym(W))} · {g}", "+", f"{transposed(sym(W))} (on the left)",
+                         shapes=("product", f"{shape_text(np.shape(W.data)[::-1])}·{gs} → {ps}"), upstream=up)
+        return Piece(f"Σ_columns {paren(g)}", "+", "1", shapes=(
+            "sum", f"{_sum_words((1,), 2)}: {gs} → {ps}"), upstream=up)
     if name == "ᵀ@":
         w, X = child._parents
         if i == 0:
@@ -332,6 +342,9 @@ def forward_shapes(node) -> str:
         return f"shapes: {shape_text(shapes[0])}·{shape_text(shapes[1])} → {out}"
     if name == "ᵀ@":
         return f"shapes: {shape_text(shapes[0][::-1])}·{shape_text(shapes[1])} → {out}"
+    if name == "W A + b":
+        return f"shapes: {shape_text(shapes[0])}·{shape_text(shapes[1])} + {shape_text(shapes[2])} → {out}, " \
+               "b broadcast over the m columns"
     if name in ("+", "-", "*", "/") and len(shapes) == 2:
         stretched = [k for k, s in enumerate(shapes) if _summed_axes(s, np.shape(node.data))]
         if name in ("+", "-") or stretched:

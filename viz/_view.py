@@ -32,7 +32,8 @@ _LAYER_DIGITS = re.compile(r"(\d+)$")
 
 @dataclass(frozen=True)
 class DenseLayer:
-    """Z = W A_prev + b (``product`` is the W A_prev node, or wᵀX), and the activation A = g(Z) if one follows."""
+    """Z = W A_prev + b (``product`` is the W A_prev node, or wᵀX, or Z itself where the layer is one node),
+    and the activation A = g(Z) if one follows."""
 
     l: int | None      # the notes' layer index; None for the logistic model's w, b
     Z: object
@@ -87,15 +88,19 @@ class View:
         layers, count = [], 0
         for node in self.order:
             op = node._op
-            if op is None or op.name != "+" or not isinstance(node, Tensor) or node.data.ndim != 2:
+            if op is None or op.name not in ("+", "W A + b") or not isinstance(node, Tensor) or node.data.ndim != 2:
                 continue
-            product, b = node._parents
-            if product._op is None or product._op.name not in ("@", "ᵀ@") or b._op is not None or not b.requires_grad:
+            if op.name == "W A + b":  # Z = W A_prev + b recorded as one node: Z is its own product
+                product = node
+                W, A_prev, b = node._parents
+            else:
+                product, b = node._parents
+                if product._op is None or product._op.name not in ("@", "ᵀ@") or len(self.used_by[product]) != 1:
+                    continue
+                W, A_prev = product._parents
+            if b._op is not None or not b.requires_grad:
                 continue
-            W, A_prev = product._parents
             if W._op is not None or not W.requires_grad or b.data.shape != (node.data.shape[0], 1):
-                continue
-            if len(self.used_by[product]) != 1:
                 continue
             count += 1
             found = _LAYER_DIGITS.search(str(W.label or ""))
