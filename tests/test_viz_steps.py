@@ -59,8 +59,9 @@ def test_deep_net_derivative_graph_and_frames_say_sum_transpose_shapes_and_no_in
         assert not AUTO_NAME.search(text), AUTO_NAME.search(text)
     graph = draw_graph(J).source
     assert not AUTO_NAME.search(re.sub(r"<[^>]+>", " ", graph))
-    for name in ("A0", "W1", "b1", "W1A0", "Z1", "A1", "W2A1", "Z3", "J"):
+    for name in ("A0", "W1", "b1", "Z1", "A1", "Z3", "J"):
         assert f"<B>{name}</B>" in graph
+    assert "W1A0" not in graph and "<I>W A + b</I>" in graph  # the layer is one node, Z1 = W1 A0 + b1
     assert "A3 = σ(Z3)" in graph  # A[L] = σ(Z[L]), computed inside the stable cost node, shown on it
 
 
@@ -76,7 +77,7 @@ def test_deep_net_frames_put_the_notes_beside_autodiff_with_the_factor_m():
     A3 = 1 / (1 + np.exp(-net.cache["Z3"].data))
     np.testing.assert_allclose(8 * dZ3.value, A3 - Y, atol=1e-15)
     dW1 = steps["dW1"]
-    assert dW1.formula == "dW1 = ∂J/∂Z1 · A0ᵀ"  # the product W1A0 hands ∂J/∂Z1 on unchanged
+    assert dW1.formula == "dW1 = ∂J/∂Z1 · A0ᵀ"  # straight from Z1 = W1 A0 + b1, one node
     assert any(line.startswith("the notes: dW1 = (1/m) dZ1 A0ᵀ: the same matrix, as dZ1 = m · ∂J/∂Z1")
                for line in dW1.lines())
     assert "shapes: (4, 8)·(8, 2) → (4, 2)" in "\n".join(dW1.lines())
@@ -146,7 +147,8 @@ def test_forward_steps_compute_the_values_node_by_node():
     assert steps[2].formula == "L = -(y log a + (1 - y) log(1 - a))"
     J, _ = deep_net_cost()
     first = forward_steps(J)[0]
-    assert first.lines()[:2] == ["W1A0 = W1 A0", "     shapes: (4, 2)·(2, 8) → (4, 8)"]
+    assert first.lines()[:2] == ["Z1 = W1 A0 + b1",
+                                 "   shapes: (4, 2)·(2, 8) + (4, 1) → (4, 8), b broadcast over the m columns"]
 
 
 def test_steps_of_a_diamond_and_a_tensor_net():
