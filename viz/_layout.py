@@ -72,10 +72,9 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
 
     ids = {node: node_lines[k].split(" [", 1)[0].strip() for k, node in enumerate(view.order)}
     inside = [line for child, parent, line in edge_lines if column[child] == column[parent]]
-    hints, beside = _placement_hints(view, column, ids)
-    inside += hints
+    inside += _placement_hints(view, column, ids)
     first = "".join(cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "",
-                            ["\t" + line for line in members[c]] + beside.get(c, [])) for c in columns)
+                            ["\t" + line for line in members[c]]) for c in columns)
     laid = json.loads(_run_dot(f"digraph columns {{\n\tgraph [rankdir=TB nodesep={spacing['nodesep']} "
                                f"ranksep={spacing['ranksep']}]\n"
                                '\tnode [shape=box fontname="DejaVu Sans" fontsize=11]\n' + first + "".join(inside)
@@ -100,11 +99,11 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
     return body
 
 
-def _placement_hints(view, column: dict, ids: dict) -> tuple:
-    """Invisible edges, and per column the nodes to rank together, for the columns' layout only, so a
-    column stays narrow: a layer's data input A_prev (X, A0) sits above W[l] and b[l] rather than beside
-    them, and data that only a cost compares with (Y) sits beside the cost rather than beside Z[L]."""
-    lines, beside = [], {}
+def _placement_hints(view, column: dict, ids: dict) -> list:
+    """Invisible edges for the columns' layout only, so that a column is no wider than its widest matrix:
+    a layer's data input A_prev (X, A0) sits above W[l] and b[l] rather than beside them, and data that a
+    cost compares with (Y) sits between Z[L] and the cost rather than beside Z[L]."""
+    lines = []
     for layer in view.layers:
         A_prev = layer.A_prev
         if A_prev._op is None and not A_prev.requires_grad and column.get(A_prev) == column.get(layer.Z):
@@ -113,5 +112,6 @@ def _placement_hints(view, column: dict, ids: dict) -> tuple:
         uses = view.used_by[node]
         if node._op is None and not node.requires_grad and node not in view.feeds and len(uses) == 1 \
                 and uses[0][1] > 0 and column.get(uses[0][0]) == column.get(node):
-            beside.setdefault(column[node], []).append(f"\t\t{{rank=same {ids[node]} {ids[uses[0][0]]}}}\n")
-    return lines, beside
+            first = uses[0][0]._parents[0]
+            lines.append(f"\t{ids[first]} -> {ids[node]} [style=invis]\n")
+    return lines

@@ -100,7 +100,7 @@ def _full(values, precision: int) -> str:
 
 
 def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int, names: Names,
-           ids: int | None = None) -> str:
+           ids: int | None = None, side_by_side: bool = False) -> str:
     is_tensor = isinstance(node, Tensor)
     page = ids is not None
     # the page's nodes are narrow (3 digits, min/mean/max stacked) so a net fits the window
@@ -130,6 +130,15 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows.append(_row(html_label_text(a), _cells(node._op.A, precision, entries, page),
                          f"a{ids}" if page else None, f"{activation_name(z)} = {_full(node._op.A, precision)}"
                          if page else ""))
+    if side_by_side and page and is_tensor and show_grads and needs_grad(node) and _narrow(node.data) \
+            and len(rows) == 2:
+        # a narrow matrix in a net's column (W1, b[l]): data and grad side by side, so the node is as short
+        # as its matrix
+        grad = _cells(node.grad, precision, entries, True)
+        rows[0] = rows[0].replace('COLSPAN="2"', 'COLSPAN="4"')
+        rows[1] = rows[1][:-len("</TR>")] + _row("grad", grad, f"g{ids}", f"{names.grad(node)} = "
+                                                 f"{_full(node.grad, precision)}")[len("<TR>"):]
+        return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
     if show_grads:
         if not needs_grad(node):
             grad = "none (data)"
@@ -142,6 +151,12 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows.append(_row("grad", grad, f"g{ids}" if page and needs_grad(node) else None,
                          f"{names.grad(node)} = {_full(node.grad, precision)}" if page and needs_grad(node) else ""))
     return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
+
+
+def _narrow(values) -> bool:
+    """A matrix of at most 2 columns (W1 of a 2-feature X, b[l]): side by side, its data and grad are no
+    wider than a layer's (n[l], m) matrices."""
+    return np.ndim(values) == 2 and np.shape(values)[1] <= 2 and np.size(values) <= 32
 
 
 def _magnitude(node) -> float:
@@ -246,7 +261,8 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
         fill, border = KIND_STYLE[node_kind(node, params)]
         if color_by_grad and node.has_grad and scale > 0 and needs_grad(node):
             fill = grad_fill(_magnitude(node) / scale)
-        label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names, i if _page else None)
+        label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names, i if _page else None,
+                       columns is not None)
         node_id = f' id="n{i}"' if _page else ""
         node_lines.append(f'\t{ids[node]} [label=<{label}> fillcolor="{fill}" color="{border}" '
                           f'tooltip="{_tooltip(view, node)}"{node_id}]\n')

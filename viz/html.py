@@ -61,9 +61,13 @@ button, select {{ font-size: .95em; padding: .2em .6em; color: inherit; backgrou
                   border-radius: 4px; }}
 #counter {{ font-weight: bold; min-width: 12em; }}
 #slider {{ flex: 1 1 10em; }}
+#top {{ display: flex; flex-wrap: wrap; gap: .3em 1em; margin: 0 0 .4em; }}
 #text {{ display: none; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; line-height: 1.3; background: #f3f4f6;
-         margin: 0 0 .4em; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap;
+         margin: 0; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; flex: 1 1 40em;
          height: {text_lines}em; overflow: auto; box-sizing: content-box; }}
+#top .legend {{ flex: 1 1 16em; max-width: 30em; }}
+#top .legend > div {{ margin-bottom: .3em; }}
+#top .legend .chip:first-child {{ margin-left: 0; }}
 html.js #text {{ display: block; }}
 #view {{ position: relative; overflow: hidden; border: 1px solid #9ca3af; height: 600px;
          cursor: grab; touch-action: none; background: #ffffff; color: #111827; }}
@@ -76,7 +80,7 @@ html:not(.js) #stage {{ position: static; }}
 .note {{ border-left: 4px solid #2563eb; padding: .3em .6em; background: #eff6ff; color: #1e3a8a; }}
 .chip {{ display: inline-block; width: .9em; height: .9em; border: 2px solid; border-radius: 3px;
         vertical-align: middle; margin: 0 .25em 0 .8em; }}
-#info {{ min-height: 1.3em; margin: .3em 0 0; }}
+#info {{ min-height: 1.3em; margin: 0; }}
 #stage .hidden {{ visibility: hidden; }}
 #stage .pending > polygon, #stage .pending > path {{ stroke-dasharray: 4 3; fill-opacity: .35; }}
 #stage .current > polygon, #stage .current > path {{ stroke: {highlight}; stroke-width: 3.5; }}
@@ -110,12 +114,10 @@ each step's chain rule, the same with the numbers, the result and the notes' for
 <button id="zoomout" type="button" title="zoom out (-)" aria-label="zoom out">&minus;</button><button id="zoomin" type="button" title="zoom in (+)" aria-label="zoom in">+</button>
 <button id="fit" type="button" title="fit the graph in the window (0)">fit</button>
 <label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div></header>
-<pre id="text" aria-live="polite"></pre>
-<div class="legend">{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node
-<span class="hint"> &middot; {notation} &middot; dashed: not computed yet &middot; a blank grad: not final yet &middot;
-hover or Tab to a node for every entry &middot; &larr; &rarr; Home End, wheel or pinch to zoom, drag to pan</span></div>
+<div id="top"><pre id="text" aria-live="polite"></pre>
+<div class="legend"><div>{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node</div>
+<div class="hint">{notation}</div><p id="info" class="hint" aria-live="polite">{how}</p></div></div>
 <div id="view"><div id="stage">{svg}</div></div>
-<p id="info" class="hint" aria-live="polite"></p>
 <script type="application/json" id="frames">{data}</script>
 <script>{script}</script>
 </body></html>
@@ -130,7 +132,7 @@ _SCRIPT = """
   var byId = function (id) { return document.getElementById(id); };
   var counter = byId('counter'), text = byId('text'), slider = byId('slider'), info = byId('info');
   var view = byId('view'), stage = byId('stage'), svg = stage.querySelector('svg');
-  var computed = {}, current = 0, timer = null, done = {}, final = {};
+  var computed = {}, current = 0, timer = null, done = {}, final = {}, how = info.textContent;
   data.leaves.forEach(function (i) { computed[i] = true; });
   function toggle(id, cls, on) { var el = byId(id); if (el) { el.classList.toggle(cls, on); } }
   function render(f) {
@@ -262,6 +264,7 @@ _SCRIPT = """
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'img');
     g.addEventListener('focus', function () { var t = describe(j); g.setAttribute('aria-label', t); info.textContent = t; });
+    g.addEventListener('blur', function () { info.textContent = how; });
   });
   document.addEventListener('keydown', function (e) {
     if (e.target === slider || e.target.tagName === 'SELECT') { return; }
@@ -273,12 +276,12 @@ _SCRIPT = """
   });
   function size() {
     var top = view.getBoundingClientRect().top;
-    view.style.height = Math.max(240, window.innerHeight - top - info.offsetHeight - 24) + 'px';
+    view.style.height = Math.max(240, window.innerHeight - top - 16) + 'px';
     // the height the page wants (the graph at its own size, or as wide as the view, up to 900 px), read by
     // the notebook's frame so that it is as tall as the page: measured here, not estimated
     var w = svg.width.baseVal.value, h = svg.height.baseVal.value;
     var wanted = Math.min(900, Math.max(240, h * Math.min(1, view.clientWidth / w)));
-    document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + info.offsetHeight + 28));
+    document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + 20));
   }
   window.addEventListener('resize', function () { size(); fit(); });
   size();
@@ -515,6 +518,11 @@ class StepThrough:
         return f"<StepThrough: {self.frames} frames, {len(self.html):,} characters of HTML>"
 
 
+# what the drawing's marks mean and how to move around, under the drawing until a node is focused
+_HOW = ("dashed: not computed yet &middot; a blank grad: not final yet &middot; hover or Tab to a node for every entry "
+        "&middot; &larr; &rarr; Home End, wheel or pinch to zoom, drag to pan")
+
+
 def _notation(root) -> str:
     if isinstance(root, __import__("autograd_mini").Tensor):
         return ("∂J/∂Z: autodiff's gradient of the cost J; the notes' dZ (one column per example) is "
@@ -539,7 +547,7 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
                         script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
                         frames=len(frames), text_lines=f"{1.3 * min(max(lines, 4), 12):.1f}",
-                        notation=html_text(_notation(_one_root(root)[0])))
+                        notation=html_text(_notation(_one_root(root)[0])), how=_HOW)
     height = int(230 + 19 * min(max(lines, 4), 12) + 460)
     return StepThrough(page, len(frames), raw[raw.index("<svg"):], height)
 
