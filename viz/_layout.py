@@ -16,6 +16,8 @@ from .render import _run_dot
 
 __all__ = ["layer_columns", "column_body"]
 
+_COLUMN_GAP = 10  # points between two columns' nodes: their boxes' margins and a gap
+
 
 def layer_columns(view) -> dict | None:
     """The column of every node, or None for a graph of fewer than two dense layers.
@@ -58,30 +60,39 @@ def layer_columns(view) -> dict | None:
 
 def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict) -> list:
     """The DOT body: a cluster per column (named "layer l" after the dense layer it holds), every node
-    pinned where ``dot`` put it when laying the columns out without the edges between them, and every
-    edge, for ``neato`` to route around the pinned nodes.
+    pinned where ``dot`` put it when laying that column out on its own, the columns side by side in the
+    layers' order with their tops level, and every edge, for ``neato`` to route around the pinned nodes.
 
-    Laid out by ``dot`` with the edges between columns in place, the columns come out of order (dot
-    moves a column to cross fewer edges), so those edges join only once the nodes are placed."""
+    Laid out by ``dot`` together, the columns come out of order (dot moves a column to cross fewer edges)
+    and share their rows (a tall W2 makes the row of A0 as tall), so each is laid out alone."""
     names = {column[layer.product]: f"layer {layer.l}" for layer in view.layers if layer.l is not None}
     columns = sorted(set(column.values()))
     members = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c] for c in columns}
 
     def cluster(c: str, label: str, lines) -> str:
-        return f'\tsubgraph cluster_{c} {{\n\t\tstyle="rounded,dashed" color="#9ca3af"{label}\n' + "".join(lines) + "\t}\n"
+        return f'\tsubgraph cluster_{c} {{\n\t\tstyle="rounded,dashed" color="#9ca3af" margin=4{label}\n' + "".join(lines) + "\t}\n"
 
     ids = {node: node_lines[k].split(" [", 1)[0].strip() for k, node in enumerate(view.order)}
-    inside = [line for child, parent, line in edge_lines if column[child] == column[parent]]
+    inside = [(column[child], line) for child, parent, line in edge_lines if column[child] == column[parent]]
     inside += _placement_hints(view, column, ids)
-    first = "".join(cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "",
-                            ["\t" + line for line in members[c]]) for c in columns)
-    laid = json.loads(_run_dot(f"digraph columns {{\n\tgraph [rankdir=TB nodesep={spacing['nodesep']} "
-                               f"ranksep={spacing['ranksep']}]\n"
-                               '\tnode [shape=box fontname="DejaVu Sans" fontsize=11]\n' + first + "".join(inside)
-                               + "}\n", ["json"])["json"])
-    objects = laid.get("objects", [])
-    at = {dot_id(o["name"]): o["pos"] for o in objects if "pos" in o}
-    label_at = {o["name"]: o["lp"] for o in objects if "lp" in o}
+    at, label_at, left = {}, {}, 0.0
+    laid_out = []
+    for c in columns:  # each column on its own, so a tall node in one leaves the others' rows alone
+        body = cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "", ["\t" + line for line in members[c]])
+        laid_out.append(json.loads(_run_dot(f"digraph column {{\n\tgraph [rankdir=TB nodesep={spacing['nodesep']} "
+                                            f"ranksep={spacing['ranksep']}]\n"
+                                            '\tnode [shape=box fontname="DejaVu Sans" fontsize=11]\n' + body
+                                            + "".join(line for k, line in inside if k == c) + "}\n",
+                                            ["json"])["json"]))
+    extents = [_extent(laid) for laid in laid_out]
+    tallest = max(y1 for _, _, _, y1 in extents)
+    for laid, (x0, y0, x1, y1) in zip(laid_out, extents):  # side by side, left to right, their tops level
+        for o in laid.get("objects", []):
+            if "pos" in o:
+                at[dot_id(o["name"])] = _moved(o["pos"], left - x0, tallest - y1)
+            if "lp" in o:
+                label_at[o["name"]] = _moved(o["lp"], left - x0, tallest - y1)
+        left += x1 - x0 + _COLUMN_GAP
 
     def pinned(line: str, pos: str) -> str:
         x, y = (float(v) / 72 for v in pos.split(","))  # dot's points; neato reads inches
@@ -99,19 +110,38 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
     return body
 
 
+def _extent(laid: dict) -> tuple:
+    """The box (points) around a column's nodes and its label: what neato draws the column's box around."""
+    boxes = []
+    for o in laid.get("objects", []):
+        if "pos" in o and "width" in o:
+            x, y = (float(v) for v in o["pos"].split(","))
+            w, h = float(o["width"]) * 36, float(o["height"]) * 36  # half the size, inches to points
+            boxes.append((x - w, y - h, x + w, y + h))
+        if "lp" in o:
+            x, y = (float(v) for v in o["lp"].split(","))
+            boxes.append((x, y - 8, x, y + 8))
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _moved(pos: str, dx: float, dy: float) -> str:
+    x, y = (float(v) for v in pos.split(","))
+    return f"{x + dx},{y + dy}"
+
+
 def _placement_hints(view, column: dict, ids: dict) -> list:
     """Invisible edges for the columns' layout only, so that a column is no wider than its widest matrix:
     a layer's data input A_prev (X, A0) sits above W[l] and b[l] rather than beside them, and data that a
     cost compares with (Y) sits between Z[L] and the cost rather than beside Z[L]."""
-    lines = []
+    lines = []  # (column, DOT line)
     for layer in view.layers:
         A_prev = layer.A_prev
         if A_prev._op is None and not A_prev.requires_grad and column.get(A_prev) == column.get(layer.Z):
-            lines += [f"\t{ids[A_prev]} -> {ids[part]} [style=invis]\n" for part in (layer.W, layer.b)]
+            lines += [(column[A_prev], f"\t{ids[A_prev]} -> {ids[part]} [style=invis]\n") for part in (layer.W, layer.b)]
     for node in view.order:
         uses = view.used_by[node]
         if node._op is None and not node.requires_grad and node not in view.feeds and len(uses) == 1 \
                 and uses[0][1] > 0 and column.get(uses[0][0]) == column.get(node):
             first = uses[0][0]._parents[0]
-            lines.append(f"\t{ids[first]} -> {ids[node]} [style=invis]\n")
+            lines.append((column[node], f"\t{ids[first]} -> {ids[node]} [style=invis]\n"))
     return lines

@@ -86,6 +86,16 @@ def _row(name: str, content: str, cell_id: str | None = None, tooltip: str = "")
             f'<TD ALIGN="LEFT"{target}>{content}</TD></TR>')
 
 
+def _block(content: str, cell_id: str | None, tooltip: str) -> str:
+    """A matrix across the node, without a caption beside it."""
+    target = f' ID="{cell_id}" HREF="#" TOOLTIP="{_attribute(tooltip)}"' if cell_id else ""
+    return f'<TR><TD COLSPAN="2" ALIGN="RIGHT"{target}>{content}</TD></TR>'
+
+
+def _caption(text: str) -> str:
+    return f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT COLOR="#6b7280">{html_label_text(text)}</FONT></TD></TR>'
+
+
 def _attribute(text: str) -> str:
     """Text for an attribute of an HTML-like label (a tooltip): escaped, line breaks as entities."""
     return html.escape(visible_text(text), quote=True).replace("\\", "\\\\").replace("\n", "&#10;")
@@ -135,9 +145,23 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         # a narrow matrix in a net's column (W1, b[l]): data and grad side by side, so the node is as short
         # as its matrix
         grad = _cells(node.grad, precision, entries, True)
-        rows[0] = rows[0].replace('COLSPAN="2"', 'COLSPAN="4"')
-        rows[1] = rows[1][:-len("</TR>")] + _row("grad", grad, f"g{ids}", f"{names.grad(node)} = "
-                                                 f"{_full(node.grad, precision)}")[len("<TR>"):]
+        rows[0] = rows[0].replace('COLSPAN="2"', 'COLSPAN="3"')
+        rows[1] = (_block(data, f"v{ids}" if node._op is not None else None,
+                          f"{symbol} = {_full(node.data, precision)}")[:-len("</TR>")].replace(' COLSPAN="2"', "")
+                   + _row(html_label_text(names.grad(node)), grad, f"g{ids}", f"{names.grad(node)} = "
+                          f"{_full(node.grad, precision)}")[len("<TR>"):])
+        return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
+    if side_by_side and page and is_tensor and show_grads and np.ndim(node.data) == 2 and np.size(node.data) <= 32 \
+            and len(rows) == 2:
+        # a matrix in a net's column: the header names it, its entries under it, the gradient's symbol over
+        # the gradient's entries (no caption column, so the node is as narrow as its matrix)
+        rows[1] = _block(data, f"v{ids}" if node._op is not None else None, f"{symbol} = {_full(node.data, precision)}")
+        if not needs_grad(node):
+            rows.append(_caption("grad: none (data)"))
+        else:
+            rows.append(_caption(names.grad(node)))
+            rows.append(_block(_cells(node.grad, precision, entries, True), f"g{ids}",
+                               f"{names.grad(node)} = {_full(node.grad, precision)}"))
         return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
     if show_grads:
         if not needs_grad(node):
