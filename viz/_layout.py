@@ -16,6 +16,7 @@ from .render import _run_dot
 
 __all__ = ["layer_columns", "column_body"]
 
+PT_TO_PX = 4 / 3  # Graphviz writes sizes in points; a page shows them at their size in CSS pixels
 _COLUMN_GAP = 10  # points between two columns' nodes: their boxes' margins and a gap
 
 
@@ -58,13 +59,14 @@ def layer_columns(view) -> dict | None:
     return column if len(set(column.values())) > 1 else None
 
 
-def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict) -> list:
+def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict) -> tuple:
     """The DOT body: a cluster per column (named "layer l" after the dense layer it holds), every node
     pinned where ``dot`` put it when laying that column out on its own, the columns side by side in the
     layers' order with their tops level, and every edge, for ``neato`` to route around the pinned nodes.
 
     Laid out by ``dot`` together, the columns come out of order (dot moves a column to cross fewer edges)
-    and share their rows (a tall W2 makes the row of A0 as tall), so each is laid out alone."""
+    and share their rows (a tall W2 makes the row of A0 as tall), so each is laid out alone. Also returns
+    the drawing's size in CSS px (width, height)."""
     names = {column[layer.product]: f"layer {layer.l}" for layer in view.layers if layer.l is not None}
     columns = sorted(set(column.values()))
     members = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c] for c in columns}
@@ -107,7 +109,8 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
                                 label_at[f"cluster_{c}"]))
         body.append(cluster(c, "", lines))
     body.extend(line for _, _, line in edge_lines)
-    return body
+    bottom = min(y0 for _, y0, _, _ in extents)
+    return body, ((left - _COLUMN_GAP) * PT_TO_PX, (tallest - bottom) * PT_TO_PX)
 
 
 def _extent(laid: dict) -> tuple:

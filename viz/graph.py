@@ -33,6 +33,8 @@ __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
 _EDGE_LABELS_IN_LAYOUT = 30
+#: the graph's view on a 1400 × 900 page (CSS px): the shape a page's net is laid out for
+_VIEW = (1372, 545)
 _HEAD_FORMULA = 16  # a formula this short shares the name's line on a page's matrix node
 
 
@@ -110,7 +112,9 @@ def _full(values, precision: int) -> str:
 
 
 def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int, names: Names,
-           ids: int | None = None, side_by_side: bool = False) -> str:
+           ids: int | None = None, side_by_side: int = 0) -> str:
+    """A node's HTML-like label; ``side_by_side`` (a page's net): in a matrix of up to that many columns the
+    data and the gradient stand side by side (0: the column layout's captions are not used)."""
     is_tensor = isinstance(node, Tensor)
     page = ids is not None
     # the page's nodes are narrow (3 digits, min/mean/max stacked) so a net fits the window
@@ -140,7 +144,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows.append(_row(html_label_text(a), _cells(node._op.A, precision, entries, page),
                          f"a{ids}" if page else None, f"{activation_name(z)} = {_full(node._op.A, precision)}"
                          if page else ""))
-    if side_by_side and page and is_tensor and show_grads and needs_grad(node) and _narrow(node.data) \
+    if side_by_side and page and is_tensor and show_grads and needs_grad(node) and _narrow(node.data, side_by_side) \
             and len(rows) == 2:
         # a narrow matrix in a net's column (W1, b[l]): data and grad side by side, so the node is as short
         # as its matrix
@@ -177,10 +181,9 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
 
-def _narrow(values) -> bool:
-    """A matrix of at most 2 columns (W1 of a 2-feature X, b[l]): side by side, its data and grad are no
-    wider than a layer's (n[l], m) matrices."""
-    return np.ndim(values) == 2 and np.shape(values)[1] <= 2 and np.size(values) <= 32
+def _narrow(values, columns: int) -> bool:
+    """A matrix of at most ``columns`` columns whose every entry is shown."""
+    return np.ndim(values) == 2 and np.shape(values)[1] <= columns and np.size(values) <= 32
 
 
 def _magnitude(node) -> float:
@@ -280,17 +283,21 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
 
     position = names.position
     ids = node_ids(view)
-    node_lines: list[str] = []
-    for i, node in enumerate(order):
-        fill, border = KIND_STYLE[node_kind(node, params)]
-        if color_by_grad and node.has_grad and scale > 0 and needs_grad(node):
-            fill = grad_fill(_magnitude(node) / scale)
-        label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names, i if _page else None,
-                       columns is not None)
-        node_id = f' id="n{i}"' if _page else ""
-        node_lines.append(f'\t{ids[node]} [label=<{label}> fillcolor="{fill}" color="{border}" '
-                          f'tooltip="{_tooltip(view, node)}"{node_id}]\n')
 
+    def node_lines_for(side: int) -> list:
+        lines = []
+        for i, node in enumerate(order):
+            fill, border = KIND_STYLE[node_kind(node, params)]
+            if color_by_grad and node.has_grad and scale > 0 and needs_grad(node):
+                fill = grad_fill(_magnitude(node) / scale)
+            label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names,
+                           i if _page else None, side)
+            node_id = f' id="n{i}"' if _page else ""
+            lines.append(f'\t{ids[node]} [label=<{label}> fillcolor="{fill}" color="{border}" '
+                         f'tooltip="{_tooltip(view, node)}"{node_id}]\n')
+        return lines
+
+    node_lines = node_lines_for(0)
     if columns is None and keys is None:
         g.body.extend(node_lines)
     elif columns is None:
@@ -321,8 +328,16 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
                 attrs.append(f'id="e{position[parent]}_{j}_{i}"')
             tail = f" [{' '.join(attrs)}]" if attrs else ""
             edge_lines.append((child, parent, f"\t{ids[parent]} -> {ids[child]}{tail}\n"))
-    if columns is not None:
-        g.body.extend(column_body(view, columns, node_lines, edge_lines, g.graph_attr))
+    if columns is not None and _page:
+        # a page's net: its matrices' data and grad side by side where that fits the view better
+        # (a short, wide net), one over the other where not, whichever draws the text larger
+        fits = []
+        for side in (2, 32):
+            body, (width, height) = column_body(view, columns, node_lines_for(side), edge_lines, g.graph_attr)
+            fits.append((min(_VIEW[0] / width, _VIEW[1] / height), -side, body))
+        g.body.extend(max(fits)[2])
+    elif columns is not None:
+        g.body.extend(column_body(view, columns, node_lines, edge_lines, g.graph_attr)[0])
     else:
         g.body.extend(line for _, _, line in edge_lines)
     return g

@@ -36,6 +36,7 @@ from autograd_mini.atomic import atomic_write
 from ._collapse import box_edges, box_texts, draw_collapsed
 from ._collapse import collapse as collapse_graph
 from ._format import html_text, visible_text
+from ._layout import PT_TO_PX
 from ._style import HIGHLIGHT, KIND_STYLE
 from ._view import View
 from .graph import _full, draw_graph
@@ -291,7 +292,6 @@ _SCRIPT = """
 """
 
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
-_PT_TO_PX = 4 / 3  # Graphviz writes sizes in points; the page shows them at their size in CSS pixels
 # the arrowhead a backward frame puts at the start of a lit edge, pointing back at the node being computed
 _BACK_ARROW = (f'<defs><marker id="back-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="4" '
                f'markerHeight="4" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{HIGHLIGHT}" '
@@ -310,7 +310,7 @@ def _inline_svg(svg: str) -> str:
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
     svg = svg.replace(' xlink:href="#"', "")  # the cells are anchors only to carry an id and a tooltip
     box = re.search(r'viewBox="([\d.\-]+) ([\d.\-]+) ([\d.]+) ([\d.]+)"', svg)
-    width, height = float(box.group(3)) * _PT_TO_PX, float(box.group(4)) * _PT_TO_PX
+    width, height = float(box.group(3)) * PT_TO_PX, float(box.group(4)) * PT_TO_PX
     svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg width="{width:.0f}" height="{height:.0f}"', svg, count=1)
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + _BACK_ARROW, svg, count=1)
 
@@ -651,7 +651,7 @@ def _grow_top(svg: str, extra: float) -> str:
     width = max(w, 900)
     svg = svg.replace(box.group(0), f'viewBox="{x0} {y0 - extra} {width} {h + extra}"', 1)
     svg = re.sub(r'<svg width="([\d.]+)" height="([\d.]+)"',
-                 lambda m: f'<svg width="{max(float(m.group(1)), width * _PT_TO_PX):.0f}" '
-                           f'height="{float(m.group(2)) + extra * _PT_TO_PX:.0f}"', svg, count=1)
+                 lambda m: f'<svg width="{max(float(m.group(1)), width * PT_TO_PX):.0f}" '
+                           f'height="{float(m.group(2)) + extra * PT_TO_PX:.0f}"', svg, count=1)
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + f'<rect x="{x0}" y="{y0 - extra}" width="{width}" '
                                                            f'height="{h + extra}" fill="#ffffff"/>', svg, count=1)
