@@ -17,18 +17,18 @@ from .render import _run_dot
 __all__ = ["layer_columns", "column_body"]
 
 PT_TO_PX = 4 / 3  # Graphviz writes sizes in points; a page shows them at their size in CSS pixels
-_COLUMN_GAP = 10  # points between two columns' nodes: their boxes' margins and a gap
+_COLUMN_GAP = 10  # points between two columns' (or rows') nodes: their boxes' margins and a gap
 
 
 def layer_columns(view) -> dict | None:
-    """The column of every node, or None for a graph of fewer than two dense layers.
+    """The column of every node, or None for a graph of no dense layer or only one column (logistic regression).
 
     A dense layer's product W[l] A[l−1] opens a new column after its computed parents' (the first one,
     fed by data only, opens column 0); every other computed node joins its latest parent's column
     (column 0 when fed by data only, as a conv layer before the dense ones); W[l] and b[l] join their
     layer's; any other leaf (X, Y) joins its first consumer's.
     """
-    if len(view.layers) < 2:  # one dense layer after a conv layer: its wide matrices fit a row better
+    if not view.layers:
         return None
     products = {layer.product: layer for layer in view.layers}
     column: dict = {}
@@ -59,10 +59,12 @@ def layer_columns(view) -> dict | None:
     return column if len(set(column.values())) > 1 else None
 
 
-def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict) -> tuple:
+def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict, across: bool = True) -> tuple:
     """The DOT body: a cluster per column (named "layer l" after the dense layer it holds), every node
     pinned where ``dot`` put it when laying that column out on its own, the columns side by side in the
     layers' order with their tops level, and every edge, for ``neato`` to route around the pinned nodes.
+    With ``across`` false each group is a row instead, drawn left to right, the rows one under the other
+    (a conv layer's long chain over the dense layer after it).
 
     Laid out by ``dot`` together, the columns come out of order (dot moves a column to cross fewer edges)
     and share their rows (a tall W2 makes the row of A0 as tall), so each is laid out alone. Also returns
@@ -76,25 +78,29 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
 
     ids = {node: node_lines[k].split(" [", 1)[0].strip() for k, node in enumerate(view.order)}
     inside = [(column[child], line) for child, parent, line in edge_lines if column[child] == column[parent]]
-    inside += _placement_hints(view, column, ids)
-    at, label_at, left = {}, {}, 0.0
+    if across:
+        inside += _placement_hints(view, column, ids)
     laid_out = []
     for c in columns:  # each column on its own, so a tall node in one leaves the others' rows alone
         body = cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "", ["\t" + line for line in members[c]])
-        laid_out.append(json.loads(_run_dot(f"digraph column {{\n\tgraph [rankdir=TB nodesep={spacing['nodesep']} "
-                                            f"ranksep={spacing['ranksep']}]\n"
+        laid_out.append(json.loads(_run_dot(f"digraph column {{\n\tgraph [rankdir={'TB' if across else 'LR'} "
+                                            f"nodesep={spacing['nodesep']} ranksep={spacing['ranksep']}]\n"
                                             '\tnode [shape=box fontname="DejaVu Sans" fontsize=11]\n' + body
                                             + "".join(line for k, line in inside if k == c) + "}\n",
                                             ["json"])["json"]))
+    at, label_at, offset = {}, {}, 0.0
     extents = [_extent(laid) for laid in laid_out]
-    tallest = max(y1 for _, _, _, y1 in extents)
-    for laid, (x0, y0, x1, y1) in zip(laid_out, extents):  # side by side, left to right, their tops level
+    for laid, (x0, y0, x1, y1) in zip(laid_out, extents):
+        # across: left to right, their tops level (y = 0); else top to bottom (dot's y grows upwards), lefts level
+        dx, dy = (offset - x0, -y1) if across else (-x0, -offset - y1)
         for o in laid.get("objects", []):
             if "pos" in o:
-                at[dot_id(o["name"])] = _moved(o["pos"], left - x0, tallest - y1)
+                at[dot_id(o["name"])] = _moved(o["pos"], dx, dy)
             if "lp" in o:
-                label_at[o["name"]] = _moved(o["lp"], left - x0, tallest - y1)
-        left += x1 - x0 + _COLUMN_GAP
+                label_at[o["name"]] = _moved(o["lp"], dx, dy)
+        offset += (x1 - x0 if across else y1 - y0) + _COLUMN_GAP
+    breadth = max((y1 - y0 if across else x1 - x0) for x0, y0, x1, y1 in extents)
+    size = (offset - _COLUMN_GAP, breadth) if across else (breadth, offset - _COLUMN_GAP)
 
     def pinned(line: str, pos: str) -> str:
         x, y = (float(v) / 72 for v in pos.split(","))  # dot's points; neato reads inches
@@ -109,8 +115,7 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
                                 label_at[f"cluster_{c}"]))
         body.append(cluster(c, "", lines))
     body.extend(line for _, _, line in edge_lines)
-    bottom = min(y0 for _, y0, _, _ in extents)
-    return body, ((left - _COLUMN_GAP) * PT_TO_PX, (tallest - bottom) * PT_TO_PX)
+    return body, (size[0] * PT_TO_PX, size[1] * PT_TO_PX)
 
 
 def _extent(laid: dict) -> tuple:

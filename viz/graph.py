@@ -33,9 +33,8 @@ __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
 _EDGE_LABELS_IN_LAYOUT = 30
-#: the graph's view on a 1400 × 900 page (CSS px): the shape a page's net is laid out for
-_VIEW = (1372, 545)
-_HEAD_FORMULA = 16  # a formula this short shares the name's line on a page's matrix node
+_HEAD_FORMULA = 16
+_ROW_WRAP = 9  # a page's row vector of more entries, W2 (1, 18), takes more lines  # a formula this short shares the name's line on a page's matrix node
 
 
 def cluster_key(cluster, order: list) -> dict:
@@ -74,6 +73,8 @@ def _cells(values, precision: int, max_entries: int = 32, stacked: bool = False)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">{rows}</TABLE>'
     if isinstance(cells, str):
         return html_label_text(cells)
+    if stacked and len(cells) == 1 and len(cells[0]) > _ROW_WRAP:  # a long row wraps, as numpy prints it
+        cells = [cells[0][k:k + _ROW_WRAP] for k in range(0, len(cells[0]), _ROW_WRAP)]
     if stacked:  # the page's matrices: rows close together, a space before each entry
         rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">&#160;{v}</TD>' for v in row) + "</TR>" for row in cells)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
@@ -144,10 +145,10 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows.append(_row(html_label_text(a), _cells(node._op.A, precision, entries, page),
                          f"a{ids}" if page else None, f"{activation_name(z)} = {_full(node._op.A, precision)}"
                          if page else ""))
-    if side_by_side and page and is_tensor and show_grads and needs_grad(node) and _narrow(node.data, side_by_side) \
-            and len(rows) == 2:
-        # a narrow matrix in a net's column (W1, b[l]): data and grad side by side, so the node is as short
-        # as its matrix
+    if side_by_side and page and is_tensor and show_grads and needs_grad(node) and np.ndim(node.data) \
+            and _shown_columns(node.data) <= side_by_side and len(rows) == 2:
+        # a narrow array in a net's column (W1, b[l], a min/mean/max): data and grad side by side, so the
+        # node is as short as its matrix
         grad = _cells(node.grad, precision, entries, True)
         rows[0] = rows[0].replace('COLSPAN="2"', 'COLSPAN="3"')
         rows[1] = (_block(data, f"v{ids}" if node._op is not None else None,
@@ -155,9 +156,8 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
                    + _row(html_label_text(names.grad(node)), grad, f"g{ids}", f"{names.grad(node)} = "
                           f"{_full(node.grad, precision)}")[len("<TR>"):])
         return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
-    if side_by_side and page and is_tensor and show_grads and np.ndim(node.data) == 2 and np.size(node.data) <= 32 \
-            and len(rows) == 2:
-        # a matrix in a net's column: the header names it, its entries under it, the gradient's symbol over
+    if side_by_side and page and is_tensor and show_grads and np.ndim(node.data) and len(rows) == 2:
+        # an array in a net's column: the header names it, its entries under it, the gradient's symbol over
         # the gradient's entries (no caption column, so the node is as narrow as its matrix)
         rows[1] = _block(data, f"v{ids}" if node._op is not None else None, f"{symbol} = {_full(node.data, precision)}")
         if not needs_grad(node):
@@ -181,9 +181,9 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
 
-def _narrow(values, columns: int) -> bool:
-    """A matrix of at most ``columns`` columns whose every entry is shown."""
-    return np.ndim(values) == 2 and np.shape(values)[1] <= columns and np.size(values) <= 32
+def _shown_columns(values) -> int:
+    """How many columns a page's node shows of ``values``: its last axis, or 2 for min, mean, max."""
+    return np.shape(values)[-1] if np.size(values) <= 32 else 2
 
 
 def _magnitude(node) -> float:
@@ -238,7 +238,8 @@ def _tooltip(view, node) -> str:
 
 def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_derivatives: bool = False,
                precision: int = 4, color_by_grad: bool = False, params=None, cluster=None,
-               max_nodes: int = 500, title: str | None = None, _page: bool = False) -> graphviz.Digraph:
+               max_nodes: int = 500, title: str | None = None, _page: bool = False,
+               _view: tuple = (1372, 545)) -> graphviz.Digraph:
     """Draw the graph of ``roots`` (one Value/Tensor or several) as a :class:`graphviz.Digraph`.
 
     Each node shows its label (the notes' symbol), data and grad (a Tensor: its shape and
@@ -329,13 +330,16 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
             tail = f" [{' '.join(attrs)}]" if attrs else ""
             edge_lines.append((child, parent, f"\t{ids[parent]} -> {ids[child]}{tail}\n"))
     if columns is not None and _page:
-        # a page's net: its matrices' data and grad side by side where that fits the view better
-        # (a short, wide net), one over the other where not, whichever draws the text larger
+        # a page's net: its layers as columns or as rows (a conv layer's long chain), its matrices' data and
+        # grad side by side or one over the other, whichever draws the text largest in the page's view
+        # (``_view``, CSS px: the step-through page says how large it is on a 1400 × 900 window)
         fits = []
         for side in (2, 32):
-            body, (width, height) = column_body(view, columns, node_lines_for(side), edge_lines, g.graph_attr)
-            fits.append((min(_VIEW[0] / width, _VIEW[1] / height), -side, body))
-        g.body.extend(max(fits)[2])
+            lines = node_lines_for(side)
+            for across in (True, False):
+                body, (width, height) = column_body(view, columns, lines, edge_lines, g.graph_attr, across)
+                fits.append((min(_view[0] / width, _view[1] / height), across, -side, body))
+        g.body.extend(max(fits)[3])
     elif columns is not None:
         g.body.extend(column_body(view, columns, node_lines, edge_lines, g.graph_attr)[0])
     else:

@@ -452,8 +452,19 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
         return (graph, *_box_frames(order, boxes, precision, max_steps))
     frames, leaves, count, info = _node_frames(view, max_steps)
     graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                       max_nodes=len(order), _page=True)
+                       max_nodes=len(order), _page=True, _view=_graph_view(frames))
     return graph, frames, leaves, count, info
+
+
+def _text_lines(frames) -> int:
+    """The frame text's height in lines: the longest frame's, from 4 to 12, the same for every frame."""
+    return min(max(max(frame["text"].count("\n") + 1 for frame in frames), 4), 12)
+
+
+def _graph_view(frames) -> tuple:
+    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line and
+    the frame text, which is 13 px × 1.3 a line."""
+    return (1372, 757 - 45 - (13 * 1.3 * _text_lines(frames) + 12) - 26)
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "auto",
@@ -540,15 +551,14 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
     data = {"nodes": count, "leaves": leaves, "frames": frames, "info": info}
-    # the text box is as tall as the longest frame's text (up to 12 lines), the same for every frame
-    lines = max(frame["text"].count("\n") + 1 for frame in frames)
+    lines = _text_lines(frames)
     raw = svg_text(graph)
     svg = _inline_svg(raw)
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
                         script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
-                        frames=len(frames), text_lines=f"{1.3 * min(max(lines, 4), 12):.1f}",
+                        frames=len(frames), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW)
-    height = int(230 + 19 * min(max(lines, 4), 12) + 460)
+    height = int(230 + 19 * lines + 460)
     return StepThrough(page, len(frames), raw[raw.index("<svg"):], height)
 
 
