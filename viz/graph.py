@@ -122,11 +122,14 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     precision = min(precision, 3) if page and is_tensor else precision
     head = f"<B>{html_label_text(symbol)}</B>" if node.label else f'<FONT COLOR="#4b5563">{html_label_text(symbol)}</FONT>'
     formula = forward_formula(node, names, precision) if node._op is not None else ""
+    heading = len(visible_text(symbol + formula))
     if page and is_tensor and formula and len(formula) <= _HEAD_FORMULA:  # a page's matrix: its formula on top
         head += f"&#160;= {html_label_text(formula)}"
         formula = ""
     if is_tensor:
-        head += f' <FONT POINT-SIZE="11">{node.data.shape}</FONT>'
+        # in a net's column, a min/mean/max node is narrow: its shape goes under a long header
+        under = side_by_side and np.size(node.data) > 32 and heading + len(str(node.data.shape)) > 20
+        head += f'{"<BR/>" if under else " "}<FONT POINT-SIZE="11">{node.data.shape}</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>']
     if formula and names.is_short(node):  # a short name says what it stands for
         for line in wrap(f"= {formula}", 32):
@@ -334,7 +337,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
         # grad side by side or one over the other, whichever draws the text largest in the page's view
         # (``_view``, CSS px: the step-through page says how large it is on a 1400 × 900 window)
         fits = []
-        for side in (2, 32):
+        for side in (1, 2, 32):
             lines = node_lines_for(side)
             for across in (True, False):
                 body, (width, height) = column_body(view, columns, lines, edge_lines, g.graph_attr, across)
