@@ -95,3 +95,24 @@ def test_the_notebook_output_is_as_tall_as_its_page_and_readable_on_a_dark_host(
             browser.switch_to.default_content()
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+@pytest.mark.parametrize("which", ["notes", "deepnet"])
+def test_in_a_1000_px_notebook_output_the_page_reads_at_10_px_after_fit(browser, tmp_path, which):  # noqa: F811
+    from viz import step_through
+    from viz_nets import deep_net_cost
+
+    root = logistic_graph() if which == "notes" else deep_net_cost()[0]
+    root.backward()
+    shown = step_through(root)
+    frame = _open_output(browser, tmp_path, shown, which)
+    assert browser.execute_script("return arguments[0].clientWidth", frame) == 1000
+    browser.switch_to.frame(frame)
+    try:
+        browser.find_element("id", "fit").click()
+        smallest = browser.execute_script(SMALLEST_TEXT)
+        assert smallest >= 10, smallest
+        inner = browser.execute_script("return [document.documentElement.scrollHeight, window.innerHeight]")
+        assert inner[0] <= inner[1] + 1, inner  # the frame is as tall as the page: nothing clipped
+    finally:
+        browser.switch_to.default_content()

@@ -21,6 +21,7 @@ never run it; a control or bidirectional character shows as its escape (``\\u202
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -64,9 +65,9 @@ button, select {{ font-size: .95em; padding: .2em .6em; color: inherit; backgrou
 #slider {{ flex: 1 1 10em; }}
 #top {{ display: flex; flex-wrap: wrap; gap: .3em 1em; margin: 0 0 .4em; }}
 #text {{ display: none; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; line-height: 1.3; background: #f3f4f6;
-         margin: 0; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; flex: 1 1 40em;
+         margin: 0; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; flex: 1 1 56em;
          height: {text_lines}em; overflow: auto; box-sizing: content-box; }}
-#top .legend {{ flex: 1 1 16em; max-width: 30em; }}
+#top .legend {{ flex: 1 1 16em; }}
 #top .legend > div {{ margin-bottom: .3em; }}
 #top .legend .chip:first-child {{ margin-left: 0; }}
 html.js #text {{ display: block; }}
@@ -429,7 +430,7 @@ def _box_backward_order(boxes, edges) -> list:
 
 
 def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_steps: int, max_nodes: int,
-                collapse: bool):
+                collapse: bool, notebook: bool = False):
     """The page's Digraph (node ids n<i>, cells a_v<i> / a_g<i>, edges e<a>_<b>_<slot>), its frames, the
     nodes known from the start (leaves), how many nodes (or boxes) it draws and what Tab says of each."""
     (root,) = _one_root(root)
@@ -452,7 +453,7 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
         return (graph, *_box_frames(order, boxes, precision, max_steps))
     frames, leaves, count, info = _node_frames(view, max_steps)
     graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                       max_nodes=len(order), _page=True, _view=_graph_view(frames))
+                       max_nodes=len(order), _page=True, _view=_graph_view(frames, notebook))
     return graph, frames, leaves, count, info
 
 
@@ -461,9 +462,12 @@ def _text_lines(frames) -> int:
     return min(max(max(frame["text"].count("\n") + 1 for frame in frames), 4), 12)
 
 
-def _graph_view(frames) -> tuple:
+def _graph_view(frames, notebook: bool = False) -> tuple:
     """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line and
-    the frame text, which is 13 px × 1.3 a line."""
+    the frame text, which is 13 px × 1.3 a line; in a notebook's output, 1000 px wide, the frame grows with
+    the page (data-height), so the view is taken as 700 px tall."""
+    if notebook:
+        return (972, 700)
     return (1372, 757 - 45 - (13 * 1.3 * _text_lines(frames) + 12) - 26)
 
 
@@ -495,18 +499,28 @@ class StepThrough:
     """A step-through page: ``.html`` (the page), ``.save(path)``, and inline display in Jupyter.
 
     In a notebook the page shows in an ``<iframe>`` whose ``srcdoc`` holds the same
-    self-contained page (its script and escaping unchanged); once loaded, the frame takes the
+    self-contained page (its script and escaping unchanged; a net laid out for an output 1000 px
+    wide rather than a 1400 px window, made when first shown); once loaded, the frame takes the
     height the page measured for itself (its ``data-height``: the controls, the text and the graph
     as wide as the frame), so nothing is clipped; beside it
     the output carries the graph with every value and gradient as ``image/svg+xml``, which a
     viewer that drops the iframe (an untrusted notebook, GitHub, nbviewer) shows instead.
     """
 
-    def __init__(self, page: str, frames: int, svg: str = "", height: int = 760):
+    def __init__(self, page: str, frames: int, svg: str = "", height: int = 760, notebook=None):
         self.html = page
         self.frames = frames
         self.svg = svg
         self.height = height
+        self._notebook = notebook  # makes (page, frames, svg, height) laid out for a notebook's output
+        self._shown = None
+
+    def _in_notebook(self) -> tuple:
+        """The page, its SVG and height as a notebook shows them (a net laid out for 1000 px)."""
+        if self._shown is None:
+            made = self._notebook() if self._notebook is not None else (self.html, self.frames, self.svg, self.height)
+            self._shown = (made[0], made[2], made[3])
+        return self._shown
 
     def save(self, path) -> Path:
         """Write the page to ``path`` (atomically; missing folders are created)."""
@@ -515,14 +529,16 @@ class StepThrough:
         return atomic_write(path, self.html)
 
     def _repr_html_(self) -> str:
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:{self.height}px;'
+        page, _, height = self._in_notebook()
+        return (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;'
                 f'border:0;background:#ffffff;color-scheme:light dark" onload="{_FRAME_ONLOAD}" '
                 f'title="step-through backprop, {self.frames} frames"></iframe>')
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
-        if self.svg:
-            bundle["image/svg+xml"] = self.svg
+        svg = self._in_notebook()[1]
+        if svg:
+            bundle["image/svg+xml"] = svg
         return bundle
 
     def __repr__(self) -> str:
@@ -545,9 +561,16 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
                  edge_derivatives: bool = False, max_steps: int = 500, max_nodes: int = 300,
                  collapse: bool = False) -> StepThrough:
     """The step-through page of ``root`` as a :class:`StepThrough` (shows inline in Jupyter);
-    the options are :func:`step_through_html`'s."""
+    the options are :func:`step_through_html`'s. A net is laid out for a 1400 × 900 window; the notebook's
+    output, 1000 px wide and as tall as the page, gets its own layout, made when it is first shown."""
+    options = (title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse)
+    return StepThrough(*_page(root, *options), notebook=functools.partial(_page, root, *options, notebook=True))
+
+
+def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse, notebook=False):
+    """The page's HTML, its number of frames, the graph's SVG and the notebook frame's first height."""
     graph, frames, leaves, count, info = _page_parts(root, rankdir, precision, edge_derivatives, max_steps,
-                                                     max_nodes, collapse)
+                                                     max_nodes, collapse, notebook)
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
     data = {"nodes": count, "leaves": leaves, "frames": frames, "info": info}
@@ -559,7 +582,7 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
                         frames=len(frames), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW)
     height = int(230 + 19 * lines + 460)
-    return StepThrough(page, len(frames), raw[raw.index("<svg"):], height)
+    return page, len(frames), raw[raw.index("<svg"):], height
 
 
 #: what :func:`export_step_frames` can write
