@@ -111,19 +111,21 @@ def test_backward_arrows_point_at_the_node_computed_and_follow_keeps_it_in_view(
     var f = arguments[0], v = document.getElementById('view').getBoundingClientRect();
     var n = document.getElementById('n' + f.node).getBoundingClientRect();
     var inside = n.left >= v.left && n.right <= v.right && n.top >= v.top && n.bottom <= v.bottom;
+    var outline = getComputedStyle(document.getElementById('n' + f.node).querySelector('path, polygon')).stroke;
     var arrows = f.edges.map(function (id) {
       var e = document.getElementById(id), path = e.querySelector('path'), head = e.querySelector('polygon');
       var start = path.getPointAtLength(0), end = path.getPointAtLength(path.getTotalLength());
       return [getComputedStyle(path).markerStart, getComputedStyle(head).display,
               e.getAttribute('id').split('_')[0] === 'e' + f.node];
     });
-    return [inside, arrows];"""
+    return [inside, arrows, outline];"""
     page.find_element("id", "first").click()
     for k, frame in enumerate(frames):
         if k:
             page.find_element("id", "next").click()
-        inside, arrows = page.execute_script(check, frame)
+        inside, arrows, outline = page.execute_script(check, frame)
         assert inside, f"frame {k + 1}: the current node is out of view"
+        assert outline == "rgb(220, 38, 38)", (k, outline)  # the current node outlined in the highlight
         if frame["pass"] == "backward":
             for marker, head, from_node in arrows:
                 # the edge leaves the node being computed (its tail), and there its arrowhead is drawn
@@ -143,7 +145,9 @@ def test_exported_frames_outline_the_node_and_make_png_and_one_pdf(tmp_path):
     names = [f.name for f in files]
     assert names[:9] == [f"frame_{k:03d}.svg" for k in range(1, 10)] and "frames.pdf" in names
     svg = (tmp_path / "frames" / "frame_006.svg").read_text(encoding="utf-8")
-    assert "#n5 > polygon, #n5 > path { stroke: #dc2626" in svg  # z, this frame's node, outlined (a path: rounded)
+    # z, this frame's node, outlined: its shape (a path: rounded) sits in the anchor its tooltip makes
+    assert "#n5 > g > a > path { stroke: #dc2626" in svg
+    assert re.search(r'<g id="n5" class="node">\s*<title>[^<]*</title>\s*<g id="a_n5"><a[^>]*>\s*<path', svg)
     assert 'xml:space="preserve"' in svg  # the caption keeps its indentation
     png = (tmp_path / "frames" / "frame_006.png").read_bytes()
     assert png.startswith(b"\x89PNG")

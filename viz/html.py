@@ -84,10 +84,12 @@ html:not(.js) #stage {{ position: static; }}
         vertical-align: middle; margin: 0 .25em 0 .8em; }}
 #info {{ min-height: 1.3em; margin: 0; }}
 #stage .hidden {{ visibility: hidden; }}
-#stage .pending > polygon, #stage .pending > path {{ stroke-dasharray: 4 3; fill-opacity: .35; }}
-#stage .current > polygon, #stage .current > path {{ stroke: {highlight}; stroke-width: 3.5; }}
+#stage .pending > polygon, #stage .pending > path, #stage .pending > g > a > polygon, #stage .pending > g > a > path {{ stroke-dasharray: 4 3; fill-opacity: .35; }}
+#stage .current > polygon, #stage .current > path, #stage .current > g > a > polygon,
+#stage .current > g > a > path {{ stroke: {highlight}; stroke-width: 3.5; }}
 #stage .node:focus {{ outline: none; }}
-#stage .node:focus > polygon, #stage .node:focus > path {{ stroke: #2563eb; stroke-width: 3; }}
+#stage .node:focus > polygon, #stage .node:focus > path, #stage .node:focus > g > a > polygon,
+#stage .node:focus > g > a > path {{ stroke: #2563eb; stroke-width: 3; }}
 #stage .edge.term path, #stage .edge.term polygon {{ stroke: {highlight}; stroke-width: 2.5; }}
 #stage .edge.term polygon {{ fill: {highlight}; }}
 #stage .edge.back > polygon {{ display: none; }}
@@ -650,6 +652,10 @@ def _convert(command: list) -> None:
         raise RuntimeError(f"rsvg-convert could not draw the frames: {said}")
 
 
+# a node's outline: Graphviz draws it as the node's first shape, inside an anchor when the node has a tooltip
+_SHAPES = ("polygon", "path", "g > a > polygon", "g > a > path")
+
+
 def _frame_svg(svg: str, frame: dict, frames: list, leaves: list, count: int, k: int) -> str:
     """One frame as a stand-alone SVG: the style of frame ``k`` and its text as a caption on top."""
     done = set(leaves) | {f["node"] for f in frames[:k + 1] if f["pass"] == "forward"}
@@ -664,7 +670,7 @@ def _frame_svg(svg: str, frame: dict, frames: list, leaves: list, count: int, k:
         lit += "".join(f"#{e} > polygon {{ display: none; }} #{e} > path {{ marker-start: url(#back-arrow); }} "
                        for e in frame["edges"])
     style = ("<style>" + (", ".join(hidden) + " { visibility: hidden; } " if hidden else "")
-             + f"#n{frame['node']} > polygon, #n{frame['node']} > path {{ stroke: {HIGHLIGHT}; stroke-width: 3.5; }} "
+             + ", ".join(f"#n{frame['node']} > {shape}" for shape in _SHAPES) + f" {{ stroke: {HIGHLIGHT}; stroke-width: 3.5; }} "
              + lit + "</style>")
     lines = max(f["text"].count("\n") + 1 for f in frames)  # one caption height: the drawing never moves
     caption = "".join(f'<tspan x="8" dy="1.3em">{html.escape(line) or " "}</tspan>'
