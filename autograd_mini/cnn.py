@@ -19,7 +19,7 @@ from .errors import ShapeError
 from .functional import sigmoid_cross_entropy
 from .graph import no_grad, zero_grad
 from .shapes import conv_output_size, same_padding
-from .tensor import Tensor
+from .tensor import Tensor, linear
 from .validate import check_batch_size, check_int, check_learning_rate
 
 __all__ = ["bars_dataset", "init_cnn", "cnn_forward", "cnn_cost", "train_cnn", "predict_cnn"]
@@ -73,15 +73,22 @@ def cnn_forward(X, params: dict[str, Tensor], pool: int = 2, output_activation: 
 
     With ``output_activation=False`` it stops at Z2, which the cost takes (as the dense nets do).
     """
-    X = X if isinstance(X, Tensor) else Tensor(X, requires_grad=False)
+    X = X if isinstance(X, Tensor) else Tensor(X, requires_grad=False, label="X")
     if X.ndim != 4:
         raise ShapeError(f"X has shape {X.shape}; expected (m, n_H, n_W, n_c)")
     m = X.shape[0]
-    A1 = conv2d(X, params["W1"], params["b1"], pad="same").relu()
-    P1 = max_pool(A1, pool, pool)
-    A_prev = P1.reshape(m, -1).T  # the dense layer takes columns: (n[2-1], m), as X is (n_x, m)
-    Z2 = params["W2"] @ A_prev + params["b2"]
-    return Z2.sigmoid() if output_activation else Z2
+    # every node carries the name the pictures show: Z1 = conv(X, W1) + b1, A1, P1, F, Fᵀ, Z2 = W2 Fᵀ + b2, A2
+    Z1 = _named(conv2d(X, params["W1"], params["b1"], pad="same"), "Z1")
+    P1 = _named(max_pool(_named(Z1.relu(), "A1"), pool, pool), "P1")
+    F = _named(P1.reshape(m, -1), "F")  # one row per example
+    A_prev = _named(F.T, "Fᵀ")  # the dense layer takes columns: (n[2-1], m), as X is (n_x, m)
+    Z2 = _named(linear(params["W2"], A_prev, params["b2"]), "Z2")
+    return _named(Z2.sigmoid(), "A2") if output_activation else Z2
+
+
+def _named(node: Tensor, label: str) -> Tensor:
+    node.label = label
+    return node
 
 
 def cnn_cost(X, Y, params: dict[str, Tensor]) -> Tensor:
@@ -90,7 +97,9 @@ def cnn_cost(X, Y, params: dict[str, Tensor]) -> Tensor:
     Y = Y.data if isinstance(Y, Tensor) else np.asarray(Y, dtype=np.float64)
     if Y.shape != Z2.shape:
         raise ShapeError(f"Y has shape {Y.shape}; expected (1, m) = {Z2.shape}")
-    return sigmoid_cross_entropy(Z2, Tensor(Y, requires_grad=False, label="Y"))
+    J = sigmoid_cross_entropy(Z2, Tensor(Y, requires_grad=False, label="Y"))
+    J.label = "J"
+    return J
 
 
 def train_cnn(X: np.ndarray, Y: np.ndarray, epochs: int = 8, learning_rate: float = 0.5, batch_size: int = 32,

@@ -30,7 +30,7 @@ import numpy as np
 from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
-from .tensor import Tensor, constant_view
+from .tensor import Tensor, constant_view, linear, transposed_matmul
 from .validate import (check_activations, check_initialization, check_keep_prob, check_lambd,
                        check_layer_dims, check_memory, check_one_hot, check_X, check_XY)
 
@@ -268,7 +268,7 @@ class DeepNet(_Model):
     ``activations`` gives g[l] for l = 1..L, each one of sigmoid, tanh, relu, leaky_relu, and
     softmax for the output layer (n[L] ≥ 2 classes, Y one-hot); by default relu for the hidden
     layers and sigmoid for the output layer. The graph's nodes carry the notes' names:
-    A0 (= X), W1, b1, W1A0 (the product before + b1), Z1, A1, ….
+    A0 (= X), W1, b1, Z1 = W1 A0 + b1 (one node: :func:`~autograd_mini.tensor.linear`), A1, ….
 
     ``initialization`` (see :func:`initialize_parameters`): one name for every layer, a list of
     one per layer, or None (the default) to let each layer's scale follow its activation g[l]:
@@ -427,15 +427,13 @@ class DeepNet(_Model):
         A = X
         self.batch_statistics = {}
         for l, g in enumerate(self.activations, start=1):
-            WA = self.parameters[f"W{l}"] @ A
             if l in self.batch_norm:
-                Z = WA
+                Z = self.parameters[f"W{l}"] @ A
                 Z.label = f"Z{l}"
                 cache[f"Z{l}"] = Z
                 Z = self._normalize(l, Z)
             else:
-                WA.label = f"W{l}A{l - 1}"
-                Z = WA + self.parameters[f"b{l}"]
+                Z = linear(self.parameters[f"W{l}"], A, self.parameters[f"b{l}"])  # one node, as the notes write it
                 Z.label = f"Z{l}"
                 cache[f"Z{l}"] = Z
             if l == self.L and not output_activation:
@@ -475,10 +473,9 @@ class LogisticRegression(_Model):
         return [self.parameters["w"]]
 
     def _forward(self, X: Tensor, output_activation: bool = True) -> Tensor:
-        # Z = wᵀX + b, A = σ(Z)
-        wT = self.parameters["w"].T
-        wT.label = "wᵀ"
-        wTX = wT @ X
+        # Z = wᵀX + b, A = σ(Z); wᵀX is one node, as the notes compute it (np.dot(w.T, X)), so its
+        # backward rule is the notes' dw = X dZᵀ
+        wTX = transposed_matmul(self.parameters["w"], X)
         wTX.label = "wᵀX"
         Z = wTX + self.parameters["b"]
         Z.label = "Z"

@@ -29,7 +29,7 @@ from .errors import ShapeError
 from .graph import Node, Op, grad_mode, recording
 from .kinks import side_of_zero
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "transposed_matmul", "linear"]
 
 _new = object.__new__
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -303,6 +303,39 @@ class _MatMul(Op):
         return (da, db)
 
 
+class _TransposedMatMul(Op):
+    """wᵀX as one node, as the notes compute it (``numpy.dot(w.T, X)``): no separate wᵀ node in the graph."""
+
+    name = "ᵀ@"
+    formula = "{0}ᵀ {1}"
+    dterm = ("{1} {g}ᵀ", "{0} {g}")
+    dformula = ("{1} (on the left, times dZᵀ)", "{0} (on the left)")  # dw = X dZᵀ, dX = w dZ
+
+    def vjp(self, out, g):
+        # Z = wᵀX: dw = X dZᵀ (the notes' dw = (1/m) X dZᵀ, with the 1/m inside dZ here), dX = w dZ
+        w, X = out._a, out._b
+        dw = _unbroadcast(X.data @ np.swapaxes(g, -1, -2), w.data.shape) if w.requires_grad else None
+        dX = _unbroadcast(w.data @ g, X.data.shape) if X.requires_grad else None
+        return (dw, dX)
+
+
+class _Linear(Op):
+    """Z = W A_prev + b as one node, the notes' dense layer: the picture goes from ∂J/∂Z straight to
+    dW, db and dA_prev, as the notes do, with no W A_prev node between."""
+
+    name = "W A + b"
+    formula = "{0} {1} + {2}"
+    dterm = ("{g} {1}ᵀ", "{0}ᵀ {g}", "Σ_columns {g}")
+    dformula = ("{1}ᵀ (on the right)", "{0}ᵀ (on the left)", "1, summed over the m columns")
+
+    def vjp(self, out, g):
+        # Z = W A_prev + b: dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ, db = Σ over the m columns of dZ (keepdims)
+        W, A_prev, b = out._a, out._b, out._rest[0]
+        return (g @ A_prev.data.T if W.requires_grad else None,
+                W.data.T @ g if A_prev.requires_grad else None,
+                g.sum(axis=1, keepdims=True) if b.requires_grad else None)
+
+
 class _Sum(Op):
     name = "sum"
     formula = "Σ {0}"
@@ -374,6 +407,7 @@ ADD, SUB, MUL, DIV, NEG = _Add(), _Sub(), _Mul(), _Div(), _Neg()
 POW_CONST, POW, EXP, LOG = _PowConst(), _Pow(), _Exp(), _Log()
 SIGMOID, TANH, RELU, LEAKY_RELU = _Sigmoid(), _Tanh(), _Relu(), _LeakyRelu()
 MATMUL, SUM, MEAN, TRANSPOSE, RESHAPE, INDEX = _MatMul(), _Sum(), _Mean(), _Transpose(), _Reshape(), _Index()
+TRANSPOSED_MATMUL, LINEAR = _TransposedMatMul(), _Linear()
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -698,3 +732,43 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
     except ValueError:
         raise ShapeError(f"'@' batch dimensions do not broadcast: {left} has shape {a.shape}, {right} has shape {b.shape}") from None
     return _make(data, MATMUL, (a, b))
+
+
+def transposed_matmul(w, X) -> Tensor:
+    """wᵀX as one node (the notes' ``Z = numpy.dot(w.T, X) + b``), whose backward rule is the notes'
+    dw = X dZᵀ: w (n_x, 1) and X (n_x, m) give (1, m).
+
+    >>> w = Tensor([[1.0], [2.0]], label="w")
+    >>> X = Tensor([[1.0, 3.0], [2.0, 4.0]], requires_grad=False)
+    >>> Z = transposed_matmul(w, X); Z.data
+    array([[ 5., 11.]])
+    >>> Z.sum().backward(); w.grad                  # dw = X dZᵀ with dZ = 1
+    array([[4.],
+           [6.]])
+    """
+    w = w if isinstance(w, Tensor) else Tensor(w, requires_grad=False)
+    X = X if isinstance(X, Tensor) else Tensor(X, requires_grad=False)
+    if w.ndim != 2 or X.ndim != 2 or w.shape[0] != X.shape[0]:
+        raise ShapeError(f"wᵀX needs w (n_x, k) and X (n_x, m) with the same n_x; got {_name(w, 'w')} of shape "
+                         f"{w.shape} and {_name(X, 'X')} of shape {X.shape}")
+    return _make(w.data.T @ X.data, TRANSPOSED_MATMUL, (w, X))
+
+
+def linear(W, A_prev, b) -> Tensor:
+    """Z = W A_prev + b as one node, the notes' dense layer: W (n[l], n[l-1]), A_prev (n[l-1], m) and
+    b (n[l], 1) give Z (n[l], m). Its backward rule is the notes': dW = dZ A_prevᵀ, dA_prev = Wᵀ dZ,
+    db = Σ over the m columns of dZ (with ∂J/∂Z for dZ, so the 1/m is inside it).
+
+    >>> W = Tensor([[1.0, 2.0]], label="W1")
+    >>> A0 = Tensor([[1.0, 3.0], [2.0, 4.0]], requires_grad=False)
+    >>> Z = linear(W, A0, Tensor([[0.5]], label="b1")); Z.data
+    array([[ 5.5, 11.5]])
+    >>> Z.sum().backward(); W.grad, Z.parents[2].grad      # dW = dZ A_prevᵀ, db = Σ dZ with dZ = 1
+    (array([[4., 6.]]), array([[2.]]))
+    """
+    W, A_prev, b = (t if isinstance(t, Tensor) else Tensor(t, requires_grad=False) for t in (W, A_prev, b))
+    if W.ndim != 2 or A_prev.ndim != 2 or W.shape[1] != A_prev.shape[0] or b.shape != (W.shape[0], 1):
+        raise ShapeError(f"Z = W A_prev + b needs W (n[l], n[l-1]), A_prev (n[l-1], m) and b (n[l], 1); got "
+                         f"{_name(W, 'W')} of shape {W.shape}, {_name(A_prev, 'A_prev')} of shape {A_prev.shape} "
+                         f"and {_name(b, 'b')} of shape {b.shape}")
+    return _make(W.data @ A_prev.data + b.data, LINEAR, (W, A_prev, b))

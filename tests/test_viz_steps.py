@@ -17,14 +17,14 @@ def test_derivative_graph_of_the_notes_logistic_regression():
     L = logistic_graph()
     L.backward()
     src = draw_derivative_graph(L).source
-    names = re.findall(r"^\td\d+ \[label=<<TABLE[^>]*><TR><TD><B>([^<]+)</B>", src, re.M)
-    assert names == ["dL", "da", "dz", "db", "dw2", "dw1"]  # x1, x2, y are data: no gradient
+    names = re.findall(r"^\t\"[^\"]+\" \[label=<<TABLE[^>]*><TR><TD ALIGN=\"LEFT\"><B>\d+\. ([^<]+)</B>", src, re.M)
+    assert names == ["dL", "da", "dz", "dw1", "dw2", "db"]  # the teacher's order; x1, x2, y are data
     for formula in ("dL = 1 (the seed)", "da = dL · (-y/a + (1 - y)/(1 - a))", "dz = da · a(1 - a)",
                     "db = dz", "dw1 = dz · x1", "dw2 = dz · x2"):
         assert formula in src
-    edges = re.findall(r"^\td(\d+) -> d(\d+) \[label=<([^>]*)>\]", src, re.M)
+    edges = re.findall(r"^\t\"([^\"]+)\" -> \"([^\"]+)\" \[label=<([^>]*)>", src, re.M)
     assert len(edges) == 5
-    assert ("1", "2", "da · a(1 - a)") in edges  # da -> dz carries the chain-rule factor
+    assert ("da", "dz", "(da · a(1 - a))") in edges  # da -> dz carries the chain-rule term, in parentheses
     nodes = graph_nodes(L)
     assert f"= {nodes['z'].grad:.4g}<" in src  # dz's value, = a - y
 
@@ -41,10 +41,10 @@ def test_derivative_graph_of_a_tensor_net_in_the_notes_words():
     J.backward()
     src = draw_derivative_graph(J).source
     assert "<B>dX</B>" not in src and "<B>dY</B>" not in src
-    assert "dZ1 = dA1 ∗ (1 if Z1 ≥ 0 else 0)" in src       # dZ[l] = dA[l] ∗ g′(Z[l]), elementwise
-    assert "dW1 = d(W1X) Xᵀ" in src                         # dW = dZ A_prevᵀ
-    assert "dA1 = W2ᵀ d(W2A1)" in src                       # dA_prev = Wᵀ dZ
-    assert "db1 = Σ_columns dZ1" in src                     # b broadcast over the m columns
+    assert "∂J/∂Z1 = ∂J/∂A1 ∗ relu′(Z1)" in src              # dZ[l] = dA[l] ∗ g′(Z[l]), elementwise
+    assert "dW1 = ∂J/∂Z1 · Xᵀ" in src                        # dW = dZ A_prevᵀ, W1X handing ∂J/∂Z1 on
+    assert "∂J/∂A1 = W2ᵀ · ∂J/∂Z2" in src
+    assert "db1 = Σ_columns ∂J/∂Z1" in src                   # b broadcast over the m columns
     assert "(3, 2)" in src                                   # each gradient's shape
 
 
@@ -54,13 +54,14 @@ def test_deep_net_derivative_graph_and_frames_say_sum_transpose_shapes_and_no_in
     src = draw_derivative_graph(J).source
     texts = "\n".join("\n".join(s.lines()) for s in all_steps(J))
     for text in (src, texts):
-        assert "Σ_columns dZ1" in text and "A0ᵀ" in text and "W2ᵀ" in text and "W3ᵀ" in text
+        assert "Σ_columns ∂J/∂Z1" in text and "A0ᵀ" in text and "W2ᵀ" in text and "W3ᵀ" in text
         assert "(4, 8)" in text and "(3, 4)" in text
         assert not AUTO_NAME.search(text), AUTO_NAME.search(text)
     graph = draw_graph(J).source
     assert not AUTO_NAME.search(re.sub(r"<[^>]+>", " ", graph))
-    for name in ("A0", "W1", "b1", "W1A0", "Z1", "A1", "W2A1", "Z3", "J"):
+    for name in ("A0", "W1", "b1", "Z1", "A1", "Z3", "J"):
         assert f"<B>{name}</B>" in graph
+    assert "W1A0" not in graph and "<I>W A + b</I>" in graph  # the layer is one node, Z1 = W1 A0 + b1
     assert "A3 = σ(Z3)" in graph  # A[L] = σ(Z[L]), computed inside the stable cost node, shown on it
 
 
@@ -68,25 +69,26 @@ def test_deep_net_frames_put_the_notes_beside_autodiff_with_the_factor_m():
     J, net = deep_net_cost(m=8)
     J.backward()
     steps = {s.dname: s for s in backprop_steps(J)}
-    dZ3 = steps["dZ3"]
-    assert dZ3.formula == "dZ3 = dJ · (A3 - Y)/8"
-    assert "the notes (a column per example, no 1/m): dZ[3] = A[3] - Y = m · ∂J/∂Z3 = 8 · dZ3" in dZ3.lines()
+    dZ3 = steps["∂J/∂Z3"]
+    assert dZ3.formula == "∂J/∂Z3 = (A3 - Y)/m"
+    assert "the notes: dZ3 = A3 - Y, one column per example (no 1/m): ∂J/∂Z3 = dZ3/m, m = 8" in dZ3.lines()
     A3, Y = net.cache["Z3"].data, None  # check the numbers: m · dZ3 = A3 − Y
     Y = J.parents[1].data
     A3 = 1 / (1 + np.exp(-net.cache["Z3"].data))
     np.testing.assert_allclose(8 * dZ3.value, A3 - Y, atol=1e-15)
     dW1 = steps["dW1"]
-    assert dW1.formula == "dW1 = d(W1A0) A0ᵀ"
-    assert any(line.startswith("the notes: dW[1] = (1/m) dZ[1] A[0]ᵀ") for line in dW1.lines())
-    assert "shapes: (4, 8) (2, 8)ᵀ → (4, 2)" in "\n".join(dW1.lines())
+    assert dW1.formula == "dW1 = ∂J/∂Z1 · A0ᵀ"  # straight from Z1 = W1 A0 + b1, one node
+    assert any(line.startswith("the notes: dW1 = (1/m) dZ1 A0ᵀ: the same matrix, as dZ1 = m · ∂J/∂Z1")
+               for line in dW1.lines())
+    assert "shapes: (4, 8)·(8, 2) → (4, 2)" in "\n".join(dW1.lines())
     db1 = steps["db1"]
-    assert db1.formula == "db1 = Σ_columns dZ1"
-    assert any("db[1] = (1/m) np.sum(dZ[1], axis=1, keepdims=True), the sum over the m examples; it is "
-               "Σ_columns dZ1 here, since dZ[1] = m · dZ1" in line for line in db1.lines())
+    assert db1.formula == "db1 = Σ_columns ∂J/∂Z1"
+    assert any("db1 = (1/m) np.sum(dZ1, axis=1, keepdims=True), the sum over the m examples" in line
+               for line in db1.lines())
     np.testing.assert_allclose(db1.value, net.cache["Z1"].grad.sum(axis=1, keepdims=True))
-    dZ1 = steps["dZ1"]
-    assert any("dZ[1] = dA[1] ∗ g′(Z[1]), g = relu" in line and "8 · dZ1" in line for line in dZ1.lines())
-    assert any("dA[1] = W[2]ᵀ dZ[2]" in line for line in steps["dA1"].lines())
+    dZ1 = steps["∂J/∂Z1"]
+    assert any("dZ1 = dA1 ∗ g′(Z1), g = relu" in line and "∂J/∂Z1 = dZ1/m" in line for line in dZ1.lines())
+    assert any("dA1 = W2ᵀ dZ2" in line for line in steps["∂J/∂A1"].lines())
 
 
 def test_l2_term_is_named_and_added_to_dW():
@@ -95,9 +97,9 @@ def test_l2_term_is_named_and_added_to_dW():
     J = net.cost(rng.standard_normal((2, 5)), (rng.random((1, 5)) > 0.5).astype(float), lambd=0.7)
     J.backward()
     steps = {s.dname: s for s in backprop_steps(J)}
-    assert steps["dW1"].formula == "dW1 = d(W1A0) A0ᵀ + dR · (λ/m) W1"  # R: the L2 regularization cost
-    assert "0.14·(3, 2)" in steps["dW1"].numbers  # λ/m = 0.7/5
-    assert any("+ (λ/m) W[1]" in line for line in steps["dW1"].lines())
+    assert steps["dW1"].formula == "dW1 = ∂J/∂Z1 · A0ᵀ + ∂J/∂R · (λ/m) W1"  # R: the L2 regularization cost
+    assert "λ/m = 0.14" in steps["dW1"].where  # λ/m = 0.7/5
+    assert any("+ (λ/m) W1" in line for line in steps["dW1"].lines())
 
 
 def test_logistic_regression_names():
@@ -105,16 +107,19 @@ def test_logistic_regression_names():
     model = LogisticRegression(3)
     J = model.cost(rng.standard_normal((3, 4)), np.array([[1.0, 0.0, 1.0, 1.0]]))
     J.backward()
-    names = [s.dname for s in backprop_steps(J)]
-    assert names == ["dJ", "dZ", "db", "d(wᵀX)", "dwᵀ", "dw"]
+    steps = backprop_steps(J)
+    assert [s.dname for s in steps] == ["∂J/∂J", "∂J/∂Z", "∂J/∂(wᵀX)", "dw", "db"]  # no wᵀ detour
+    dw = steps[3]
+    assert dw.formula == "dw = X · (∂J/∂Z)ᵀ" and "shapes: (3, 4)·(4, 1) → (3, 1)" in "\n".join(dw.lines())
+    assert any("dw = (1/m) X dZᵀ, (n_x, m)(m, 1) → (n_x, 1) = (3, 4)(4, 1) → (3, 1)" in line for line in dw.lines())
 
 
 def test_backward_steps_of_the_notes_graph_with_numbers_and_the_notes():
     L = logistic_graph()
     L.backward()
     steps = backprop_steps(L)
-    assert [s.dname for s in steps] == ["dL", "da", "dz", "db", "dw2", "dw1"]
-    assert [s.node for s in steps] == [n for n in reversed(topo_order([L])) if n.requires_grad]
+    assert [s.dname for s in steps] == ["dL", "da", "dz", "dw1", "dw2", "db"]  # the teacher's order
+    assert {s.node for s in steps} == {n for n in topo_order([L]) if n.requires_grad}
     assert all(isinstance(s, Step) and s.total == 6 for s in steps)
     for s in steps[1:]:
         assert sum(t.value for t in s.terms) == pytest.approx(s.value)
@@ -142,7 +147,8 @@ def test_forward_steps_compute_the_values_node_by_node():
     assert steps[2].formula == "L = -(y log a + (1 - y) log(1 - a))"
     J, _ = deep_net_cost()
     first = forward_steps(J)[0]
-    assert first.lines()[:2] == ["W1A0 = W1 A0", "     shapes: (4, 2) (2, 8) → (4, 8)"]
+    assert first.lines()[:2] == ["Z1 = W1 A0 + b1",
+                                 "   shapes: (4, 2)·(2, 8) + (4, 1) → (4, 8), b broadcast over the m columns"]
 
 
 def test_steps_of_a_diamond_and_a_tensor_net():
@@ -182,7 +188,7 @@ def test_unlabelled_nodes_get_names_from_their_parents_and_constants_show_their_
         long = long * w + w
     long.backward()
     names = [s.dname for s in backprop_steps(long)]
-    assert names[:3] == ["dsum3", "d((sum2·w + w)·w)", "d(sum2·w + w)"]  # too long to build: a word, a number
+    assert names[:3] == ["du₃", "d((u₂·w + w)·w)", "d(u₂·w + w)"]  # too long to build: u₁, u₂, … with its formula
     assert names[-2:] == ["d(w·w)", "dw"]
     assert not any(AUTO_NAME.search(n) for n in names)
 
@@ -200,9 +206,9 @@ def test_a_softmax_net_gets_the_same_notes_as_a_sigmoid_one():
     net = DeepNet([4, 5, 3], ["relu", "softmax"], seed=0)
     J = net.cost(rng.standard_normal((4, 6)), np.eye(3)[:, rng.integers(0, 3, 6)])
     J.backward()
-    dZ2 = {s.dname: s for s in backprop_steps(J)}["dZ2"]
-    assert dZ2.formula == "dZ2 = dJ · (A2 - Y)/6"
-    assert "the notes (a column per example, no 1/m): dZ[2] = A[2] - Y = m · ∂J/∂Z2 = 6 · dZ2" in dZ2.lines()
+    dZ2 = {s.dname: s for s in backprop_steps(J)}["∂J/∂Z2"]
+    assert dZ2.formula == "∂J/∂Z2 = (A2 - Y)/m"
+    assert "the notes: dZ2 = A2 - Y, one column per example (no 1/m): ∂J/∂Z2 = dZ2/m, m = 6" in dZ2.lines()
     assert "A2 = softmax(Z2)" in draw_graph(J).source
     assert forward_steps(J)[-1].notes[0].startswith("with A2 = softmax(Z2) = ")
 
@@ -210,7 +216,7 @@ def test_a_softmax_net_gets_the_same_notes_as_a_sigmoid_one():
 def test_show_data_puts_the_data_back_with_what_its_gradient_would_be():
     L = logistic_graph()
     L.backward()
-    assert [s.dname for s in backprop_steps(L)] == ["dL", "da", "dz", "db", "dw2", "dw1"]
+    assert [s.dname for s in backprop_steps(L)] == ["dL", "da", "dz", "dw1", "dw2", "db"]
     with_data = {s.dname: s for s in backprop_steps(L, show_data=True)}
     assert set(with_data) == {"dL", "dy", "da", "dz", "db", "dx2", "dw2", "dx1", "dw1"}
     nodes = graph_nodes(L)
@@ -218,12 +224,12 @@ def test_show_data_puts_the_data_back_with_what_its_gradient_would_be():
     assert with_data["dx1"].value == pytest.approx(nodes["w1"].data * nodes["z"].grad)
     assert nodes["x1"].grad == 0.0  # the engine still computed none
     src = draw_derivative_graph(L, show_data=True).source
-    assert "<B>dx1</B>" in src and "none: data takes no gradient" in src
-    assert "<B>dx1</B>" not in draw_derivative_graph(L).source
+    assert ". dx1</B>" in src and "none: data takes no gradient" in src
+    assert ". dx1</B>" not in draw_derivative_graph(L).source
     J = two_layer_net()
     J.backward()
     dX = {s.dname: s for s in backprop_steps(J, show_data=True)}["dX"]
-    assert dX.formula == "dX = W1ᵀ d(W1X)" and "not computed: data takes no gradient" in "\n".join(dX.lines())
+    assert dX.formula == "dX = W1ᵀ · ∂J/∂Z1" and "not computed: data takes no gradient" in "\n".join(dX.lines())
     d = diamond()
     d.backward()
     assert [s.dname for s in backprop_steps(d, show_data=True)] == [s.dname for s in backprop_steps(d)]  # 3, 1

@@ -90,3 +90,29 @@ def micrograd_demo(m: int = 10, seed: int = 0):
         losses.append((1 + -y * A[0]).relu())
     params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
     return sum(losses) * (1.0 / m) + 1e-4 * sum(p * p for p in params)
+
+
+def logistic_cost(m: int = 4, seed: int = 1):
+    """J of LogisticRegression(2) on m random examples (small random w, so A is not 1/2 exactly)."""
+    from autograd_mini import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    model = LogisticRegression(2, initialization="small_random", seed=0)
+    return model.cost(rng.standard_normal((2, m)), (rng.random((1, m)) > 0.5).astype(float))
+
+
+def softmax_cost(m: int = 6, seed: int = 0):
+    """J of the softmax net DeepNet([4, 5, 3], [relu, softmax]) on m random one-hot examples."""
+    from autograd_mini import DeepNet
+
+    rng = np.random.default_rng(seed)
+    net = DeepNet([4, 5, 3], ["relu", "softmax"], seed=seed)
+    return net.cost(rng.standard_normal((4, m)), np.eye(3)[:, rng.integers(0, 3, m)])
+
+
+def small_cnn_cost(m: int = 4):
+    """J of the small CNN (conv 3×3, 2 filters, relu, 2×2 max-pool, dense, sigmoid) on m 6 × 6 bar images."""
+    from autograd_mini.cnn import bars_dataset, cnn_cost, init_cnn
+
+    X, Y = bars_dataset(m, n=6, seed=1)
+    return cnn_cost(X, Y, init_cnn((6, 6, 1), n_c=2, seed=0))

@@ -1,26 +1,28 @@
-"""The chain-rule pieces read off a recorded graph: node names, consumers, forward and backward formulas.
+"""The names the pictures give the nodes, who consumes each node, and the forward formulas.
 
 Everything here comes from what the engine recorded: the order is
-:func:`autograd_mini.topo_order` (the walk ``backward()`` uses), and every formula is an op's
-own template (``formula``, ``dformula``, ``nformula``, ``dterm``) filled with the nodes'
-names, with their numbers, or (for a Tensor) with their shapes, so the pictures can never
-disagree with the rules that ran.
+:func:`autograd_mini.topo_order` (the walk ``backward()`` uses), and the forward formulas are
+the ops' own templates (``formula``) filled with the nodes' names or numbers.
+
+One symbol per quantity: a node's gradient is written ``dx`` in a scalar graph (the notes' one-example
+da, dz, dw1 are ∂L/∂a, ∂L/∂z, ∂L/∂w1) and for a parameter (the notes' dW[l] = ∂J/∂W[l]); an
+intermediate Tensor of a cost J is written ``∂J/∂Z1``, because the notes' dZ[l] is per example,
+m times larger (``∂J/∂Z1 = dZ1/m``), and keeps ``dZ1`` for itself.
 
 >>> from autograd_mini.notes_graph import logistic_graph
 >>> L = logistic_graph(); L.backward()
 >>> order = L.topo_order(); names = Names(order)
->>> a = L.parents[0]; z = a.parents[0]
->>> chain_term(a, 0, names), chain_term(a, 0, names, numbers=True)
-('da · a(1 - a)', '(-1.905) · 0.525 · (1 - 0.525)')
+>>> z = L.parents[0].parents[0]
 >>> forward_formula(z, names), forward_formula(z, names, numbers=True)
 ('w1·x1 + w2·x2 + b', '0.5·1 + (-0.25)·2 + 0.1')
+>>> names.grad(z)
+'dz'
 """
 
 from __future__ import annotations
 
 import numbers
 import re
-from collections import Counter
 
 import numpy as np
 
@@ -30,19 +32,20 @@ from autograd_mini.graph import Node
 
 from ._format import fmt_number
 
-__all__ = ["FUSED_COSTS", "fused_activation", "Names", "as_roots", "consumers", "local_formula", "chain_term", "forward_formula", "needs_grad",
-           "summed_axes", "paren", "activation_name"]
+__all__ = ["FUSED_COSTS", "ACTIVATIONS", "fused_activation", "Names", "as_roots", "consumers", "forward_formula",
+           "needs_grad", "is_constant", "paren", "activation_name", "subscript", "number"]
 
-# a name that "d" can stand before without being misread: x1, dZ1, W[2], wᵀ, b, J (not W1A0 nor w·x)
-_ATOM = re.compile(r"^[^\W\d_ᵀ]+ᵀ?(\d+|\[\d+\])?$")
-# a name built from its parents is kept while it stays this short; longer ones get a word and a number
+# a name that "d" or "∂" can stand before without being misread: x1, Z1, W[2], wᵀ, b, J, x₂ (not W1A0 nor w·x)
+_ATOM = re.compile(r"^[^\W\d_ᵀ]+ᵀ?(\d+|\[\d+\])?[₀-₉]*$")
+# a name built from its parents is kept while it stays this short; a longer one is a short name u₁, u₂, …
+# shown with its formula beside it
 _MAX_BUILT_NAME = 14
-_WORDS = {"+": "sum", "-": "diff", "*": "prod", "/": "quot", "@": "prod", "**": "pow", "neg": "neg", "[]": "pick",
-          "sigmoid": "σ", "leaky_relu": "lrelu"}
-
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 #: the stable costs that compute A[L] = g(Z[L]) inside, from Z[L]; their backward is the notes' dZ[L] = A[L] − Y
 FUSED_COSTS = (_SigmoidCrossEntropy, _SoftmaxCrossEntropy)
+#: the notes' activations g
+ACTIVATIONS = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "softmax"})
 
 
 def fused_activation(op) -> str:
@@ -54,12 +57,17 @@ _INDEXED = re.compile(r"^([A-Za-z]+)(\d+)$")
 
 
 def activation_name(z_symbol: str) -> str:
-    """The name of g(Z) beside ``Z``: Z3 → A3, Z → A, z → a; anything else: σ(name)."""
+    """The name of g(Z) beside ``Z``: Z3 → A3, Z → A, z → a; anything else: A(name)."""
     found = _INDEXED.match(z_symbol)
     head, digits = (found.group(1), found.group(2)) if found else (z_symbol, "")
     if head in ("Z", "z"):
         return ("A" if head == "Z" else "a") + digits
-    return f"σ({z_symbol})"
+    return f"A({z_symbol})"
+
+
+def subscript(k: int) -> str:
+    """3 → ₃: the index that tells apart nodes that would otherwise share a name."""
+    return str(k).translate(_SUBSCRIPTS)
 
 
 def as_roots(roots) -> list:
@@ -81,14 +89,17 @@ def needs_grad(node) -> bool:
 
 
 def is_constant(node) -> bool:
-    """An unlabelled leaf that takes no gradient: a number written into an expression."""
+    """An unlabelled leaf that takes no gradient: a number written into an expression, or unnamed data."""
     return node._op is None and not node.requires_grad and not node.label
 
 
 def paren(text: str, products: bool = True) -> str:
     """``text`` in parentheses when it is a sum, a difference (or, with ``products``, a product or any
-    other compound) at its top level: a factor of a product keeps its meaning."""
-    marks = (" ", "·") if products else (" + ", " - ", " if ")
+    other compound) at its top level: a factor of a product keeps its meaning. A leading minus
+    sign counts as compound too, so ``2·(-x)`` never reads ``2·-x``."""
+    if text.startswith("-") and products:
+        return f"({text})"
+    marks = (" ", "·") if products else (" + ", " - ", " − ", " if ")
     depth = 0
     for pos, ch in enumerate(text):
         depth += ch in "([{"
@@ -98,66 +109,10 @@ def paren(text: str, products: bool = True) -> str:
     return text
 
 
-class Names:
-    """The names the pictures give the nodes: the labels (the notes' symbols), else built from the parents.
-
-    ``symbol(node)``: the label (``w1``, ``Z1``); a constant shows its number; an unlabelled
-    op node gets a name built from its parents' (``w1·x1``, ``σ(z)``), or, when that would
-    be long, a word and a number (``sum3``) that the picture shows on the node; an
-    unlabelled parameter is ``p1``, ``p2``, …. ``grad(node)``: ``d`` + the name (``dw1``),
-    in parentheses where the name is not one symbol (``d(w1·x1)``).
-    """
-
-    __slots__ = ("order", "position", "_symbols")
-
-    def __init__(self, order: list, precision: int = 4):
-        self.order = order
-        self.position = {node: i for i, node in enumerate(order)}
-        self._symbols: dict = {}
-        taken = {str(node.label) for node in order if node.label}
-        counters: Counter = Counter()
-
-        def numbered(word: str) -> str:
-            while True:
-                counters[word] += 1
-                name = f"{word}{counters[word]}"
-                if name not in taken:
-                    return name
-
-        for node in order:
-            if node.label:
-                name = str(node.label)
-            elif is_constant(node):
-                data = np.asarray(node.data)
-                name = fmt_number(data.reshape(()), precision) if data.size == 1 else numbered("const")
-            elif node._op is None:
-                name = numbered("p")
-            else:
-                name = _built_name(node, self)
-                if len(name) > _MAX_BUILT_NAME:
-                    name = numbered(_WORDS.get(node._op.name, node._op.name))
-            self._symbols[node] = name
-
-    def symbol(self, node) -> str:
-        return self._symbols[node]
-
-    def grad(self, node) -> str:
-        name = self._symbols[node]
-        return f"d{name}" if _ATOM.match(name) else f"d({name})"
-
-
-def _forward_template(node) -> str:
-    """The op's ``formula``, or ``name(…)`` of the parents for an op that has none."""
-    op = node._op
-    return op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
-
-
-def _built_name(node, names: Names) -> str:
-    op = node._op
-    template = _forward_template(node)
-    if op.name == "@":
-        template = template.replace(" ", "")
-    return _fill(template, node, names.symbol, lambda n: "", _constant(node._ctx, 4))
+def number(x, precision: int) -> str:
+    """A number as it stands in a formula; a negative one in parentheses, (-0.475)."""
+    text = fmt_number(x, precision)
+    return f"({text})" if text.startswith("-") else text
 
 
 def consumers(order: list) -> dict:
@@ -172,118 +127,137 @@ def consumers(order: list) -> dict:
     return used_by
 
 
+class Names:
+    """The names the pictures give the nodes, each unique in the picture.
+
+    ``symbol(node)``: the label (the notes' symbols ``w1``, ``Z1``); a number written into an
+    expression (or any unlabelled scalar data) shows its number; an unlabelled leaf that takes a
+    gradient is named by its role (``w1, w2, …`` the left
+    factor of a product, ``b1, …`` a term of a sum, ``x1, x2, …`` an input), unlabelled data
+    entering a cost as labels is ``Y``, other unlabelled array data ``X``; an unlabelled op node
+    gets a name built from its parents' (``w1·x1``, ``σ(z)``), or where that would be long a
+    short name ``u₁, u₂, …`` that the picture shows with its formula. A name that two nodes
+    would share gets an index, ``(x·y)₂``. ``grad(node)``: the gradient's symbol (see the module).
+    """
+
+    __slots__ = ("order", "position", "_symbols", "_short", "partial", "root")
+
+    def __init__(self, order: list, precision: int = 4, used_by: dict | None = None):
+        self.order = order
+        self.position = {node: i for i, node in enumerate(order)}
+        used_by = used_by if used_by is not None else consumers(order)
+        self._symbols: dict = {}
+        self._short: set = set()  # the nodes whose name is a short one, u₁: the picture shows their formula
+        self.root = order[-1] if order else None
+        # a Tensor graph differentiates a cost J averaged over examples: its intermediates are written ∂J/∂Z
+        self.partial = isinstance(self.root, Tensor)
+        taken = {str(node.label) for node in order if node.label}
+        counters: dict = {}
+
+        def numbered(word: str, sub: bool = False) -> str:
+            while True:
+                counters[word] = counters.get(word, 0) + 1
+                name = f"{word}{subscript(counters[word]) if sub else counters[word]}"
+                if name not in taken:
+                    taken.add(name)
+                    return name
+
+        seen: dict = {}
+        for node in order:
+            if node.label:
+                name = str(node.label)
+            elif node._op is None:
+                name = self._leaf_name(node, used_by, precision, numbered)
+                if name is None:  # a number written into the expression: shown as itself, never indexed
+                    data = np.asarray(node.data)
+                    self._symbols[node] = fmt_number(data.reshape(()), precision)
+                    continue
+            else:
+                name = _fill(_forward_template(node), node, self.symbol, "", _constant(node._ctx, precision))
+                if node._op.name == "@":
+                    name = name.replace(" ", "")
+                if len(name) > _MAX_BUILT_NAME or name in taken and name in seen:
+                    name = numbered("u", sub=True)
+                    self._short.add(node)
+            if name in seen:  # a second node of this name: both keep it, told apart by an index
+                count = seen[name] = seen[name] + 1
+                name = f"{name if _ATOM.match(name) else f'({name})'}{subscript(count)}"
+            else:
+                seen[name] = 1
+            taken.add(name)
+            self._symbols[node] = name
+
+    @staticmethod
+    def _leaf_name(node, used_by: dict, precision: int, numbered):
+        """An unlabelled leaf's name by its role, or None for a number written into an expression."""
+        uses = used_by[node]
+        if node.requires_grad:
+            if uses and all(c._op.name == "*" and i == 0 for c, i in uses):
+                return numbered("w")
+            if uses and all(c._op.name == "+" for c, i in uses):
+                return numbered("b")
+            return numbered("x")
+        if isinstance(node, Tensor) and node.data.size > 1:
+            if any(isinstance(c._op, FUSED_COSTS) and i == 1 for c, i in uses):
+                return "Y"
+            return _data_name(numbered)
+        return None
+
+    def symbol(self, node) -> str:
+        return self._symbols[node]
+
+    def is_short(self, node) -> bool:
+        """Whether the node's name is a short one (u₁) that needs its formula beside it."""
+        return node in self._short
+
+    def grad(self, node) -> str:
+        """``dz``, ``dw1``, ``d(w·x)``; in a Tensor graph ``∂J/∂Z1`` for an intermediate (module docstring)."""
+        name = self._symbols[node]
+        if self.partial and node._op is not None:
+            return f"∂{self._symbols[self.root]}/∂{name if _ATOM.match(name) else f'({name})'}"
+        return f"d{name}" if _ATOM.match(name) else f"d({name})"
+
+
+def _data_name(numbered) -> str:
+    first = numbered("X")
+    return "X" if first == "X1" else first
+
+
+def _forward_template(node) -> str:
+    """The op's ``formula``, or ``name(…)`` of the parents for an op that has none."""
+    op = node._op
+    return op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
+
+
 def _constant(ctx, precision: int) -> str:
     # ops keep their constant as ctx; mean keeps (axis, keepdims, n) and its {k} is n
     k = ctx[-1] if isinstance(ctx, tuple) else ctx
     return fmt_number(k, precision) if isinstance(k, numbers.Real) else str(k)
 
 
-def _number(x, precision: int) -> str:
-    text = fmt_number(x, precision)
-    return f"({text})" if text.startswith("-") else text
-
-
-def _shape(x) -> str:
-    shape = np.shape(x)
-    return str(shape) if len(shape) != 1 else f"({shape[0]},)"
-
-
-def _quantity(node, precision: int, which: str = "data") -> str:
-    """How a node stands in a formula with the numbers: its number (a Value) or its shape (a Tensor)."""
-    value = node.data if which == "data" else node.grad
-    return _shape(value) if isinstance(node, Tensor) else _number(value, precision)
-
-
-def _fill(template: str, child, symbol, out_symbol, k: str, g: str = "") -> str:
-    """``template`` with ``{0}``, ``{1}``, … the parents, ``{out}`` the child, ``{k}`` the constant, ``{g}``
-    the child's gradient; a parent that is a sum or product keeps its parentheses."""
-    # in a sum a product needs no parentheses (w·x + 1); everywhere else a compound does ((w + 1)·x)
-    products = not template.startswith(("{0} + ", "{0} - "))
+def _fill(template: str, child, symbol, out: str, k: str) -> str:
+    """``template`` with ``{0}``, ``{1}``, … the parents (each from ``symbol``), ``{out}`` the child, ``{k}``
+    the constant; a parent that is a sum or product keeps its parentheses, and one the template already
+    puts in parentheses gets no second pair."""
+    # in a sum a product needs no parentheses (w·x + 1), and its first term none at all; everywhere
+    # else a compound or a negative number does ((w + 1)·x, 2·(-3))
+    in_sum = template.startswith(("{0} + ", "{0} - "))
     parents = []
     for i, parent in enumerate(child._parents):
         text = symbol(parent)
-        parents.append(text if f"({{{i}}})" in template else paren(text, products))
-    return template.format(*parents, out=out_symbol(child), k=k, g=g)
-
-
-def _fill_as(template: str, child, names: Names, precision: int, numbers: bool, g: str = "") -> str:
-    """:func:`_fill` with the nodes' names, or with their numbers (shapes)."""
-    k = _constant(child._ctx, precision)
-    if numbers:
-        def quantity(node):
-            return _quantity(node, precision)
-        return _fill(template, child, quantity, quantity, k, g)
-    return _fill(template, child, names.symbol, names.symbol, k, g)
-
-
-def local_formula(child, i: int, names: Names, precision: int = 4, numbers: bool = False) -> str:
-    """∂child/∂(parent i) as the op's ``dformula`` writes it, filled with the nodes' names (or numbers)."""
-    op = child._op
-    templates = op.nformula if numbers and op.nformula else op.dformula
-    return _fill_as(templates[i] if i < len(templates) else "?", child, names, precision, numbers)
-
-
-def summed_axes(parent_shape: tuple, out_shape: tuple) -> tuple:
-    """The axes of the output that a broadcast operand's gradient is summed over (as ``_unbroadcast`` does)."""
-    extra = len(out_shape) - len(parent_shape)
-    axes = tuple(range(extra))
-    axes += tuple(extra + i for i, n in enumerate(parent_shape) if n == 1 and out_shape[extra + i] != 1)
-    return axes
-
-
-def _broadcast(parent_shape: tuple, out_shape: tuple) -> bool:
-    """Whether an elementwise op stretched the parent to the output's larger shape."""
-    if len(parent_shape) > len(out_shape) or parent_shape == out_shape:
-        return False
-    try:
-        return np.broadcast_shapes(parent_shape, out_shape) == out_shape
-    except ValueError:
-        return False
-
-
-def _sum_word(axes: tuple, ndim: int) -> str:
-    if ndim == 2 and axes == (1,):
-        return "Σ_columns"
-    if ndim == 2 and axes == (0,):
-        return "Σ_rows"
-    if len(axes) == ndim:
-        return "Σ_all"
-    return f"Σ_axes{axes}"
-
-
-def chain_term(child, i: int, names: Names, precision: int = 4, numbers: bool = False) -> str:
-    """The chain-rule term that ``child`` passes back to its i-th parent.
-
-    ``dz = da · a(1 - a)`` for a Value, ``dA1 ∗ (1 - A1²)`` elementwise for a Tensor,
-    ``dZ1 A0ᵀ`` for a matrix product, and ``Σ_columns dZ1`` where the parent (b1) was
-    broadcast over the m columns. With ``numbers`` the same term takes each Value's
-    number, or each Tensor's shape.
-    """
-    op = child._op
-    parent = child._parents[i]
-    is_tensor = isinstance(child, Tensor)
-    g = _quantity(child, precision, "grad") if numbers else names.grad(child)
-    if op.dterm and i < len(op.dterm) and op.dterm[i]:
-        return _fill_as(op.dterm[i], child, names, precision, numbers, g)
-    symbolic = local_formula(child, i, names, precision)
-    local = local_formula(child, i, names, precision, numbers=True) if numbers else symbolic
-    if isinstance(op, FUSED_COSTS) and not numbers:  # the fused cost keeps A[L] = g(Z[L]) inside
-        z = names.symbol(child._parents[0])
-        local = local.replace(f"{fused_activation(op)}({paren(z)})", activation_name(z))
-    elementwise = is_tensor and np.ndim(child.data) > 0
-    if symbolic == "1":
-        term = g
-    elif symbolic == "-1":
-        term = f"-{paren(g)}"
-    else:
-        term = f"{g} {'∗' if elementwise else '·'} {paren(local, products=False)}"
-    if is_tensor and _broadcast(np.shape(parent.data), np.shape(child.data)):
-        axes = summed_axes(np.shape(parent.data), np.shape(child.data))
-        if axes:
-            term = f"{_sum_word(axes, np.ndim(child.data))} {paren(term)}"
-    return term
+        if re.search(r"\(\{%d\}\)" % i, template) or (in_sum and i == 0):
+            parents.append(text)
+        elif in_sum:
+            text = paren(text, products=False)
+            parents.append(f"({text})" if text.startswith("-") else text)
+        else:
+            parents.append(paren(text))
+    return template.format(*parents, out=out, k=k)
 
 
 def forward_formula(node, names: Names, precision: int = 4, numbers: bool = False) -> str:
-    """How ``node`` was computed from its parents (``σ(z)``, ``W1 A0``), by name or with numbers (shapes)."""
-    return _fill_as(_forward_template(node), node, names, precision, numbers)
+    """How ``node`` was computed from its parents (``σ(z)``, ``W1 A0``), by name or with numbers."""
+    k = _constant(node._ctx, precision)
+    if numbers:
+        return _fill(_forward_template(node), node, lambda n: fmt_number(n.data, precision), "", k)
+    return _fill(_forward_template(node), node, names.symbol, "", k)

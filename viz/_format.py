@@ -53,14 +53,24 @@ def fmt_number(x: float, precision: int = 4) -> str:
     return "0" if text == "-0" else text
 
 
-def fmt_array(a: np.ndarray, precision: int = 4, max_entries: int = 12) -> list[list[str]] | str:
-    """A small matrix as rows of formatted entries; a large one as a ``min/mean/max`` summary."""
+def fmt_array(a: np.ndarray, precision: int = 4, max_entries: int = 32) -> list[list[str]] | str:
+    """A small array (up to ``max_entries`` entries) as rows of formatted entries, every entry shown
+    (an array of more than two axes one row per run of its last axis); a large one as a
+    ``min/mean/max`` summary. An entry below 1e-12 of the array's largest is rounding noise of a
+    zero and prints as 0.
+
+    >>> fmt_array(np.array([[1.0, 5.78e-19], [-2.0, 0.5]]))
+    [['1', '0'], ['-2', '0.5']]
+    """
     a = np.asarray(a, dtype=float)
-    if a.size <= max_entries and a.ndim <= 2:
-        rows = np.atleast_2d(a) if a.ndim < 2 else a
-        return [[fmt_number(v, precision) for v in row] for row in rows]
     if a.size == 0:
         return "empty"
+    scale = float(np.nanmax(np.abs(a))) if np.isfinite(a).any() else 0.0
+    if scale > 0:
+        a = np.where(np.abs(a) < 1e-12 * scale, 0.0, a)
+    if a.size <= max_entries:
+        rows = np.atleast_2d(a) if a.ndim < 2 else a.reshape(-1, a.shape[-1])
+        return [[fmt_number(v, precision) for v in row] for row in rows]
     return (f"min {fmt_number(a.min(), precision)}  mean {fmt_number(a.mean(), precision)}  "
             f"max {fmt_number(a.max(), precision)}")
 
@@ -75,7 +85,7 @@ def fmt_value(x, precision: int = 4) -> str:
     return fmt_number(x, precision)
 
 
-def fmt_result(x, precision: int = 4, max_entries: int = 12) -> str:
+def fmt_result(x, precision: int = 4, max_entries: int = 32) -> str:
     """A value as a frame shows it: a small matrix row by row (a column on one line, ``[a; b; c]``),
     a large one's min/mean/max and shape, a number as itself."""
     if isinstance(x, np.ndarray) and x.ndim > 0:

@@ -1,143 +1,125 @@
-"""The notes' closed forms beside autodiff: where a node of the graph is one the notes derive by hand.
+"""The notes' closed forms beside autodiff, only on the nodes the notes derive by hand.
 
-Autodiff's gradient of a node is always the chain rule over what was recorded. Where the
-notes have a shortcut for that node (dz = a − y, dw_i = x_i · dz, db = dz; dZ[L] = A[L] − Y,
-dW[l] = (1/m) dZ[l] A[l−1]ᵀ, db[l] = (1/m) Σ dZ[l], dA[l−1] = W[l]ᵀ dZ[l], dZ[l] = dA[l] ∗ g′(Z[l])),
-:func:`notes_lines` says it, in the picture's names and, for a Value, with the numbers.
+For the one-example graph (Values): da = −y/a + (1 − y)/(1 − a), dz = a − y, dw_i = x_i · dz,
+db = dz. For a dense layer Z[l] = W[l] A[l−1] + b[l] (and the logistic model's Z = wᵀX + b),
+found in the graph by its shape, not by its name: dZ[L] = A[L] − Y, dZ[l] = dA[l] ∗ g′(Z[l]),
+dW[l] = (1/m) dZ[l] A[l−1]ᵀ (+ (λ/m) W[l]), db[l] = (1/m) Σ dZ[l], dA[l−1] = W[l]ᵀ dZ[l];
+the logistic model's dw = (1/m) X dZᵀ and db = (1/m) Σ dZ.
 
-The factor m: the notes' dZ[l] and dA[l] are derivatives of the per-example loss, while
-autodiff differentiates the cost J = (1/m) Σ L, so the gradient on a Tensor node Z[l] is
-∂J/∂Z[l] = dZ[l] / m. dW[l] and db[l] carry the 1/m in both, so they agree directly.
+The factor m: the notes' dZ and dA are per example (one column each, no 1/m), while autodiff
+differentiates the cost J = (1/m) Σ L, so ∂J/∂Z1 = dZ1/m: the two get different symbols, and
+the relation is said where it matters. dW and db carry the 1/m in both and are the same.
 """
 
 from __future__ import annotations
 
-import re
-
-from autograd_mini import Tensor
-
-from ._chain import FUSED_COSTS, Names, _number, activation_name, consumers, fused_activation
+from ._chain import FUSED_COSTS, activation_name, fused_activation, number
 from ._format import fmt_number, fmt_result
 
-__all__ = ["NotesContext", "notes_lines", "forward_notes"]
-
-_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu"}
-_INDEXED = re.compile(r"^([A-Za-z]+)(\d+)$")
+__all__ = ["notes_lines", "forward_notes"]
 
 
-def _bracketed(symbol: str) -> str:
-    """The notes write a layer index in brackets: Z1 → Z[1], A0 → A[0]."""
-    found = _INDEXED.match(symbol)
-    return f"{found.group(1)}[{found.group(2)}]" if found else symbol
-
-
-class NotesContext:
-    """What the closed forms need from the whole graph: names, consumers and m (the number of examples)."""
-
-    def __init__(self, order: list, names: Names, precision: int = 4):
-        self.names = names
-        self.used_by = consumers(order)
-        self.precision = precision
-        self.m = next((node._ctx for node in order if isinstance(node._op, FUSED_COSTS)), None)
-
-    def only_consumer(self, node):
-        uses = self.used_by[node]
-        return uses[0] if len(uses) == 1 else (None, None)
-
-
-def notes_lines(node, ctx: NotesContext) -> list[str]:
+def notes_lines(node, view) -> list[str]:
     """The notes' formula for ``node``'s gradient, where the notes have one (else an empty list)."""
-    return _tensor_lines(node, ctx) if isinstance(node, Tensor) else _value_lines(node, ctx)
+    if view.names.partial:
+        return _tensor_lines(node, view)
+    return _value_lines(node, view)
 
 
-def _value_lines(node, ctx: NotesContext) -> list[str]:
-    names, p = ctx.names, ctx.precision
-    child, i = ctx.only_consumer(node)
+def _only_consumer(node, view):
+    uses = view.used_by[node]
+    return uses[0] if len(uses) == 1 else (None, None)
+
+
+def _value_lines(node, view) -> list[str]:
+    names, p = view.names, view.precision
+    child, i = _only_consumer(node, view)
     if child is None or child._op is None:
         return []
     value = fmt_number(node.grad, p)
     if child._op.name == "cross_entropy" and i == 0:
         y = child._parents[1]
-        return [f"the notes: {names.grad(node)} = -y/a + (1 - y)/(1 - a) = -{_number(y.data, p)}/{_number(node.data, p)}"
-                f" + (1 - {_number(y.data, p)})/(1 - {_number(node.data, p)}) = {value}"]
+        return [f"the notes: {names.grad(node)} = -y/a + (1 - y)/(1 - a) = -{number(y.data, p)}/{number(node.data, p)}"
+                f" + (1 - {number(y.data, p)})/(1 - {number(node.data, p)}) = {value}"]
     if child._op.name == "sigmoid":
-        loss, _ = ctx.only_consumer(child)
+        loss, _ = _only_consumer(child, view)
         if loss is not None and loss._op is not None and loss._op.name == "cross_entropy":
             y = loss._parents[1]
-            a_sym, y_sym = names.symbol(child), names.symbol(y)
-            return [f"the notes: {names.grad(node)} = {a_sym} - {y_sym} = {_number(child.data, p)} - "
-                    f"{_number(y.data, p)} = {value}"]
+            return [f"the notes: {names.grad(node)} = {names.symbol(child)} - {names.symbol(y)} = "
+                    f"{number(child.data, p)} - {number(y.data, p)} = {value}"]
     if child._op.name == "wᵀx + b":
         if i == len(child._parents) - 1:
             return [f"the notes: {names.grad(node)} = {names.grad(child)} = {value}"]
         if i % 2 == 0:
             x = child._parents[i + 1]
             return [f"the notes: {names.grad(node)} = {names.symbol(x)} · {names.grad(child)} = "
-                    f"{_number(x.data, p)} · {_number(child.grad, p)} = {value}"]
+                    f"{number(x.data, p)} · {number(child.grad, p)} = {value}"]
     return []
 
 
-def _tensor_lines(node, ctx: NotesContext) -> list[str]:
-    names, m = ctx.names, ctx.m
-    uses = [(c, i) for c, i in ctx.used_by[node] if c._op.name != "L2"]
-    l2 = " + (λ/m) " + _bracketed(names.symbol(node)) if len(uses) < len(ctx.used_by[node]) else ""
-    child, i = uses[0] if len(uses) == 1 else (None, None)
-    sym, grad = names.symbol(node), names.grad(node)
-    per_example = f"m · {grad}" if m is None else f"{m} · {grad}"
+def _d(name: str) -> str:
+    """The notes' per-example gradient of a node named ``name``: dZ3, dA1, dZ."""
+    return f"d{name}"
+
+
+def _tensor_lines(node, view) -> list[str]:
+    if view.m is None:
+        return []
+    sym = view.names.symbol
+    role = view.role.get(node)
     lines = []
-    if child is not None and child._op is not None:
-        op = child._op.name
-        if isinstance(child._op, FUSED_COSTS) and i == 0:
-            a_sym, y_sym = activation_name(sym), names.symbol(child._parents[1])
-            lines += [f"autodiff differentiates the cost J = (1/m) Σ L: {grad} = ∂J/∂{sym} = ({a_sym} - {y_sym})/m, "
-                      f"m = {m}",
-                      f"the notes (a column per example, no 1/m): d{_bracketed(sym)} = {_bracketed(a_sym)} - {y_sym} "
-                      f"= m · ∂J/∂{sym} = {per_example}"]
-        elif op in _ACTIVATIONS and m is not None:
-            a_sym = names.symbol(child)
-            lines.append(f"the notes (a column per example, no 1/m): d{_bracketed(sym)} = d{_bracketed(a_sym)} ∗ "
-                         f"g′({_bracketed(sym)}), g = {op}; here {grad} = ∂J/∂{sym}, so d{_bracketed(sym)} = {per_example}")
-        elif op == "@" and m is not None:
-            if i == 0 and node._op is None:
-                z = _sum_output(child, ctx)
-                a_prev = names.symbol(child._parents[1])
-                if z is not None:
-                    lines.append(f"the notes: d{_bracketed(sym)} = (1/m) d{_bracketed(names.symbol(z))} "
-                                 f"{_bracketed(a_prev)}ᵀ{l2}, the same matrix: d{_bracketed(names.symbol(z))} = "
-                                 f"m · ∂J/∂{names.symbol(z)}")
-            elif i == 1:
-                w = names.symbol(child._parents[0])
-                z = _sum_output(child, ctx)
-                if z is not None:
-                    lines.append(f"the notes (a column per example, no 1/m): d{_bracketed(sym)} = {_bracketed(w)}ᵀ "
-                                 f"d{_bracketed(names.symbol(z))} = {per_example}")
-        elif op == "+" and node._op is None and m is not None:
-            z_sym = names.symbol(child)
-            if len(node.shape) == 2 and node.shape[1] == 1 and child.shape[1] != 1:
-                lines.append(f"the notes: d{_bracketed(sym)} = (1/m) np.sum(d{_bracketed(z_sym)}, axis=1, keepdims=True), "
-                             f"the sum over the m examples; it is Σ_columns d{z_sym} here, since "
-                             f"d{_bracketed(z_sym)} = m · d{z_sym}")
+    if role is not None:
+        part, layer = role
+        Z, dZ = sym(layer.Z), _d(sym(layer.Z))
+        relation = f"{dZ} = m · {view.grad(layer.Z)}"
+        if part == "Z" and layer.output:
+            lines.append(f"the notes: {dZ} = {activation_name(Z)} - {sym(_labels_of(layer.Z, view))}, one column per "
+                         f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m, m = {view.m}")
+        elif part == "Z" and layer.g:
+            a = sym(layer.A)
+            lines.append(f"the notes: {dZ} = {_d(a)} ∗ g′({Z}), g = {layer.g}, one column per example: "
+                         f"{view.grad(layer.Z)} = {dZ}/m")
+        elif part == "W" and layer.l is None:
+            X = sym(layer.A_prev)
+            n_x, m = layer.A_prev.data.shape
+            lines.append(f"the notes: {view.grad(node)} = (1/m) {X} {dZ}ᵀ, (n_x, m)(m, 1) → (n_x, 1) = "
+                         f"({n_x}, {m})({m}, 1) → ({n_x}, 1): the same vector, as {relation}")
+        elif part == "W":
+            l2 = f" + (λ/m) {sym(node)}" if any(c._op.name == "L2" for c, _ in view.used_by[node]) else ""
+            a_prev = sym(layer.A_prev)
+            a_prev_t = a_prev[:-1] if a_prev.endswith("ᵀ") else f"{a_prev}ᵀ"
+            lines.append(f"the notes: {view.grad(node)} = (1/m) {dZ} {a_prev_t}{l2}: the same matrix, as {relation}")
+        elif part == "b":
+            axis = ")" if layer.l is None else ", axis=1, keepdims=True)"
+            lines.append(f"the notes: {view.grad(node)} = (1/m) np.sum({dZ}{axis}, the sum over the m examples: "
+                         f"the same as Σ_columns {view.grad(layer.Z)}, as {relation}")
+    layer = view.feeds.get(node)
+    if layer is not None and node._op is not None and layer.l is not None:
+        a = sym(node)
+        lines.append(f"the notes: {_d(a)} = {sym(layer.W)}ᵀ {_d(sym(layer.Z))}, one column per example: "
+                     f"{view.grad(node)} = {_d(a)}/m")
     return lines
 
 
-def forward_notes(node, ctx: NotesContext) -> list[str]:
-    """What a forward frame adds to the formula: A[L] inside the stable cost, λ and m inside the L2 cost."""
+def _labels_of(Z, view):
+    """Y, the labels the fused cost compares A[L] with."""
+    cost, _ = view.used_by[Z][0]
+    return cost._parents[1]
+
+
+def forward_notes(node, view) -> list[str]:
+    """What a forward frame adds: A[L] inside the stable cost, λ and m inside the L2 cost."""
     op = node._op
+    names, p = view.names, view.precision
     if isinstance(op, FUSED_COSTS):
-        z = ctx.names.symbol(node._parents[0])
-        shown = fmt_result(op.A, ctx.precision).replace("\n", "\n   ")
-        return [f"with {activation_name(z)} = {fused_activation(op)}({z}) = {shown}"]
-    if op.name == "L2" and ctx.m is not None:
+        z = names.symbol(node._parents[0])
+        shown = fmt_result(op.A, p).replace("\n", "\n   ")
+        return [f"with {activation_name(z)} = {fused_activation(op)}({z}) = {shown}, m = {node._ctx}"]
+    if op.name == "L2" and view.m is not None:
         squares = sum(float((W.data ** 2).sum()) for W in node._parents)
-        lambd = node._ctx * ctx.m
-        names = " + ".join(f"‖{ctx.names.symbol(W)}‖²" for W in node._parents)
-        return [f"λ = {fmt_number(lambd, ctx.precision)}, m = {ctx.m}: R = ({fmt_number(lambd, ctx.precision)}/"
-                f"(2·{ctx.m}))·({names}) = {fmt_number(lambd / (2 * ctx.m), ctx.precision)} · "
-                f"{fmt_number(squares, ctx.precision)}"]
+        lambd = node._ctx * view.m
+        norms = " + ".join(f"‖{names.symbol(W)}‖²" for W in node._parents)
+        return [f"λ = {fmt_number(lambd, p)}, m = {view.m}: {names.symbol(node)} = ({fmt_number(lambd, p)}/"
+                f"(2·{view.m}))·({norms}) = {fmt_number(lambd / (2 * view.m), p)} · {fmt_number(squares, p)}"]
     return []
 
-
-def _sum_output(product, ctx: NotesContext):
-    """Z in Z = W A_prev + b: the ``+`` node that the product ``W A_prev`` feeds, if it feeds one only."""
-    child, _ = ctx.only_consumer(product)
-    return child if child is not None and child._op is not None and child._op.name == "+" else None

@@ -1,18 +1,19 @@
 """Forward and backward, one node at a time, as plain data: the frames of the step-through.
 
-The forward pass computes the op nodes in :func:`autograd_mini.topo_order`; the backward
-pass walks it in reverse. Backward step k names the node whose gradient is final after k
-steps (every node that uses it has passed its gradient back), the chain-rule terms that
-summed into it, the same terms with the numbers (a Tensor: its shapes), the result, and
-where the notes have a closed form for that node, the notes' formula beside it. The terms
-are the recorded ops' own rules: term value = ``op.vjp(consumer, d consumer)[i]``. Data and
-constants (x1, y, X, the 3 in 3·a) take no gradient and get no backward step.
+The forward pass computes the op nodes in :func:`autograd_mini.topo_order`. The backward pass
+goes in the teacher's order (:meth:`viz._view.View.backward_order`): from the cost back, a
+gradient as soon as it is final. Backward step k names the node whose gradient is final, the
+chain-rule terms that summed into it (each the consumer's gradient times a local derivative),
+the same terms with the numbers (a Tensor: what the products and sums do to the shapes), the
+result, and where the notes have a closed form for that node, the notes' formula beside it.
+The terms' values are the recorded ops' own rules: ``op.vjp(consumer, d consumer)[i]``. Data
+and constants (x1, y, X, the 3 in 3·a) take no gradient and get no backward step.
 
 >>> from autograd_mini.notes_graph import logistic_graph
 >>> L = logistic_graph(); L.backward()
 >>> steps = backprop_steps(L)
 >>> [s.dname for s in steps]
-['dL', 'da', 'dz', 'db', 'dw2', 'dw1']
+['dL', 'da', 'dz', 'dw1', 'dw2', 'db']
 >>> print(steps[2]); print("\\n".join(steps[2].lines()))
 step 3/6: dz = da · a(1 - a) = -0.475
 dz = da · a(1 - a)
@@ -27,29 +28,33 @@ z = w1·x1 + w2·x2 + b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from autograd_mini import Tensor, topo_order
+from autograd_mini import Tensor
 
-from ._chain import Names, as_roots, chain_term, consumers, forward_formula, is_constant, local_formula, needs_grad
+from ._chain import as_roots, forward_formula, needs_grad
 from ._format import fmt_result
-from ._notes import NotesContext, forward_notes, notes_lines
+from ._notes import forward_notes, notes_lines
+from ._rules import backward_shapes, forward_shapes, join, term
+from ._view import View
 
 __all__ = ["Term", "Step", "backprop_steps", "forward_steps", "all_steps"]
 
 
 @dataclass(frozen=True)
 class Term:
-    """One chain-rule term of a gradient: ``d<consumer> · ∂consumer/∂node``."""
+    """One chain-rule term of a gradient: the consumer's gradient times ∂consumer/∂node."""
 
     consumer: str   # the consumer's name, z in dw1 = dz · x1
-    local: str      # the local derivative ∂consumer/∂node as the op's dformula writes it
-    text: str       # the term, "dz · x1"
+    local: str      # the local derivative ∂consumer/∂node: "x1", "a(1 - a)", "relu′(Z1)", "A0ᵀ (on the right)"
+    text: str       # the term, "dz · x1" (with its sign: "-dz")
     value: object   # its value (a float, or an array for a Tensor)
-    numbers: str = ""  # the term with the numbers (a Tensor: the shapes), "(-0.475) · 1"
+    numbers: str = ""  # a Value's term with the numbers, "(-0.475) · 1"
+    upstream: str = ""  # the consumer's gradient as it stands in the term ("" where ∂J/∂J = 1 is left out)
+    local_numbers: str = ""  # a Value's local derivative with the numbers, "relu′(0.1) = 1"
+    node: object = None  # the consumer node
 
 
 @dataclass(frozen=True)
@@ -61,23 +66,31 @@ class Step:
     total: int
     node: object
     name: str       # the node's symbol (z)
-    dname: str      # its gradient's name (dz)
+    dname: str      # its gradient's symbol (dz, ∂J/∂Z1)
     terms: tuple    # the Terms that summed into it; empty for the root (the seed) and forward steps
     value: object   # backward: the gradient the engine holds, node.grad; forward: node.data
     precision: int = 4
     kind: str = "backward"
-    expression: str = ""   # forward: the formula by name (w1·x1 + w2·x2 + b)
-    numbers: str = ""      # the formula with the numbers (a Tensor: its shapes)
+    expression: str = ""   # forward: the formula by name (w1·x1 + w2·x2 + b); backward: the terms summed
+    numbers: str = ""      # a Value's formula with the numbers; a Tensor's shapes line
     notes: tuple = ()      # the notes' closed form for this node, where they have one
+    where: tuple = ()      # what a function in the formula means (relu′(0.1) = 1, the pooling mask)
 
     @property
     def formula(self) -> str:
-        """``dz = da · a(1 - a)``; the root reads ``dL = 1 (the seed)``; a forward step ``a = σ(z)``."""
+        """``dz = da · a(1 - a)``; the root reads ``dL = 1 (the seed)``; a forward step ``a = σ(z)``, and
+        an unnamed node whose name is its formula, ``x + x``, says it once."""
         if self.kind == "forward":
-            return f"{self.name} = {self.expression}"
+            return self.expression if self.expression == self.name else f"{self.name} = {self.expression}"
         if not self.terms:
             return f"{self.dname} = 1 (the seed)"
-        return f"{self.dname} = " + " + ".join(t.text for t in self.terms)
+        return f"{self.dname} = {self.expression}"
+
+    @property
+    def head(self) -> str:
+        """What the frame's formula is about: the gradient's symbol, or the node's name (or its formula)."""
+        return self.formula.split(" = ", 1)[0] if self.kind == "backward" or self.expression != self.name \
+            else self.expression
 
     def result(self) -> str:
         """The value (:func:`fmt_result`)."""
@@ -86,18 +99,17 @@ class Step:
         return fmt_result(self.value, self.precision)
 
     def lines(self) -> list[str]:
-        """The frame's text: the formula, the same with the numbers (or shapes), the result, the notes."""
-        pad = " " * (len(self.name if self.kind == "forward" else self.dname) + 1)
+        """The frame's text: the formula, the same with the numbers (or the shapes), the result, what a
+        function means, the notes."""
+        pad = " " * (len(self.head) + 1)
         out = [self.formula]
-        is_tensor = isinstance(self.node, Tensor)
-        only_scalars = is_tensor and not re.search(r"\(\d", self.numbers)  # "() + ()": nothing to learn
-        if self.numbers and self.numbers != self.formula.split(" = ", 1)[-1] and not only_scalars:
-            out.append(f"{pad}{'shapes: ' if is_tensor else '= '}{self.numbers}"
-                       + (f" → {np.shape(self.value)}" if is_tensor else ""))
+        if self.numbers:
+            tensor = isinstance(self.node, Tensor)
+            out.append(f"{pad}{'' if tensor else '= '}{self.numbers}")
         result = self.result().split("\n")
         out.append(f"{pad}= {result[0]}")
         out += [f"{pad}  {row}" for row in result[1:]]
-        return out + list(self.notes)
+        return out + list(self.where) + list(self.notes)
 
     def __str__(self) -> str:
         return f"step {self.index}/{self.total}: {self.formula} = {self.result().splitlines()[0]}"
@@ -110,50 +122,67 @@ def _one_root(root) -> list:
     return roots
 
 
-def forward_steps(root, precision: int = 4, *, order=None, names=None) -> list[Step]:
-    """The forward pass: one :class:`Step` per op node, in the order the values were computed."""
+def _view(root, precision: int, view) -> View:
     (root,) = _one_root(root)
-    order = order if order is not None else topo_order([root])
-    names = names or Names(order, precision)
-    computed = [node for node in order if node._op is not None]
-    context = NotesContext(order, names, precision)
+    return view if view is not None else View(root, precision)
+
+
+def forward_steps(root, precision: int = 4, *, view=None) -> list[Step]:
+    """The forward pass: one :class:`Step` per op node, in the order the values were computed."""
+    view = _view(root, precision, view)
+    names = view.names
+    computed = [node for node in view.order if node._op is not None]
     steps = []
     for k, node in enumerate(computed, start=1):
+        if isinstance(node, Tensor):
+            numbers = forward_shapes(node)
+        else:
+            numbers = forward_formula(node, names, precision, numbers=True)
+        expression = forward_formula(node, names, precision)
         steps.append(Step(k, len(computed), node, names.symbol(node), names.grad(node), (), node.data, precision,
-                          "forward", forward_formula(node, names, precision),
-                          forward_formula(node, names, precision, numbers=True), tuple(forward_notes(node, context))))
+                          "forward", expression, numbers, tuple(forward_notes(node, view))))
     return steps
 
 
-def backprop_steps(root, precision: int = 4, *, order=None, names=None, show_data: bool = False) -> list[Step]:
-    """The backward pass from ``root`` as a list of :class:`Step`, in the order ``backward()`` ran.
+def backprop_steps(root, precision: int = 4, *, view=None, show_data: bool = False) -> list[Step]:
+    """The backward pass from ``root`` as a list of :class:`Step`, in the teacher's order.
 
     Needs ``root.backward()`` to have run: the steps read the gradients it recorded.
     Nodes that take no gradient (data and constants) are left out; ``show_data`` puts the data
     back in (x1, y: what their gradient would be, from the same chain rule, where the ops give
     it; a Tensor op computes nothing for data, so X's step says so). Constants never get a step.
     """
-    (root,) = _one_root(root)
-    if not root.has_grad:
+    (node_root,) = _one_root(root)
+    if not node_root.has_grad:
         raise RuntimeError("no gradients yet: call backward() on the root (e.g. L.backward()) "
                            "before stepping through backprop")
-    order = order if order is not None else topo_order([root])
-    names = names or Names(order, precision)
-    used_by = consumers(order)
-    context = NotesContext(order, names, precision)
-    backward_order = [node for node in reversed(order)
-                      if needs_grad(node) or (show_data and not is_constant(node))]
+    return _backward_steps(_view(root, precision, view), show_data)
+
+
+def _backward_steps(view, show_data: bool = False) -> list[Step]:
+    """The backward steps of ``view``; a term whose consumer has no gradient yet has no value (None)."""
+    names, precision = view.names, view.precision
+    order = view.backward_order(show_data)
     steps = []
-    for k, node in enumerate(backward_order, start=1):
-        terms = []
-        for child, i in used_by[node]:
-            terms.append(Term(names.symbol(child), local_formula(child, i, names, precision),
-                              chain_term(child, i, names, precision), child._op.vjp(child, child.grad)[i],
-                              chain_term(child, i, names, precision, numbers=True)))
-        numbers = " + ".join(t.numbers for t in terms)
-        value = node.grad if needs_grad(node) else _data_gradient(terms)
-        steps.append(Step(k, len(backward_order), node, names.symbol(node), names.grad(node), tuple(terms),
-                          value, precision, "backward", "", numbers, tuple(notes_lines(node, context))))
+    for k, node in enumerate(order, start=1):
+        pieces, terms = [], []
+        for child, i in view.used_by[node]:
+            piece = term(view, child, i)
+            pieces.append(piece)
+            terms.append(Term(names.symbol(child), piece.local, ("-" if piece.sign == "-" else "") + piece.text,
+                              child._op.vjp(child, child.grad)[i] if child.has_grad else None,
+                              piece.numbers, piece.upstream,
+                              piece.local_numbers, child))
+        if isinstance(node, Tensor):
+            numbers = backward_shapes(pieces, np.shape(node.data))
+        else:
+            numbers = join(pieces, "numbers") if pieces else ""
+            if numbers == "1" and len(pieces) == 1 and pieces[0].numbers == pieces[0].text:
+                numbers = ""
+        where = tuple(dict.fromkeys(p.where for p in pieces if p.where))
+        value = (node.grad if node.has_grad else None) if needs_grad(node) else _data_gradient(terms)
+        steps.append(Step(k, len(order), node, names.symbol(node), names.grad(node), tuple(terms), value,
+                          precision, "backward", join(pieces), numbers, tuple(notes_lines(node, view)), where))
     return steps
 
 
@@ -164,10 +193,7 @@ def _data_gradient(terms: list):
     return sum(t.value for t in terms)
 
 
-def all_steps(root, precision: int = 4) -> list[Step]:
+def all_steps(root, precision: int = 4, *, view=None) -> list[Step]:
     """The forward steps, then the backward steps: every frame of the step-through, in order."""
-    (root,) = _one_root(root)
-    order = topo_order([root])
-    names = Names(order, precision)
-    return forward_steps(root, precision, order=order, names=names) + \
-        backprop_steps(root, precision, order=order, names=names)
+    view = _view(root, precision, view)
+    return forward_steps(root, precision, view=view) + backprop_steps(root, precision, view=view)
