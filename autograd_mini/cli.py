@@ -175,7 +175,7 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
         raised = f"raise --max-nodes to {len(order)}" + (
             f" and --max-steps to {forward + backward}" if forward + backward > max_steps else "")
         check_size(len(order), edges, max_nodes, "draw it collapsed (--collapse: one box per neuron, layer or "
-                   f"stretch of a chain), simplify the expression, or {raised} (Graphviz then takes longer)")
+                   f"stretch of a chain), simplify the expression, or {raised} (Graphviz then takes longer)", "--max-nodes")
         if forward + backward > max_steps:
             raise UsageError(f"the step-through page would have {forward + backward} frames ({forward} forward, "
                              f"{backward} backward), more than --max-steps {max_steps}: raise --max-steps to "

@@ -75,12 +75,12 @@ def _too_large(width: int, height: int, max_pixels: int) -> str:
             "below the node count: one box per neuron, layer or stretch of a chain) reads as a whole")
 
 
-def check_size(nodes: int, edges: int, limit: int, way_out: str) -> None:
-    """Refuse a graph of more than ``limit`` nodes before Graphviz is asked to lay it out."""
+def check_size(nodes: int, edges: int, limit: int, way_out: str, limit_name: str = "max_nodes") -> None:
+    """Refuse a graph of more than ``limit`` nodes (the limit called ``limit_name``) before Graphviz is
+    asked to lay it out; ``way_out`` says what to do instead."""
     if nodes > limit:
-        raise GraphTooLarge(f"the graph has {nodes:,} nodes and {edges:,} edges, more than the {limit:,} that "
-                            f"Graphviz lays out in a few seconds: {way_out} (the limit is max_nodes, "
-                            "--max-nodes on the command line)")
+        raise GraphTooLarge(f"the graph has {nodes:,} nodes and {edges:,} edges, more than the {limit:,} of "
+                            f"{limit_name}: {way_out}")
 
 
 def _digraph(graph) -> graphviz.Digraph:
@@ -95,7 +95,8 @@ def _check_source(source: str, max_nodes: int) -> None:
     nodes = len(_NODE_LINE.findall(source))
     check_size(nodes, len(_EDGE_LINE.findall(source)), max_nodes,
                "draw it collapsed (draw_graph with max_nodes below the node count: one box per neuron, layer or "
-               "stretch of a chain), or render a smaller graph")
+               f"stretch of a chain), render a smaller graph, or pass max_nodes={nodes} (Graphviz then takes minutes)",
+               "render's max_nodes, the render cap: past it Graphviz takes more than a few seconds to lay a graph out")
 
 
 def _graphviz(program: list[str], source: bytes, formats: list[str], folder: str, stem: str) -> dict:

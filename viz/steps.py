@@ -127,9 +127,9 @@ def _view(root, precision: int, view) -> View:
     return view if view is not None else View(root, precision)
 
 
-def step_count(root) -> tuple[int, int]:
+def step_count(root, view=None) -> tuple[int, int]:
     """How many frames the step-through of ``root`` has: (forward, backward), without building them."""
-    view = _view(root, 4, None)
+    view = _view(root, 4, view)
     return sum(1 for node in view.order if node._op is not None), len(view.backward_order())
 
 
