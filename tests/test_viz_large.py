@@ -174,3 +174,39 @@ def test_the_micrograd_demo_collapses_to_one_box_per_neuron_shared_by_the_exampl
     reg = captions["the regulariser: R = 0.0001 · Σ p²"]
     assert all((box, reg) in edges for c, box in captions.items() if c.startswith("layer"))
 
+
+
+def test_every_piece_of_advice_in_the_size_messages_works_when_followed(tmp_path):
+    import pytest
+
+    from viz import GraphTooLarge, render, step_through
+    from viz_nets import micrograd_demo
+
+    L = scalar_mlp((2, 4, 4, 1))
+    L.backward()
+    src = draw_graph(L, max_nodes=50).source
+    told = re.search(r"draw_graph\(…, max_nodes=(\d+)\) draws every node", src)
+    full = draw_graph(L, max_nodes=int(told.group(1)))
+    assert "exceed" not in full.source
+    render(full, tmp_path / "full.svg")  # no second error: the render cap is not in the way
+
+    with pytest.raises(GraphTooLarge, match="step_through's max_nodes") as refused:
+        step_through(L, max_nodes=50, max_steps=100)
+    told = re.search(r"pass collapse=True .*, or step_through\(…, max_nodes=(\d+), max_steps=(\d+)\)",
+                     str(refused.value))
+    page = step_through(L, max_nodes=int(told.group(1)), max_steps=int(told.group(2)))  # both raised at once
+    assert page.frames == int(told.group(2))
+    collapsed = step_through(L, max_nodes=50, max_steps=100, collapse=True)
+    assert f"step_through(…, max_nodes={told.group(1)}, max_steps={told.group(2)}) draws every node" in collapsed.html
+
+    # past the render cap raising max_nodes is never offered: the collapsed view is the one to read
+    big = micrograd_demo(m=2)
+    big.backward()
+    src = draw_graph(big).source
+    assert "raise" not in src and "past the render cap of 1,500 nodes" in src
+    render(draw_graph(big), tmp_path / "collapsed.svg")
+    with pytest.raises(GraphTooLarge, match=r"render's max_nodes, the render cap.*draw it collapsed \(draw_graph "
+                                            r"with max_nodes below the node count"):
+        render(draw_graph(big, max_nodes=10**6), tmp_path / "every.svg")
+    render(draw_graph(big, max_nodes=len(topo_order([big])) - 1), tmp_path / "below.svg")  # as told: collapsed
+    assert "drawn per neuron" in (tmp_path / "below.svg").read_text()

@@ -41,8 +41,10 @@ _SCREEN = (1400, 900)
 _INSTALL = ("Graphviz's `dot` program is needed to render {fmt} but was not found on PATH. Install it: "
             "`apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or "
             "`conda install graphviz`. The DOT source can still be written with format='dot'.")
-_NODE_LINE = re.compile(r"^\t+\w+ \[", re.M)
-_EDGE_LINE = re.compile(r"^\t+\w+ -> ", re.M)
+# a node's DOT name is a word or a quoted name (the name a picture shows); graph, node and edge lines set defaults
+_NAME = r'(?:"(?:[^"\\]|\\.)*"|\w+)'
+_NODE_LINE = re.compile(rf"^\t+(?!(?:graph|node|edge) \[){_NAME} \[", re.M)
+_EDGE_LINE = re.compile(rf"^\t+{_NAME} -> ", re.M)
 
 
 class GraphvizNotInstalled(RuntimeError):
