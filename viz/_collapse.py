@@ -27,13 +27,12 @@ from autograd_mini import Tensor
 
 from ._chain import Names, consumers
 from ._format import fmt_number, html_label_text
-from ._mlp import MLP, find_mlp
+from ._mlp import ACTIVATIONS, MLP, find_mlp
 from ._style import KIND_STYLE, new_digraph
 from .render import MAX_RENDER_NODES
 
 __all__ = ["neuron_groups", "layer_groups", "Collapsed", "collapse", "draw_collapsed"]
 
-ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu", "leaky_relu"})
 #: a graph without layers is cut into at most this many stretches of consecutive nodes
 STRETCHES = 24
 

@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 
 from ._format import fmt_number
 
+#: a scalar neuron's activation (the ones a Value has)
+ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu", "leaky_relu"})
+
 __all__ = ["Neuron", "MLP", "find_mlp"]
 
-ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu", "leaky_relu"})
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -82,18 +84,20 @@ class MLP:
     reg_root: object        # the regulariser's result (None without one)
     examples: int           # how many examples run through the net
     n_params: int
+    _varying: list = field(default_factory=list)  # the per-example numbers of the last formula (its c(i))
+    _last: str = ""                                # the last formula written
 
     def box_formula(self, node, head: str = "J") -> str:
         """The formula the loss (or regulariser, R) box computes, with a sum over the examples written Σᵢ."""
         head = "R" if node is self.reg_root else head
-        self._varying: list = []
+        self._varying = []
         self._last = f"{head} = {self._render(node, node)}"
         return self._last
 
     def box_where(self) -> list:
         """What the symbols of the last :meth:`box_formula` stand for."""
         out = []
-        if self.examples > 1 and "(i)" in getattr(self, "_last", ""):
+        if self.examples > 1 and "(i)" in self._last:
             out.append(f"i = 1, …, {self.examples}: the examples")
         if self._varying:
             values = sorted(set(self._varying))
