@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -128,6 +129,10 @@ class _Writer:
         self.written.append((path, what))
         return path
 
+    def unlist(self, path: Path) -> None:
+        """Take ``path`` off the list of files written (a picture left out)."""
+        self.written = [(p, what) for p, what in self.written if p != path]
+
     def text(self, name: str, what: str, content: str) -> Path:
         return atomic_write(self.path(name, what), content)
 
@@ -151,30 +156,64 @@ def _plots():
     return viz.plots
 
 
-def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_steps: int = 500) -> None:
+#: the collapsed pictures of ``graph --collapse``: at most about this many boxes
+COLLAPSED_BOXES = 24
+
+
+def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_steps: int = 500,
+                    collapse: bool = False) -> None:
     """Computational graph, derivative graph and step-through page of a backpropagated graph.
 
-    The size is checked first (more than ``max_nodes`` nodes is refused with what to do), and
-    each picture is laid out once for both of its formats.
+    The sizes are checked first (more than ``max_nodes`` nodes or ``max_steps`` frames is refused
+    with what to do), and each picture is laid out once for all of its formats. ``collapse`` draws
+    the graph and the page with one box per neuron, layer or stretch of a chain. A PNG too large to
+    read as a whole is left out with a note (its SVG is written).
     """
     import viz
-    from viz.render import check_size
+    from viz.render import PictureTooLarge, check_size
+    from viz.steps import step_count
 
     from .graph import topo_order
 
     order = topo_order([root])
-    check_size(len(order), sum(len(node.parents) for node in order), max_nodes,
-               "simplify the expression, or raise --max-nodes (Graphviz then takes longer)")
-    graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=max_nodes)
-    viz.render_all(graph, [writer.path(f"{stem}_graph.svg", "computational graph (SVG)"),
-                           writer.path(f"{stem}_graph.png", "computational graph (PNG)"),
-                           writer.path(f"{stem}_graph.dot", "computational graph (DOT source)")], max_nodes)
-    viz.render_all(viz.draw_derivative_graph(root),
-                   [writer.path(f"{stem}_derivatives.svg", "derivative graph (SVG)"),
-                    writer.path(f"{stem}_derivatives.png", "derivative graph (PNG)")], max_nodes)
+    edges = sum(len(node.parents) for node in order)
+    forward, backward = step_count(root)
+    if not collapse:
+        raised = f"raise --max-nodes to {len(order)}" + (
+            f" and --max-steps to {forward + backward}" if forward + backward > max_steps else "")
+        check_size(len(order), edges, max_nodes, "draw it collapsed (--collapse: one box per neuron, layer or "
+                   f"stretch of a chain), simplify the expression, or {raised} (Graphviz then takes longer)", "--max-nodes")
+        if forward + backward > max_steps:
+            raise UsageError(f"the step-through page would have {forward + backward} frames ({forward} forward, "
+                             f"{backward} backward), more than --max-steps {max_steps}: raise --max-steps to "
+                             f"{forward + backward}, or draw it collapsed (--collapse)")
+    drawn = COLLAPSED_BOXES if collapse else max_nodes
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PictureTooLarge)
+        graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=drawn)
+        viz.render_all(graph, [writer.path(f"{stem}_graph.svg", "computational graph (SVG)"),
+                               writer.path(f"{stem}_graph.png", "computational graph (PNG)"),
+                               writer.path(f"{stem}_graph.dot", "computational graph (DOT source)")], max_nodes)
+        if backward <= max_nodes:
+            viz.render_all(viz.draw_derivative_graph(root),
+                           [writer.path(f"{stem}_derivatives.svg", "derivative graph (SVG)"),
+                            writer.path(f"{stem}_derivatives.png", "derivative graph (PNG)")], max_nodes)
+        else:
+            print(f"note: no derivative graph: its {backward:,} nodes are more than --max-nodes {max_nodes} and it "
+                  "has no collapsed form (the step-through page steps through the collapsed boxes)", file=sys.stderr)
+    for warning in caught:
+        if not isinstance(warning.message, PictureTooLarge):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+            continue
+        big = warning.message
+        writer.unlist(big.path)
+        offer = "" if collapse else "; --collapse draws a collapsed picture that reads as a whole"
+        print(f"note: {big.path.name} not written: at {big.width:,} × {big.height:,} px it is too large to read as a "
+              f"whole at any zoom; {big.path.with_suffix('.svg').name} holds it (zoom in a browser){offer}",
+              file=sys.stderr)
     viz.step_through_html(root, writer.path(f"{stem}_steps.html", "step-through page: forward, then backprop "
                                                                     "(open in a browser)"),
-                          max_nodes=max_nodes, max_steps=max_steps)
+                          max_nodes=drawn, max_steps=max_steps, collapse=collapse)
 
 
 def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float, optimizer=None,
@@ -295,7 +334,7 @@ def _graph(args: argparse.Namespace) -> int:
     width = max(len(name) for name in variables)
     for name, node in variables.items():
         print(f"  d{name:<{width}} = {node.grad: .6g}")
-    _graph_pictures(root, writer, "expression", args.max_nodes, args.max_steps)
+    _graph_pictures(root, writer, "expression", args.max_nodes, args.max_steps, args.collapse)
     writer.report()
     return 0
 
@@ -692,6 +731,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "graph takes Graphviz longer to lay out)")
     graph.add_argument("--max-steps", type=_positive_int, default=500, metavar="N",
                        help="most frames of the step-through page, forward and backward (default: 500)")
+    graph.add_argument("--collapse", action="store_true",
+                       help=f"draw the graph and the page with at most about {COLLAPSED_BOXES} boxes, one per neuron, "
+                            "layer or stretch of a chain, for an expression too large to read node by node")
     graph.set_defaults(run=_graph)
 
     check = commands.add_parser(

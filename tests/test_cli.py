@@ -223,19 +223,43 @@ def balanced_sum(n: int) -> str:
     return "x" if n == 1 else f"({balanced_sum(n // 2)}+{balanced_sum(n - n // 2)})"
 
 
-def test_graph_refuses_a_graph_over_max_nodes_before_graphviz_runs(tmp_path):
+def test_graph_refuses_a_graph_over_max_nodes_and_each_piece_of_advice_works(tmp_path):
     expression = balanced_sum(400)  # x and 399 sums
     result = run("graph", expression, "--set", "x=2", "--out", tmp_path / "big")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert "400 nodes" in result.stderr and "--max-nodes" in result.stderr
+    assert "400 nodes" in result.stderr and "--collapse" in result.stderr
     assert not (tmp_path / "big").exists()
-    result = run("graph", "+".join(["x"] * 40), "--set", "x=2", "--max-steps", "20", "--out", tmp_path / "steps")
-    assert result.returncode == 2 and "max_steps=20" in result.stderr
-    result = run("graph", expression, "--set", "x=2", "--max-nodes", "450", "--max-steps", "900",
-                 "--out", tmp_path / "raised")
+    raised = re.search(r"raise --max-nodes to (\d+) and --max-steps to (\d+)", result.stderr)
+    result = run("graph", expression, "--set", "x=2", "--max-nodes", raised.group(1), "--max-steps", raised.group(2),
+                 "--out", tmp_path / "raised")  # the advice followed as told: no second error
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "raised" / "expression_steps.html").stat().st_size > 0
+    result = run("graph", expression, "--set", "x=2", "--collapse", "--out", tmp_path / "collapsed")
+    assert result.returncode == 0, result.stderr
+    assert "400 nodes exceed max_nodes=24: drawn per stretch" in (tmp_path / "collapsed" / "expression_graph.dot").read_text()
+    assert (tmp_path / "collapsed" / "expression_steps.html").stat().st_size > 0
+
+    result = run("graph", "+".join(["x"] * 40), "--set", "x=2", "--max-steps", "20", "--out", tmp_path / "steps")
+    assert result.returncode == 2 and "79 frames (39 forward, 40 backward), more than --max-steps 20" in result.stderr
+    assert not (tmp_path / "steps").exists()  # refused before any picture is written
+    steps = re.search(r"raise --max-steps to (\d+)", result.stderr).group(1)
+    result = run("graph", "+".join(["x"] * 40), "--set", "x=2", "--max-steps", steps, "--out", tmp_path / "steps")
+    assert result.returncode == 0, result.stderr
     assert run("graph", "x", "--set", "x=2", "--max-nodes", "0").returncode == 2
+
+
+def test_graph_of_a_60_term_sum_leaves_out_pngs_too_large_to_read_and_offers_the_collapsed_view(tmp_path):
+    result = run("graph", "+".join(["x"] * 60), "--set", "x=2", "--out", tmp_path / "sum")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "sum").iterdir())
+    assert written == ["expression_derivatives.svg", "expression_graph.dot", "expression_graph.svg",
+                       "expression_steps.html"]
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 2 and all("too large to read as a whole at any zoom" in n and "--collapse" in n for n in notes)
+    assert "expression_graph.png" not in result.stdout  # not listed as written
+    result = run("graph", "+".join(["x"] * 60), "--set", "x=2", "--collapse", "--out", tmp_path / "collapsed")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "collapsed" / "expression_graph.png").stat().st_size > 0  # the collapsed picture fits
 
 
 def test_check_names_a_negative_seed():

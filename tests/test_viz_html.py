@@ -265,13 +265,16 @@ def test_pages_for_the_micrograd_demo_net_and_a_60_term_expression(browser, tmp_
     page = open_page(browser, loss, tmp_path / "mlp.html", collapse=True)
     frames = frames_of((tmp_path / "mlp.html").read_text(encoding="utf-8"))
     assert frames[0]["pass"] == "forward" and frames[-1]["pass"] == "backward"
-    heads = [(f["pass"], f["text"].split("\n")[0]) for f in frames]
-    assert heads == [("forward", "layer 1"), ("forward", "layer 2"), ("forward", "layer 3"), ("forward", "the loss"),
-                     ("backward", "the loss"), ("backward", "layer 3"), ("backward", "layer 2"),
-                     ("backward", "layer 1")]  # backward runs from the loss to the first layer
+    heads = [(f["pass"], f["text"].split(":")[0]) for f in frames]
+    neurons = [[f"layer {l}, neuron {j}" for j in range(1, n + 1)] for l, n in ((1, 16), (2, 16), (3, 1))]
+    # a frame per neuron shared by the 10 examples, the regulariser and the loss; backward from the loss back,
+    # each box as soon as every box using it is done (the L2 term before the neurons whose parameters it reads)
+    assert heads == ([("forward", h) for h in sum(neurons, [])] + [("forward", "the regulariser"), ("forward", "the loss")]
+                     + [("backward", "the loss"), ("backward", "the regulariser")]
+                     + [("backward", h) for layer in reversed(neurons) for h in reversed(layer)])
     press(page, "END")
     assert text(page, "counter").startswith(f"backward pass {sum(f['pass'] == 'backward' for f in frames)}")
-    assert f"{nodes:,} nodes exceed max_nodes=300: drawn per layer" in text(page, "stage")
+    assert f"{nodes:,} nodes exceed max_nodes=300: drawn per neuron" in text(page, "stage")
 
     root, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
     root.backward()

@@ -17,13 +17,16 @@ def test_a_scalar_mlp_over_max_nodes_is_drawn_per_neuron_and_says_so():
     n = len(topo_order([L]))
     assert n == 107
     src = draw_graph(L, max_nodes=50).source
-    assert f"{n} nodes exceed max_nodes=50: drawn per neuron, 12 boxes" in src
+    assert f"{n} nodes exceed max_nodes=50: drawn per neuron, 11 boxes" in src
     captions = [c for _, c in BOX.findall(src)]
-    # 4 + 4 + 1 neurons, the 2 inputs x (each read by 4 neurons) and the loss (a - y)²
-    assert sum("neuron" in c for c in captions) == 9 and len(captions) == 12
-    assert sorted(c for c in captions if c.startswith("layer 1")) == [f"layer 1, neuron {j} (tanh)" for j in range(1, 5)]
-    assert "layer 3, neuron 1 (sigmoid)" in captions
-    assert len(EDGE.findall(src)) == 2 * 4 + 4 * 4 + 4 + 1
+    # 4 + 4 + 1 neurons, the inputs x and the loss (a - y)²
+    assert sum("neuron" in c for c in captions) == 9 and len(captions) == 11
+    assert sorted(c for c in captions if c.startswith("layer 1")) == [
+        f"layer 1, neuron {j}: a = tanh(w·x + b)" for j in range(1, 5)]
+    assert "layer 3, neuron 1: a = sigmoid(w·a[2&#93; + b)" in captions
+    assert "the loss: J = (a[3&#93; - 1)²" in captions and "the inputs x" in captions
+    # inputs → 4 neurons, 4 → 4, 4 → 1, output → loss
+    assert len(EDGE.findall(src)) == 4 + 4 * 4 + 4 + 1
     assert "not computed yet" in src
 
 
@@ -31,15 +34,48 @@ def test_beyond_the_neurons_the_picture_is_drawn_per_layer():
     L = scalar_mlp((2, 16, 16, 1), m=4)
     L.backward()
     src = draw_graph(L, max_nodes=20).source
-    assert "drawn per layer, 4 boxes" in src
+    assert "drawn per layer, 5 boxes" in src
     boxes = dict(BOX.findall(src))
-    assert list(boxes.values()) == ["layer 1", "layer 2", "layer 3", "the loss"]  # the loss is no layer
-    by_name = {caption: box for box, caption in boxes.items()}
+    assert list(boxes.values()) == ["the inputs x", "layer 1: A[1&#93; = tanh(W[1&#93; X + b[1&#93;)",
+                                    "layer 2: A[2&#93; = tanh(W[2&#93; A[1&#93; + b[2&#93;)",
+                                    "layer 3: A[3&#93; = sigmoid(W[3&#93; A[2&#93; + b[3&#93;)",
+                                    "the loss: J = Σᵢ (a[3&#93;(i) - 1)²"]  # the loss is no layer
+    by_name = {caption.split(":")[0]: box for box, caption in boxes.items()}
     edges = set(EDGE.findall(src))
-    assert edges == {(by_name["layer 1"], by_name["layer 2"]), (by_name["layer 2"], by_name["layer 3"]),
-                     (by_name["layer 3"], by_name["the loss"])}
-    assert "<1024 edges>" in src  # layer 1 → layer 2: 16·16 products for each of 4 examples
+    assert edges == {(by_name["the inputs x"], by_name["layer 1"]), (by_name["layer 1"], by_name["layer 2"]),
+                     (by_name["layer 2"], by_name["layer 3"]), (by_name["layer 3"], by_name["the loss"])}
     assert "not computed yet" not in src
+
+
+def test_neurons_are_numbered_1_to_n_in_forward_order():
+    L = scalar_mlp((2, 16, 16, 1))
+    src = draw_graph(L, max_nodes=60).source
+    captions = [c for _, c in BOX.findall(src)]
+    layer1 = [c for c in captions if c.startswith("layer 1,")]
+    assert layer1 == [f"layer 1, neuron {j}: a = tanh(w·x + b)" for j in range(1, 17)]
+    assert [c for c in captions if c.startswith("layer 2,")] == [
+        f"layer 2, neuron {j}: a = tanh(w·a[1&#93; + b)" for j in range(1, 17)]
+    # and they are drawn in that order, neuron 1 first: an invisible chain keeps them so
+    box_of = {c: box for box, c in BOX.findall(src)}
+    chain = " -> ".join(f"g{box_of[c]}" for c in layer1)
+    assert f"{{rank=same; {chain} [style=invis]}}" in src
+
+
+def test_a_layer_box_sums_up_all_its_activations_and_apart_its_parameters():
+    L = scalar_mlp((2, 16, 16, 1), m=4)
+    L.backward()
+    order = topo_order([L])
+    src = draw_graph(L, max_nodes=20).source
+    layer1 = re.search(r"label=<layer 1: [^<]*<BR/>(.*?)> fillcolor", src).group(1)
+    # layer 1's activations: the tanh of its 16 neurons for each of the 4 examples, the ones layer 2 reads
+    tanh = [n for n in order if n.op is not None and n.op.name == "tanh"]
+    outs = np.array([n.data for n in tanh if any(p.op is not None and p.op.name == "*" and p.parents[0].op is None
+                                                 and p.parents[1].op is None for p in n.parents[0].parents[1:2])])
+    assert len(outs) == 64 and "16 neurons, 48 parameters, shared by the 4 examples" in layer1
+    # the box's min/max are those of every tanh output of layer 1, not one neuron's value
+    assert f"A[1&#93; (64 entries): min {outs.min():.4g}" in layer1 and f"max {outs.max():.4g}" in layer1
+    # its parameters are summed up on their own line, never mixed with the activations
+    assert re.search(r"W\[1&#93;, b\[1&#93;: min [-\d.e]+  mean [-\d.e]+  max [-\d.e]+<BR/>", layer1)
 
 
 def test_under_max_nodes_every_node_is_drawn():
@@ -58,34 +94,6 @@ def test_collapse_by_named_groups():
     assert "drawn per group" in src
     captions = [c for _, c in BOX.findall(src)]
     assert captions == ["hidden", "out", "(out.a - x3)^2 (**)"]  # the two named groups and the loss, in order
-
-
-def test_neurons_are_numbered_1_to_n_in_forward_order():
-    L = scalar_mlp((2, 16, 16, 1))
-    src = draw_graph(L, max_nodes=60).source
-    captions = [c for _, c in BOX.findall(src)]
-    layer1 = [c for c in captions if c.startswith("layer 1,")]
-    assert layer1 == [f"layer 1, neuron {j} (tanh)" for j in range(1, 17)]
-    assert [c for c in captions if c.startswith("layer 2,")] == [f"layer 2, neuron {j} (tanh)" for j in range(1, 17)]
-    # and they are drawn in that order, neuron 1 first: an invisible chain keeps them so
-    box_of = {c: box for box, c in BOX.findall(src)}
-    chain = " -> ".join(f"g{box_of[c]}" for c in layer1)
-    assert f"{{rank=same; {chain} [style=invis]}}" in src
-
-
-def test_a_layer_box_sums_up_all_its_outputs():
-    L = scalar_mlp((2, 16, 16, 1), m=4)
-    L.backward()
-    order = topo_order([L])
-    src = draw_graph(L, max_nodes=20).source
-    layer1 = re.search(r"label=<layer 1<BR/>(.*?)> fillcolor", src).group(1)
-    # layer 1's outputs: the tanh of its 16 neurons for each of the 4 examples, the ones layer 2 reads
-    outs = np.array([n.data for n in order if n.op is not None and n.op.name == "tanh"
-                     and any(p.op is not None and p.op.name == "*" and p.parents[0].op is None
-                             and p.parents[1].op is None for p in n.parents[0].parents[1:2])])
-    assert layer1.count("64 outputs data") == 1
-    # the box's min/max are those of every tanh output of layer 1, not one neuron's value
-    assert f"max {outs.max():.4g}" in layer1 and f"min {outs.min():.4g}" in layer1
 
 
 def test_a_tensor_layer_is_named_by_its_nodes():
@@ -108,3 +116,97 @@ def test_a_long_chain_collapses_into_a_readable_number_of_stretches():
     assert captions[0] == "nodes 1–251 of 6,001" and captions[-1].endswith("–6,001 of 6,001")
     one = draw_graph(Value(1.0, label="a") * 2, max_nodes=1).source
     assert "1 box (" in one  # and never "1 boxes"
+
+
+def _summary(values) -> str:
+    values = np.asarray(values, dtype=float)
+    return f"min {values.min():.4g}  mean {values.mean():.4g}  max {values.max():.4g}"
+
+
+def test_the_micrograd_demo_collapses_to_one_box_per_neuron_shared_by_the_examples_with_the_l2_term():
+    from viz_nets import micrograd_demo_net
+
+    m = 10
+    L, layers = micrograd_demo_net(m=m)
+    L.backward()
+    src = draw_graph(L).source  # 7,498 nodes, over the default max_nodes=500
+    assert "drawn per neuron, 36 boxes" in src  # 16 + 16 + 1 neurons, the inputs, the loss, the regulariser
+    labels = {box: label for box, label in re.findall(r"^\tg(\d+) \[label=<(.*?)> fillcolor", src, re.M)}
+    captions = {label.split("<BR/>")[0]: box for box, label in labels.items()}
+    assert [c for c in captions if c.startswith("layer 1,")] == [
+        f"layer 1, neuron {j}: a = relu(w·x + b)" for j in range(1, 17)]
+    assert [c for c in captions if c.startswith("layer 2,")] == [
+        f"layer 2, neuron {j}: a = relu(w·a[1&#93; + b)" for j in range(1, 17)]
+    assert [c for c in captions if c.startswith("layer 3")] == ["layer 3, neuron 1: z = w·a[2&#93; + b"]
+    # the hinge loss's relu is no layer: the loss is a box of its own, and so is the L2 term
+    assert not any(c.startswith("layer 4") for c in captions)
+    assert "the loss: J = 0.1 · Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R" in captions
+    assert "the regulariser: R = 0.0001 · Σ p²" in captions
+    loss = labels[captions["the loss: J = 0.1 · Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R"]]
+    assert f"i = 1, …, {m}: the examples" in loss and f"J: {L.data:.4g}" in loss
+    assert "p: each of the 337 parameters" in labels[captions["the regulariser: R = 0.0001 · Σ p²"]]
+
+    # layer 2, neuron 5: its 16 weights and bias apart from its activations over the 10 examples
+    ws, b = layers[1][4]
+    box = labels[captions["layer 2, neuron 5: a = relu(w·a[1&#93; + b)"]].split("<BR/>")
+    assert box[1] == f"16 weights, 1 bias (its parameters), shared by the {m} examples"
+    assert f"w, b: {_summary([p.data for p in (*ws, b)])}" in box
+    assert f"dw, db: {_summary([p.grad for p in (*ws, b)])}" in box
+    # its activation for each example, recomputed here with numpy from the parameters and the data
+    from autograd_mini.datasets import make_moons
+
+    X, _ = make_moons(m=m, seed=0)
+    def weights(layer):
+        return np.array([[w.data for w in neuron_ws] for neuron_ws, _ in layer])
+
+    def biases(layer):
+        return np.array([[neuron_b.data] for _, neuron_b in layer])
+
+    A1 = np.maximum(0, weights(layers[0]) @ X + biases(layers[0]))
+    A2 = np.maximum(0, weights(layers[1]) @ A1 + biases(layers[1]))
+    assert f"a ({m} examples): {_summary(A2[4])}" in box
+
+    # every neuron of layer 1 feeds every neuron of layer 2; every neuron's parameters feed the L2 term
+    edges = set(EDGE.findall(src))
+    layer1 = [box for c, box in captions.items() if c.startswith("layer 1,")]
+    layer2 = [box for c, box in captions.items() if c.startswith("layer 2,")]
+    assert all((a, b) in edges for a in layer1 for b in layer2)
+    reg = captions["the regulariser: R = 0.0001 · Σ p²"]
+    assert all((box, reg) in edges for c, box in captions.items() if c.startswith("layer"))
+
+
+
+def test_every_piece_of_advice_in_the_size_messages_works_when_followed(tmp_path):
+    import pytest
+
+    from viz import GraphTooLarge, render, step_through
+    from viz_nets import micrograd_demo
+
+    L = scalar_mlp((2, 4, 4, 1))
+    L.backward()
+    src = draw_graph(L, max_nodes=50).source
+    told = re.search(r"draw_graph\(…, max_nodes=(\d+)\) draws every node", src)
+    full = draw_graph(L, max_nodes=int(told.group(1)))
+    assert "exceed" not in full.source
+    render(full, tmp_path / "full.svg")  # no second error: the render cap is not in the way
+
+    with pytest.raises(GraphTooLarge, match="step_through's max_nodes") as refused:
+        step_through(L, max_nodes=50, max_steps=100)
+    told = re.search(r"pass collapse=True .*, or step_through\(…, max_nodes=(\d+), max_steps=(\d+)\)",
+                     str(refused.value))
+    page = step_through(L, max_nodes=int(told.group(1)), max_steps=int(told.group(2)))  # both raised at once
+    assert page.frames == int(told.group(2))
+    collapsed = step_through(L, max_nodes=50, max_steps=100, collapse=True)
+    assert f"step_through(…, max_nodes={told.group(1)}, max_steps={told.group(2)}) draws every node" in collapsed.html
+
+    # past the render cap raising max_nodes is never offered: the collapsed view is the one to read
+    big = micrograd_demo(m=2)
+    big.backward()
+    src = draw_graph(big).source
+    assert "raise" not in src and "past the render cap of 1,500 nodes" in src
+    render(draw_graph(big), tmp_path / "collapsed.svg")
+    with pytest.raises(GraphTooLarge, match=r"render's max_nodes, the render cap.*draw it collapsed \(draw_graph "
+                                            r"with max_nodes below the node count"):
+        render(draw_graph(big, max_nodes=10**6), tmp_path / "every.svg")
+    render(draw_graph(big, max_nodes=len(topo_order([big])) - 1), tmp_path / "below.svg")  # as told: collapsed
+    assert "drawn per neuron" in (tmp_path / "below.svg").read_text()

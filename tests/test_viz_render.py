@@ -170,3 +170,36 @@ def test_numbered_step_frames(tmp_path):
     shapes = {re.sub(r"<style>.*?</style>|<text xml:space=\"preserve\".*?</text></svg>", "", svg, flags=re.S)
               for svg in svgs}
     assert len(shapes) == 1
+
+
+def _png_size(path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]  # the PNG signature, then the IHDR chunk: width and height, big-endian
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def test_a_png_past_the_pixel_cap_is_left_out_with_a_warning_and_the_svg_written(tmp_path):
+    from autograd_mini.expr import build_expression
+    from viz import GraphTooLarge, PictureTooLarge, render_all
+
+    root, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
+    root.backward()
+    graph = draw_graph(root, edge_derivatives=True)
+    with pytest.warns(PictureTooLarge, match=r"too large to read as a whole at any zoom") as caught:
+        written = render_all(graph, [tmp_path / "g.svg", tmp_path / "g.png"])
+    assert written == [tmp_path / "g.svg"] and not (tmp_path / "g.png").exists()
+    big = caught[0].message
+    assert big.width * big.height > 16_000_000 and "megapixels" in str(big)
+    # the size the warning states is the size the PNG has when drawn all the same, from the same layout
+    render_all(graph, [tmp_path / "all.png"], max_pixels=None)
+    width, height = _png_size(tmp_path / "all.png")
+    assert abs(width - big.width) <= 2 and abs(height - big.height) <= 2
+    with pytest.raises(GraphTooLarge, match=r"max_pixels=None"):
+        render(graph, tmp_path / "one.png")
+    # a small picture's PNG is drawn from the same layout as its SVG: same size, every node in place
+    L = logistic_graph()
+    L.backward()
+    small = draw_graph(L)
+    render_all(small, [tmp_path / "s.svg", tmp_path / "s.png"])
+    box = re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', (tmp_path / "s.svg").read_text())
+    width, height = _png_size(tmp_path / "s.png")
+    assert abs(width - float(box.group(1)) * 96 / 72) < 3 and abs(height - float(box.group(2)) * 96 / 72) < 3

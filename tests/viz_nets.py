@@ -73,6 +73,11 @@ def deep_net_cost(layer_dims=(2, 4, 3, 1), m: int = 8, seed: int = 0):
 def micrograd_demo(m: int = 10, seed: int = 0):
     """micrograd's demo net and loss, on m moons points, built from Values: a 2-16-16-1 MLP
     (relu hidden, linear output), the max-margin loss mean(relu(1 - y·score)) + 1e-4 Σ p²."""
+    return micrograd_demo_net(m, seed)[0]
+
+
+def micrograd_demo_net(m: int = 10, seed: int = 0):
+    """(the loss of :func:`micrograd_demo`, its layers: per layer a list of (weights, bias) per neuron)."""
     from autograd_mini.datasets import make_moons
 
     rng = np.random.default_rng(seed)
@@ -89,7 +94,7 @@ def micrograd_demo(m: int = 10, seed: int = 0):
         y = 2.0 * Y[0, i] - 1.0  # labels ±1
         losses.append((1 + -y * A[0]).relu())
     params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
-    return sum(losses) * (1.0 / m) + 1e-4 * sum(p * p for p in params)
+    return sum(losses) * (1.0 / m) + 1e-4 * sum(p * p for p in params), layers
 
 
 def logistic_cost(m: int = 4, seed: int = 1):

@@ -7,7 +7,8 @@
 * :func:`step_through` / :func:`step_through_html`: the self-contained step-through page (one
   layout, a frame per step, zoom and pan; shows inline in Jupyter); :func:`export_step_frames`:
   one SVG per frame;
-* :func:`render`, :func:`render_all`: write a graph as svg, png, pdf or dot (one layout for all);
+* :func:`render`, :func:`render_all`: write a graph as svg, png, pdf or dot (one layout for all; a PNG
+  too large to read as a whole is left out with a :class:`PictureTooLarge` warning);
 * :mod:`viz.plots` (matplotlib, the ``plot`` extra): cost curve, decision boundary, activations.
 
 ``viz`` imports ``autograd_mini``; ``autograd_mini`` never imports ``viz``.
@@ -16,7 +17,7 @@
 from .derivative import draw_derivative_graph
 from .graph import draw_graph
 from .html import StepThrough, export_step_frames, step_through, step_through_html
-from .render import GraphTooLarge, GraphvizError, GraphvizNotInstalled, render, render_all
+from .render import GraphTooLarge, GraphvizError, GraphvizNotInstalled, PictureTooLarge, render, render_all
 from .steps import Step, Term, all_steps, backprop_steps, forward_steps
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "GraphvizNotInstalled",
     "GraphvizError",
     "GraphTooLarge",
+    "PictureTooLarge",
 ]

@@ -1,6 +1,11 @@
 """Collapse a graph too large to read: one box per neuron, per layer, per cluster group, or per stretch.
 
-A neuron is an activation node (tanh, sigmoid, relu, leaky_relu) together with every node
+A scalar MLP (:mod:`viz._mlp` finds its neurons from the graph's shape) collapses to one box per
+neuron shared by every example ("layer 2, neuron 5: a = relu(w·a[1] + b)"), its parameters
+counted apart from its activations, beside a box for the inputs, one for the loss and one for the
+regulariser, each with the formula it computes; past ``max_nodes`` boxes, one box per layer.
+
+Any other graph: a neuron is an activation node (tanh, sigmoid, relu, leaky_relu) together with every node
 used only by it (its weighted sum, its weights and bias). Walking the graph from the root,
 a node whose consumers all sit in one group joins that group; a node shared by several
 groups (an input x, a neuron's output) stays a group of its own. A neuron's layer is one
@@ -22,11 +27,12 @@ from autograd_mini import Tensor
 
 from ._chain import Names, consumers
 from ._format import fmt_number, html_label_text
+from ._mlp import ACTIVATIONS, MLP, find_mlp
 from ._style import KIND_STYLE, new_digraph
+from .render import MAX_RENDER_NODES
 
 __all__ = ["neuron_groups", "layer_groups", "Collapsed", "collapse", "draw_collapsed"]
 
-ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu", "leaky_relu"})
 #: a graph without layers is cut into at most this many stretches of consecutive nodes
 STRETCHES = 24
 
@@ -83,6 +89,9 @@ class Collapsed:
     members: list       # box index -> its nodes, in topological order
     outputs: list       # box index -> the nodes whose values leave the box (or its last node)
     layers: dict        # layer l -> its neuron boxes, neuron 1 first (per neuron only)
+    details: list = None  # box index -> lines under the caption (what it holds, what its symbols mean)
+    values: list = None   # box index -> (what, its gradient's name, nodes): the values it sums up
+    edge_counts: bool = True  # label an arrow with how many edges it stands for (an MLP's: one per example)
 
 
 def _ordered_boxes(order: list, key_of: dict) -> dict:
@@ -103,6 +112,9 @@ def _neuron_caption(rep, layer: int, number: int, names: Names) -> str:
 def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Collapsed:
     """Group ``order`` into at most about ``max_nodes`` boxes (see the module docstring)."""
     used_by = consumers(order)
+    net = find_mlp(order, used_by) if keys is None else None
+    if net is not None:
+        return _collapse_mlp(order, names, net, used_by, max_nodes)
     group = neuron_groups(order, used_by, keys)
     layer = layer_groups(order, group, used_by)
     reps = {id(group[node]): group[node] for node in order}
@@ -152,7 +164,88 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
             else:
                 op = rep._op.name if rep._op is not None else None
                 captions.append(names.symbol(rep) if op is None else f"{names.symbol(rep)} ({op})")
-    return Collapsed(how, box_of, captions, members, outputs, layers)
+    values = [[(what, "grad", outs)] for outs in outputs
+              for what in ["out" if len(outs) == 1 else f"{len(outs)} outputs"]]
+    details = [[f"{len(nodes):,} node{'s' if len(nodes) > 1 else ''}: {_op_counts(nodes)}"] for nodes in members]
+    return Collapsed(how, box_of, captions, members, outputs, layers, details, values)
+
+
+def _op_counts(nodes: list) -> str:
+    ops = Counter(node._op.name if node._op is not None else "leaf" for node in nodes)
+    return ", ".join(f"{n} {op}" for op, n in ops.most_common())
+
+
+def _collapse_mlp(order: list, names: Names, net: MLP, used_by: dict, max_nodes: int) -> Collapsed:
+    """One box per neuron (or per layer past ``max_nodes`` boxes), the inputs, the loss, the regulariser."""
+    def part_key(node):
+        neuron = net.neuron_of.get(node)
+        return ("neuron", neuron.layer, neuron.number) if neuron is not None else (net.part[node],)
+
+    key_of = {node: part_key(node) for node in order}
+    how = "per neuron"
+    if len(set(key_of.values())) > max_nodes:
+        how = "per layer"
+        key_of = {node: key[:2] if key[0] == "neuron" else key for node, key in key_of.items()}
+    index = _ordered_boxes(order, key_of)
+    box_of = {node: index[key_of[node]] for node in order}
+    members: list = [[] for _ in index]
+    for node in order:
+        members[box_of[node]].append(node)
+    by_layer: dict = {}
+    for neuron in net.neurons:
+        by_layer.setdefault(neuron.layer, []).append(neuron)
+    m = net.examples
+    shared = f"shared by the {m} examples" if m > 1 else "for the one example"
+    captions, details, values, outputs = [], [], [], []
+    layers: dict = {}
+    for box, nodes in enumerate(members):
+        key = key_of[nodes[0]]
+        if key[0] == "neuron" and how == "per neuron":
+            neuron = net.neuron_of[nodes[0]]
+            out = "a" if neuron.g else "z"
+            captions.append(f"layer {neuron.layer}, neuron {neuron.number}: {neuron.formula()}")
+            details.append([f"{neuron.counts()} (its parameters), {shared}"])
+            values.append([(f"{out} ({m} example{'s' if m > 1 else ''})", f"d{out}", neuron.outputs),
+                           (", ".join(("w", "b")[:1 + (neuron.bias is not None)]),
+                            ", ".join(("dw", "db")[:1 + (neuron.bias is not None)]), neuron.params)])
+            outputs.append(neuron.outputs)
+            layers.setdefault(neuron.layer, []).append(box)
+        elif key[0] == "neuron":
+            neurons = by_layer[key[1]]
+            l, first = key[1], neurons[0]
+            out = "A" if first.g else "Z"
+            source = "X" if l == 1 else f"A[{l - 1}]"
+            z = f"W[{l}] {source}" + (f" + b[{l}]" if first.bias is not None else "")
+            formula = f"A[{l}] = {first.g}({z})" if first.g else f"Z[{l}] = {z}"
+            params = [p for n in neurons for p in n.params]
+            captions.append(f"layer {l}: {formula}")
+            details.append([f"{len(neurons)} neuron{'s' if len(neurons) > 1 else ''}, {len(params)} parameters, {shared}"])
+            acts = [o for n in neurons for o in n.outputs]
+            values.append([(f"{out}[{l}] ({len(acts)} entries)", f"d{out}[{l}]", acts),
+                           (f"W[{l}], b[{l}]" if first.bias is not None else f"W[{l}]",
+                            f"dW[{l}], db[{l}]" if first.bias is not None else f"dW[{l}]", params)])
+            outputs.append(acts)
+        elif key[0] == "inputs":
+            leaves = [n for n in nodes if n.op is None]
+            captions.append("the inputs x")
+            per = len(leaves) // m if m and len(leaves) % m == 0 else None
+            details.append([f"{per} per example, {m} examples" if per and m > 1 else f"{len(leaves)} numbers"])
+            values.append([("x", "dx", leaves)])
+            outputs.append(leaves)
+        else:
+            root = net.reg_root if key[0] == "reg" else net.loss_root
+            if root is None or root not in nodes:
+                root = nodes[-1]
+            formula = net.box_formula(root, root.label or "J")  # an unlabelled cost is the notes' J
+            head = formula.split(" = ")[0]
+            captions.append(f"the {'regulariser' if key[0] == 'reg' else 'loss'}: {formula}")
+            lines = net.box_where()
+            if "p²" in formula:
+                lines.append(f"p: each of the {net.n_params} parameters")
+            details.append(lines)
+            values.append([(head, f"d{head}", [root])])
+            outputs.append([root])
+    return Collapsed(how, box_of, captions, members, outputs, layers, details, values, edge_counts=False)
 
 
 def _summary(values: list, precision: int) -> str:
@@ -167,33 +260,47 @@ def _summary(values: list, precision: int) -> str:
             f"max {fmt_number(flat.max(), precision)}")
 
 
-def box_texts(boxes: Collapsed, box: int, precision: int) -> tuple:
-    """(what the box holds, its outputs' data, their gradients) as text."""
-    nodes, outputs = boxes.members[box], boxes.outputs[box]
-    ops = Counter(node._op.name if node._op is not None else "leaf" for node in nodes)
-    counts = ", ".join(f"{n} {op}" for op, n in ops.most_common())
-    held = f"{boxes.captions[box]}\n{len(nodes):,} node{'s' if len(nodes) > 1 else ''}: {counts}"
-    what = "out" if len(outputs) == 1 else f"{len(outputs)} outputs"
-    data = f"{what} data {_summary([n.data for n in outputs], precision)}"
-    grads = [n.grad for n in outputs if n.requires_grad]
-    grad = f"{what} grad {_summary(grads, precision) if grads else 'none (data)'}"
-    return held, data, grad
+def box_texts(boxes: Collapsed, box: int, precision: int, hide_unknown: bool = False) -> tuple:
+    """(what the box holds, its values, their gradients) as text; ``hide_unknown``: a gradient
+    backward() has not computed yet reads so."""
+    held = "\n".join([boxes.captions[box], *boxes.details[box]])
+    data, grad = [], []
+    for what, dname, nodes in boxes.values[box]:
+        old_style = dname == "grad"  # "out data …", "out grad …"
+        data.append(f"{what}{' data' if old_style else ':'} {_summary([n.data for n in nodes], precision)}")
+        label = f"{what} grad" if old_style else f"{dname}:"
+        grads = [n.grad for n in nodes if n.requires_grad]
+        if not grads:
+            grad.append(f"{label} none (data)")
+        elif hide_unknown and not any(n.has_grad for n in nodes):
+            grad.append(f"{label} not computed yet")
+        else:
+            grad.append(f"{label} {_summary(grads, precision)}")
+    return held, "\n".join(data), "\n".join(grad)
+
+
+def every_node(nodes: int, call: str) -> str:
+    """How to see every node of a graph of ``nodes`` nodes, where that works: ``call`` (such as
+    "draw_graph(…, max_nodes=5,432)"), or, past the render cap, that this view is the one to read."""
+    if nodes <= MAX_RENDER_NODES:
+        return f"{call} draws every node"
+    return (f"every node is past the render cap of {MAX_RENDER_NODES:,} nodes that Graphviz lays out in a few "
+            "seconds (render's max_nodes), so this view is the one to read")
 
 
 def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int, *, rankdir: str,
-                   precision: int, title: str | None, _page: bool = False) -> graphviz.Digraph:
-    """The collapsed picture; its title says how many nodes were folded into how many boxes."""
+                   precision: int, title: str | None, _page: bool = False, advice: str | None = None) -> graphviz.Digraph:
+    """The collapsed picture; its title says how many nodes were folded into how many boxes and how to
+    see every node (``advice``; draw_graph's by default)."""
     boxes = collapse(order, names, keys, max_nodes)
     count = len(boxes.members)
+    advice = advice or every_node(len(order), f"draw_graph(…, max_nodes={len(order)})")
     note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {boxes.how}, "
-            f"{count:,} box{'es' if count != 1 else ''} (raise max_nodes to see every node)")
+            f"{count:,} box{'es' if count != 1 else ''} ({advice})")
     g = new_digraph("computational_graph_collapsed", rankdir, html_label_text(f"{title}\n{note}" if title else note))
     fill, border = KIND_STYLE["intermediate"]
     for box in range(count):
-        held, data, grad = box_texts(boxes, box, precision)
-        known = any(n.has_grad for n in boxes.outputs[box]) or not any(n.requires_grad for n in boxes.outputs[box])
-        if not known and not _page:
-            grad = grad.split(" grad ")[0] + " grad not computed yet"
+        held, data, grad = box_texts(boxes, box, precision, hide_unknown=not _page)
         if _page:  # the page toggles these cells: an ID with an HREF makes Graphviz wrap them in <g id="a_ID">
             rows = [f"<TR><TD>{html_label_text(held)}</TD></TR>",
                     f'<TR><TD ID="v{box}" HREF="#" TOOLTIP="the outputs\' values">{html_label_text(data)}</TD></TR>',
@@ -207,8 +314,10 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
         if len(column) > 1:  # a layer's neurons side by side, 1 to n, as the picture numbers them
             chain = " -> ".join(f"g{box}" for box in column)
             g.body.append(f"\t{{rank=same; {chain} [style=invis]}}\n")
+    if not boxes.edge_counts and not _page:  # an MLP's arrows from every neuron to the next layer's: merged
+        g.graph_attr["concentrate"] = "true"
     for (a, b), n in box_edges(order, boxes).items():
-        attrs = [f"label=<{n} edges>"] if n > 1 else []
+        attrs = [f"label=<{n} edges>"] if n > 1 and boxes.edge_counts else []
         if _page:
             attrs.append(f'id="e{a}_{b}_0"')
         g.body.append(f"\tg{a} -> g{b}" + (f" [{' '.join(attrs)}]" if attrs else "") + "\n")

@@ -13,10 +13,22 @@ from __future__ import annotations
 
 from ._format import visible_text
 
-__all__ = ["dot_id", "wrap", "auto_rankdir", "WRAP"]
+__all__ = ["dot_id", "wrap", "auto_rankdir", "edge_label_kind", "WRAP"]
 
 #: the longest line a node's formula keeps before it wraps
 WRAP = 48
+#: edge labels take part in dot's layout, which slows it past tens of them (a 60-term sum's derivative
+#: graph: 5.6 s with its 60 labels in the layout, 1.3 s with them placed after it)
+EDGE_LABELS_IN_LAYOUT = 30
+
+
+def edge_label_kind(g, edges: int) -> str:
+    """The attribute for edge labels: ``label`` (laid out with the graph) up to EDGE_LABELS_IN_LAYOUT
+    edges, beyond ``xlabel`` (placed after the layout, every one shown)."""
+    if edges <= EDGE_LABELS_IN_LAYOUT:
+        return "label"
+    g.graph_attr["forcelabels"] = "true"
+    return "xlabel"
 
 
 def dot_id(name: str) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._chain import needs_grad
 from ._format import fmt_value, html_label_text
-from ._graphviz import auto_rankdir, dot_id, wrap
+from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
 from ._style import KIND_STYLE, new_digraph, node_kind
 from .steps import _backward_steps, _view
 
@@ -62,10 +62,11 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
         g.body.append(f'\t{dot_id(step.dname)} [label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
                       f'CELLPADDING="1">{table}</TABLE>> fillcolor="{fill}" color="{border}" '
                       f'tooltip="{_quote(step.formula)}"]\n')
+    label_kind = edge_label_kind(g, len(edges))
     for a, b, term in edges:
         text = term.text if term.text.startswith("(") else f"({term.text})"
         g.body.append(f"\t{dot_id(steps[a].dname)} -> {dot_id(steps[b].dname)} "
-                      f"[label=<{html_label_text(text)}> tooltip=\"{_quote(text)}\"]\n")
+                      f"[{label_kind}=<{html_label_text(text)}> tooltip=\"{_quote(text)}\"]\n")
     return g
 
 

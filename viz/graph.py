@@ -23,7 +23,7 @@ from ._chain import _ATOM, FUSED_COSTS, Names, activation_name, as_roots, consum
     needs_grad
 from ._collapse import draw_collapsed
 from ._format import fmt_array, fmt_number, html_label_text, visible_text
-from ._graphviz import auto_rankdir, dot_id, wrap
+from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
 from ._layout import column_body, layer_columns
 from ._rules import term
 from ._style import KIND_STYLE, grad_fill, new_digraph, node_kind
@@ -32,9 +32,8 @@ from ._view import View
 __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
-_EDGE_LABELS_IN_LAYOUT = 30
-_HEAD_FORMULA = 16
-_ROW_WRAP = 9  # a page's row vector of more entries, W2 (1, 18), takes more lines  # a formula this short shares the name's line on a page's matrix node
+_HEAD_FORMULA = 16  # a formula this short shares the name's line on a page's matrix node
+_ROW_WRAP = 9  # a page's row vector of more entries, W2 (1, 18), takes more lines
 
 
 def cluster_key(cluster, order: list) -> dict:
@@ -317,11 +316,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
             g.body.extend("\t" + line for line in lines)
             g.body.append("\t}\n")
 
-    # edge labels take part in dot's layout, which slows it past tens of them: beyond, they are
-    # placed after the layout (xlabel) instead
-    label_kind = "label" if len(order) <= _EDGE_LABELS_IN_LAYOUT else "xlabel"
-    if edge_derivatives and label_kind == "xlabel":
-        g.graph_attr["forcelabels"] = "true"
+    label_kind = edge_label_kind(g, len(order)) if edge_derivatives else "label"
     edge_lines = []
     for j, child in enumerate(order):
         for i, parent in enumerate(child._parents):

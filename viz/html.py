@@ -34,7 +34,7 @@ import tempfile
 
 from autograd_mini.atomic import atomic_write
 
-from ._collapse import box_edges, box_texts, draw_collapsed
+from ._collapse import box_edges, box_texts, draw_collapsed, every_node
 from ._collapse import collapse as collapse_graph
 from ._format import html_text, visible_text
 from ._layout import PT_TO_PX
@@ -42,7 +42,7 @@ from ._style import HIGHLIGHT, KIND_STYLE
 from ._view import View
 from .graph import _full, draw_graph
 from .render import MAX_RENDER_NODES, check_size, svg_text
-from .steps import _one_root, backprop_steps, forward_steps
+from .steps import _one_root, backprop_steps, forward_steps, step_count
 
 __all__ = ["step_through_html", "step_through", "StepThrough", "export_step_frames", "ConverterNotInstalled", "FRAME_FORMATS"]
 
@@ -442,16 +442,17 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
     view = View(root, precision)
     order = view.order
     if len(order) > max_nodes:
+        frames = sum(step_count(root, view))
+        raised = f"step_through(…, max_nodes={len(order)}" + (f", max_steps={frames})" if frames > max_steps else ")")
         if not collapse:
             check_size(len(order), sum(len(n._parents) for n in order), max_nodes,
                        "a step-through page draws every node: pass collapse=True for one box per neuron or layer"
-                       + (", or raise max_nodes" if len(order) <= MAX_RENDER_NODES else
-                          f" (more than {MAX_RENDER_NODES:,} nodes is past what Graphviz lays out in a few seconds, "
-                          "so raising max_nodes cannot help)"))
+                       + (f", or {raised}" if len(order) <= MAX_RENDER_NODES else
+                          f" (more than the render cap of {MAX_RENDER_NODES:,} nodes Graphviz lays out in a few "
+                          "seconds, so raising max_nodes cannot help)"), "step_through's max_nodes")
         boxes = collapse_graph(order, view.names, None, max_nodes)
         graph = draw_collapsed(order, view.names, None, max_nodes, rankdir="LR" if rankdir == "auto" else rankdir,
-                               precision=precision,
-                               title=None, _page=True)
+                               precision=precision, title=None, _page=True, advice=every_node(len(order), raised))
         return (graph, *_box_frames(order, boxes, precision, max_steps))
     frames, leaves, count, info = _node_frames(view, max_steps)
     graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,

@@ -40,7 +40,7 @@ from ._notes import forward_notes, notes_lines
 from ._rules import backward_shapes, forward_shapes, join, term
 from ._view import View
 
-__all__ = ["Term", "Step", "backprop_steps", "forward_steps", "all_steps"]
+__all__ = ["Term", "Step", "backprop_steps", "forward_steps", "all_steps", "step_count"]
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,12 @@ def _one_root(root) -> list:
 def _view(root, precision: int, view) -> View:
     (root,) = _one_root(root)
     return view if view is not None else View(root, precision)
+
+
+def step_count(root, view=None) -> tuple[int, int]:
+    """How many frames the step-through of ``root`` has: (forward, backward), without building them."""
+    view = _view(root, 4, view)
+    return sum(1 for node in view.order if node._op is not None), len(view.backward_order())
 
 
 def forward_steps(root, precision: int = 4, *, view=None) -> list[Step]:
