@@ -55,8 +55,9 @@ def test_autodiff_equals_closed_form(spec):
         assert difference <= 1e-10 or np.max(np.abs(auto[name] - closed[f"d{name}"])) <= 1e-14, name
     # the cost as the notes write it (from A) equals the fused cost (from Z), up to the rounding of
     # log a and log(1 - a) computed from a: about eps/a and eps/(1 - a) each, large where a is near 0 or 1
-    J = analytic.compute_cost(AL, Y) + analytic.l2_regularization_cost(
-        [values[f"W{l}"] for l in range(1, len(activations) + 1)], m, lambd)
+    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 where a rounded to 0 or 1 (below)
+        J = analytic.compute_cost(AL, Y) + analytic.l2_regularization_cost(
+            [values[f"W{l}"] for l in range(1, len(activations) + 1)], m, lambd)
     fused = float(net.cost(X, Y, lambd).data)
     if np.all((AL > 0) & (AL < 1)):
         rounding = 4 * np.finfo(float).eps * np.sum(1 / AL + 1 / (1 - AL)) / m

@@ -57,7 +57,8 @@ def namespaces() -> dict:
     common = {**{name: getattr(autograd_mini, name) for name in autograd_mini.__all__}, "analytic": analytic,
               "monitor": monitor, "np": np, "net": net, "model": model, "history": history, "report": report,
               "X": X, "Y": Y, "m": 6, "lambd": 0.1, "learning_rate": 0.1, "batch_size": 4, "layer_dims": [2, 3, 1],
-              "n_x": 2, "i": 0, "l": 1, "graph_nodes": graph_nodes, "logistic_graph": logistic_graph}
+              "n_x": 2, "i": 0, "l": 1, "graph_nodes": graph_nodes, "logistic_graph": logistic_graph,
+              "autograd_mini": autograd_mini}
     conv = {"A_prev": np.ones((2, 5, 5, 3)), "W": np.ones((3, 3, 3, 4)), "b": np.zeros((1, 1, 1, 4)),
             "n": 5, "f": 3, "p": 0, "s": 1, "n_H": 5, "n_W": 5, "n_c": 3, "n_h": 10, **vars(shapes)}
     return {"one": {**common, "L": L, "x": (1.0, 2.0), "w": (0.5, -0.25), "b": 0.1, "y": 1.0},
@@ -134,8 +135,9 @@ def shown_labels() -> set:
     frames = [line for root in (roots[0], L) for step in viz.backprop_steps(root) for line in step.lines()]
     labels |= {line.split(" = ")[0] for line in frames if " = " in line}
     words = set(viz.plots.X_UNITS)
-    if any("dZ[1]" in line for line in frames):
-        words.add("dZ[1]")
+    for name in ("dZ1", "dA1"):  # the notes' per-example derivatives, named only in the frames' notes lines
+        if any(line.startswith(f"the notes: {name} = ") for line in frames):
+            words.add(name)
     if any(re.search(r"\bm = \d", line) for line in frames):
         words.add("m")
     if "closed = " in str(autograd_mini.compare(autograd_mini.DeepNet([2, 3, 1], seed=0), X, Y, lambd=0.1)):
