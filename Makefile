@@ -28,13 +28,15 @@ bench:
 	$(PYTHON) benchmarks/run_all.py $(ARGS)
 
 # Graphviz's `dot` renders the graphs; librsvg's rsvg-convert draws PNG and PDF frames; Chromium + ChromeDriver
-# open the step-through page in tests.
+# open the step-through page in tests, and Chromium prints a PDF practice sheet (viz.practice_sheet); poppler-utils'
+# pdftotext and pdfinfo read the printed sheets back in tests.
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	command -v rsvg-convert >/dev/null 2>&1 || missing="$$missing librsvg2-bin"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

@@ -112,9 +112,10 @@ def _full(values, precision: int) -> str:
 
 
 def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int, names: Names,
-           ids: int | None = None, side_by_side: int = 0) -> str:
+           ids: int | None = None, side_by_side: int = 0, show_values: bool = True) -> str:
     """A node's HTML-like label; ``side_by_side`` (a page's net): in a matrix of up to that many columns the
-    data and the gradient stand side by side (0: the column layout's captions are not used)."""
+    data and the gradient stand side by side (0: the column layout's captions are not used); without
+    ``show_values`` a computed node shows no value (a practice sheet's graph: the learner computes them)."""
     is_tensor = isinstance(node, Tensor)
     page = ids is not None
     # the page's nodes are narrow (3 digits, min/mean/max stacked) so a net fits the window
@@ -137,6 +138,8 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows.append(_row("op", f"<I>{html_label_text(node._op.name)}</I>"))
     # up to 32 entries, every one is shown (min/mean/max beyond; every entry on hover, Tab and in the frame)
     entries = 32
+    if not show_values and node._op is not None:
+        return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
     data = _cells(node.data, precision, entries, page) if is_tensor else fmt_number(node.data, precision)
     rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,
                      f"{symbol} = {_full(node.data, precision)}" if page else ""))
@@ -240,7 +243,7 @@ def _tooltip(view, node) -> str:
 
 def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_derivatives: bool = False,
                precision: int = 4, color_by_grad: bool = False, params=None, cluster=None,
-               max_nodes: int = 500, title: str | None = None, _page: bool = False,
+               max_nodes: int = 500, title: str | None = None, show_values: bool = True, _page: bool = False,
                _view: tuple = (1372, 545)) -> graphviz.Digraph:
     """Draw the graph of ``roots`` (one Value/Tensor or several) as a :class:`graphviz.Digraph`.
 
@@ -257,6 +260,9 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
     * ``precision``: significant digits; ``color_by_grad``: fill colour follows |grad|;
     * ``params``: the nodes to style as parameters (default: leaves named like w1, b, W2);
     * ``cluster``: group nodes in boxes by ``"layer"``, ``"prefix"`` or a callable;
+    * ``show_values``: False draws a computed node without its value (and, with ``show_grads=False``,
+      the graph asks what a practice sheet asks: only the leaves' given numbers are drawn; a collapsed
+      picture still sums up its boxes);
     * ``max_nodes``: beyond it the picture collapses to one box per neuron, else per layer
       (or per ``cluster`` group) and its title says so.
     """
@@ -294,7 +300,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
             if color_by_grad and node.has_grad and scale > 0 and needs_grad(node):
                 fill = grad_fill(_magnitude(node) / scale)
             label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names,
-                           i if _page else None, side)
+                           i if _page else None, side, show_values)
             node_id = f' id="n{i}"' if _page else ""
             lines.append(f'\t{ids[node]} [label=<{label}> fillcolor="{fill}" color="{border}" '
                          f'tooltip="{_tooltip(view, node)}"{node_id}]\n')
