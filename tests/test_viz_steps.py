@@ -201,14 +201,17 @@ def test_steps_need_backward_and_one_root():
         backprop_steps([L, Value(1.0)])
 
 
-def test_a_softmax_net_gets_the_same_notes_as_a_sigmoid_one():
+def test_a_softmax_net_gets_the_same_closed_form_credited_to_the_course():
     rng = np.random.default_rng(0)
     net = DeepNet([4, 5, 3], ["relu", "softmax"], seed=0)
     J = net.cost(rng.standard_normal((4, 6)), np.eye(3)[:, rng.integers(0, 3, 6)])
     J.backward()
-    dZ2 = {s.dname: s for s in backprop_steps(J)}["∂J/∂Z2"]
+    steps = backprop_steps(J)
+    dZ2 = {s.dname: s for s in steps}["∂J/∂Z2"]
     assert dZ2.formula == "∂J/∂Z2 = (A2 - Y)/m"
-    assert "the notes: dZ2 = A2 - Y, one column per example (no 1/m): ∂J/∂Z2 = dZ2/m, m = 6" in dZ2.lines()
+    # the notes derive dZ[L] = A[L] − Y for a sigmoid output only: softmax with categorical cross-entropy is the course's
+    assert "the course's softmax: dZ2 = A2 - Y, one column per example (no 1/m): ∂J/∂Z2 = dZ2/m, m = 6" in dZ2.lines()
+    assert not [line for s in steps for line in s.lines() if "notes" in line and "A2 - Y" in line]
     assert "A2 = softmax(Z2)" in draw_graph(J).source
     assert forward_steps(J)[-1].notes[0].startswith("with A2 = softmax(Z2) = ")
 

@@ -62,6 +62,9 @@ def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_
         for line in on_page.split("\n"):
             assert not same_symbol_equation(line), (k, line)
             assert not INTERNAL.search(line), (k, line)
+    if which == "softmax":  # the notes derive dZ[L] = A[L] − Y for a sigmoid output only
+        dZ2 = next(f for f in frames if f["gradient"] == "∂J/∂Z2")["text"]
+        assert "the course's softmax: dZ2 = A2 - Y" in dZ2 and "notes" not in dZ2, dZ2
     if which == "logistic":
         w_frame = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dw")
         assert "dw = (1/m) X dZᵀ" in w_frame["text"] and "(2, 4)(4, 1) → (2, 1)" in w_frame["text"]

@@ -42,7 +42,8 @@ _ATOM = re.compile(r"^[^\W\d_ᵀ]+ᵀ?(\d+|\[\d+\])?[₀-₉]*$")
 _MAX_BUILT_NAME = 14
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
-#: the stable costs that compute A[L] = g(Z[L]) inside, from Z[L]; their backward is the notes' dZ[L] = A[L] − Y
+#: the stable costs that compute A[L] = g(Z[L]) inside, from Z[L]; their backward is dZ[L] = A[L] − Y (the notes'
+#: for σ, the course's for softmax with categorical cross-entropy)
 FUSED_COSTS = (_SigmoidCrossEntropy, _SoftmaxCrossEntropy)
 #: the notes' activations g
 ACTIVATIONS = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "softmax"})
