@@ -63,7 +63,7 @@ def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_
             assert not same_symbol_equation(line), (k, line)
             assert not INTERNAL.search(line), (k, line)
     if which == "softmax":  # the notes derive dZ[L] = A[L] − Y for a sigmoid output only
-        dZ2 = next(f for f in frames if f["gradient"] == "∂J/∂Z2")["text"]
+        dZ2 = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "∂J/∂Z2")["text"]
         assert "the course's softmax: dZ2 = A2 - Y" in dZ2 and "notes" not in dZ2, dZ2
     if which == "logistic":
         w_frame = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dw")
