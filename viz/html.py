@@ -373,8 +373,9 @@ def _node_info(view, node) -> dict:
     from ._chain import forward_formula
 
     names, p = view.names, view.precision
+    formula = forward_formula(node, names, p) if node._op is not None else ""
     out = {"name": visible_text(names.symbol(node)), "data": visible_text(_full(node.data, p)),
-           "formula": visible_text(forward_formula(node, names, p)) if node._op is not None else ""}
+           "formula": visible_text(formula) if formula != names.symbol(node) else ""}  # Fᵀ is said once
     if node.requires_grad:
         out.update(gname=visible_text(names.grad(node)), grad=visible_text(_full(node.grad, p)))
     return out

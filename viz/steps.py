@@ -75,6 +75,7 @@ class Step:
     numbers: str = ""      # a Value's formula with the numbers; a Tensor's shapes line
     notes: tuple = ()      # the notes' closed form for this node, where they have one
     where: tuple = ()      # what a function in the formula means (relu′(0.1) = 1, the pooling mask)
+    filters: bool = False  # a conv layer's filter bank: its value printed as f × f grids
 
     @property
     def formula(self) -> str:
@@ -96,7 +97,7 @@ class Step:
         """The value (:func:`fmt_result`)."""
         if self.value is None:
             return "not computed: data takes no gradient"
-        return fmt_result(self.value, self.precision)
+        return fmt_result(self.value, self.precision, filters=self.filters)
 
     def lines(self) -> list[str]:
         """The frame's text: the formula, the same with the numbers (or the shapes), the result, what a
@@ -146,7 +147,7 @@ def forward_steps(root, precision: int = 4, *, view=None) -> list[Step]:
             numbers = forward_formula(node, names, precision, numbers=True)
         expression = forward_formula(node, names, precision)
         steps.append(Step(k, len(computed), node, names.symbol(node), names.grad(node), (), node.data, precision,
-                          "forward", expression, numbers, tuple(forward_notes(node, view))))
+                          "forward", expression, numbers, tuple(forward_notes(node, view)), filters=node in view.filters))
     return steps
 
 
@@ -188,7 +189,8 @@ def _backward_steps(view, show_data: bool = False) -> list[Step]:
         where = tuple(dict.fromkeys(p.where for p in pieces if p.where))
         value = (node.grad if node.has_grad else None) if needs_grad(node) else _data_gradient(terms)
         steps.append(Step(k, len(order), node, names.symbol(node), names.grad(node), tuple(terms), value,
-                          precision, "backward", join(pieces), numbers, tuple(notes_lines(node, view)), where))
+                          precision, "backward", join(pieces), numbers, tuple(notes_lines(node, view)), where,
+                          node in view.filters))
     return steps
 
 
