@@ -261,3 +261,34 @@ def test_a_filter_bank_is_printed_and_drawn_as_its_f_by_f_grids_side_by_side():
     assert len(dW1) <= 7, dW1  # not nine rows of two
     node = _texts(re.search(r'<g id="n%d" class="node">(.*?)\n</g>' % J.topo_order().index(W1), page, re.S).group(1))
     assert node.count("filter 1") == 2 and node.count("filter 2") == 2, node  # its data and its dW1
+
+
+def test_the_collapsed_micrograd_mlp_page_is_a_column_of_neurons_per_layer_readable_after_fit(browser, tmp_path):  # noqa: F811
+    from test_viz_html import SMALLEST_TEXT
+    from viz_nets import micrograd_demo
+
+    L = micrograd_demo(m=10)
+    L.backward()
+    page = open_page(browser, L, tmp_path / "mlp.html", collapse=True)
+    page.find_element("id", "fit").click()
+    # 36 boxes with their names and formulas, in a 1400 × 900 window: 14.6 px measured (2.7 px before)
+    assert page.execute_script(SMALLEST_TEXT) >= 14
+    boxes = page.execute_script("""return Array.from(document.querySelectorAll('#stage .node')).map(function (g) {
+      var r = g.getBoundingClientRect(), t = Array.from(g.querySelectorAll('text')).map(function (e) { return e.textContent; });
+      return [g.id, t.join(' '), r.left, r.top, r.right, r.bottom, g.querySelector('title').textContent]; });""")
+    shown = [b for b in boxes if re.fullmatch(r"n\d+", b[0])]
+    assert len(shown) == 36
+    for l, source in ((1, "x"), (2, "a[1]")):  # neuron 1 on top, 16 at the bottom, one column
+        column = [next(b for b in shown if b[1] == f"neuron {k}: a = relu(w·{source} + b)") for k in range(1, 17)]
+        assert [b[3] for b in column] == sorted(b[3] for b in column), l
+        centres = [(b[2] + b[4]) / 2 for b in column]
+        assert max(centres) - min(centres) < 1, (l, centres)
+    texts = {b[1] for b in shown}
+    assert {"the inputs x", "the regulariser: R = 0.0001 · Σ p²", "neuron 1: z = w·a[2] + b"} <= texts, texts
+    for a in shown:  # no box over another
+        for b in shown:
+            assert a is b or a[4] <= b[2] or b[4] <= a[2] or a[5] <= b[3] or b[5] <= a[3], (a[1], b[1])
+    assert not [b[6] for b in boxes if re.fullmatch(r"[gn]\d+", b[6])]  # hover titles are names, not numbers
+    headings = page.execute_script("return Array.from(document.querySelectorAll('#stage text'))"
+                                   ".map(function (t) { return t.textContent; })")
+    assert [h for h in headings if re.fullmatch(r"layer \d", h)] == ["layer 1", "layer 2", "layer 3"]

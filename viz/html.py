@@ -402,7 +402,8 @@ def _box_frames(order: list, boxes, precision: int, max_steps: int) -> tuple:
                                  [b for a, b in edges if a == box], text))
     leaves = [box for box in range(count) if all(n._op is None for n in boxes.members[box])]
     info = [{"name": visible_text(boxes.captions[box]), "data": visible_text(box_texts(boxes, box, precision)[1]),
-             "formula": ""} for box in range(count)]
+             "formula": "", "gname": "gradients", "grad": visible_text(box_texts(boxes, box, precision)[2])}
+            for box in range(count)]
     return frames, leaves, count, info
 
 
