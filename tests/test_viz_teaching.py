@@ -38,7 +38,7 @@ def same_symbol_equation(line: str):
     """An equation in ``line`` whose two sides print the same thing (``wᵀ = wᵀ``), or None."""
     sides = [side.strip() for side in re.split(r"(?<![<>≥≤!])=(?!=)", line)]
     for left, right in zip(sides, sides[1:]):
-        if left and left == right:
+        if left and left.replace(" ", "") == right.replace(" ", ""):  # wᵀX = wᵀ X says nothing either
             return f"{left} = {right}"
     return None
 

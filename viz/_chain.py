@@ -33,6 +33,7 @@ from autograd_mini.graph import Node
 from ._format import fmt_number
 
 __all__ = ["FUSED_COSTS", "ACTIVATIONS", "fused_activation", "Names", "as_roots", "consumers", "forward_formula",
+           "named_by_formula",
            "needs_grad", "is_constant", "paren", "activation_name", "subscript", "number"]
 
 # a name that "d" or "∂" can stand before without being misread: x1, Z1, W[2], wᵀ, b, J, x₂ (not W1A0 nor w·x)
@@ -92,6 +93,12 @@ def needs_grad(node) -> bool:
 def is_constant(node) -> bool:
     """An unlabelled leaf that takes no gradient: a number written into an expression, or unnamed data."""
     return node._op is None and not node.requires_grad and not node.label
+
+
+def named_by_formula(name: str, formula: str) -> bool:
+    """Whether an unlabelled node's name is its formula (Fᵀ, wᵀX for wᵀ X): ``wᵀX = wᵀ X`` says nothing, so
+    the pictures say it once."""
+    return name.replace(" ", "") == formula.replace(" ", "")
 
 
 def paren(text: str, products: bool = True) -> str:

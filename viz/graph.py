@@ -20,7 +20,7 @@ import numpy as np
 from autograd_mini import Tensor
 
 from ._chain import _ATOM, FUSED_COSTS, Names, activation_name, as_roots, consumers, forward_formula, fused_activation, \
-    needs_grad
+    named_by_formula, needs_grad
 from ._collapse import draw_collapsed
 from ._format import filter_grids, fmt_array, fmt_number, html_label_text, visible_text, wrapped_row
 from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
@@ -131,11 +131,10 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     precision = min(precision, 3) if page and is_tensor else precision
     head = f"<B>{html_label_text(symbol)}</B>" if node.label else f'<FONT COLOR="#4b5563">{html_label_text(symbol)}</FONT>'
     formula = forward_formula(node, names, precision) if node._op is not None else ""
-    if formula == symbol:  # a node named by its formula (Fᵀ) says it once
-        formula = ""
     heading = len(visible_text(symbol + formula))
     if page and is_tensor and formula and len(formula) <= _HEAD_FORMULA:  # a page's matrix: its formula on top
-        head += f"&#160;= {html_label_text(formula)}"
+        if not named_by_formula(symbol, formula):  # Fᵀ says it once
+            head += f"&#160;= {html_label_text(formula)}"
         formula = ""
     if is_tensor:
         # in a net's column, a min/mean/max node is narrow: its shape goes under a long header
@@ -250,7 +249,7 @@ def node_ids(view) -> dict:
 def _tooltip(view, node) -> str:
     name = view.names.symbol(node)
     formula = forward_formula(node, view.names, view.precision) if node._op is not None else name
-    text = name if formula == name else f"{name} = {formula}"
+    text = name if named_by_formula(name, formula) else f"{name} = {formula}"
     return html.escape(visible_text(text), quote=True).replace("\\", "\\\\").replace("\n", "&#10;")
 
 

@@ -370,12 +370,12 @@ def _node_frames(view: View, max_steps: int) -> tuple:
 
 def _node_info(view, node) -> dict:
     """What Tab (and a screen reader) tells about a node: its name, formula and every entry."""
-    from ._chain import forward_formula
+    from ._chain import forward_formula, named_by_formula
 
     names, p = view.names, view.precision
     formula = forward_formula(node, names, p) if node._op is not None else ""
     out = {"name": visible_text(names.symbol(node)), "data": visible_text(_full(node.data, p)),
-           "formula": visible_text(formula) if formula != names.symbol(node) else ""}  # Fᵀ is said once
+           "formula": "" if named_by_formula(names.symbol(node), formula) else visible_text(formula)}
     if node.requires_grad:
         out.update(gname=visible_text(names.grad(node)), grad=visible_text(_full(node.grad, p)))
     return out

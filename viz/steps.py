@@ -34,8 +34,8 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import as_roots, forward_formula, needs_grad
-from ._format import fmt_result
+from ._chain import as_roots, forward_formula, named_by_formula, needs_grad
+from ._format import fmt_number, fmt_result
 from ._notes import forward_notes, notes_lines
 from ._rules import backward_shapes, forward_shapes, join, term
 from ._view import View
@@ -82,7 +82,7 @@ class Step:
         """``dz = da · a(1 - a)``; the root reads ``dL = 1 (the seed)``; a forward step ``a = σ(z)``, and
         an unnamed node whose name is its formula, ``x + x``, says it once."""
         if self.kind == "forward":
-            return self.expression if self.expression == self.name else f"{self.name} = {self.expression}"
+            return self.expression if self._named_by_formula else f"{self.name} = {self.expression}"
         if not self.terms:
             return f"{self.dname} = 1 (the seed)"
         return f"{self.dname} = {self.expression}"
@@ -90,8 +90,12 @@ class Step:
     @property
     def head(self) -> str:
         """What the frame's formula is about: the gradient's symbol, or the node's name (or its formula)."""
-        return self.formula.split(" = ", 1)[0] if self.kind == "backward" or self.expression != self.name \
+        return self.formula.split(" = ", 1)[0] if self.kind == "backward" or not self._named_by_formula \
             else self.expression
+
+    @property
+    def _named_by_formula(self) -> bool:
+        return named_by_formula(self.name, self.expression)
 
     def result(self) -> str:
         """The value (:func:`fmt_result`)."""
@@ -185,6 +189,8 @@ def _backward_steps(view, show_data: bool = False) -> list[Step]:
         else:
             numbers = join(pieces, "numbers") if pieces else ""
             if numbers == "1" and len(pieces) == 1 and pieces[0].numbers == pieces[0].text:
+                numbers = ""
+            if node.has_grad and numbers.strip("()") == fmt_number(node.grad, precision):  # db = dz = -0.475
                 numbers = ""
         where = tuple(dict.fromkeys(p.where for p in pieces if p.where))
         value = (node.grad if node.has_grad else None) if needs_grad(node) else _data_gradient(terms)
