@@ -261,6 +261,9 @@ def test_a_filter_bank_is_printed_and_drawn_as_its_f_by_f_grids_side_by_side():
     assert len(dW1) <= 7, dW1  # not nine rows of two
     node = _texts(re.search(r'<g id="n%d" class="node">(.*?)\n</g>' % J.topo_order().index(W1), page, re.S).group(1))
     assert node.count("filter 1") == 2 and node.count("filter 2") == 2, node  # its data and its dW1
+    # the conv layer's column is named as the notes count layers, and the flattening says the shape it makes
+    assert "layer 1 (conv)" in _texts(page) and "layer 2" in _texts(page)
+    assert next(f for f in frames_of(page) if f["name"] == "F")["text"].startswith("F = reshape(P1, (4, 18))\n")
 
 
 def test_the_collapsed_micrograd_mlp_page_is_a_column_of_neurons_per_layer_readable_after_fit(browser, tmp_path):  # noqa: F811

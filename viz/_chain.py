@@ -234,6 +234,8 @@ def _data_name(numbered) -> str:
 def _forward_template(node) -> str:
     """The op's ``formula``, or ``name(…)`` of the parents for an op that has none."""
     op = node._op
+    if op.name == "reshape":  # with the shape it makes, as numpy's reshape(P1, (4, 18)): the op's "reshape P1" does not
+        return f"reshape({{0}}, {tuple(np.shape(node.data))})"
     return op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
 
 

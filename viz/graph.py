@@ -32,7 +32,7 @@ from ._view import View
 __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
-_HEAD_FORMULA = 16  # a formula this short shares the name's line on a page's matrix node
+_HEAD_FORMULA = 20  # a formula this short shares the name's line on a page's matrix node
 
 
 def cluster_key(cluster, order: list) -> dict:
