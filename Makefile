@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APT    := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
-.PHONY: demo test test-fast bench notebooks system-deps venv clean
+.PHONY: demo test test-fast bench notebooks pictures system-deps venv clean
 
 demo: system-deps venv
 	$(BIN)/autograd-mini demo
@@ -20,6 +20,10 @@ test-fast: venv
 # tests/test_notebooks.py fails when a committed output is stale. Graphviz renders notebook 01's graph.
 notebooks: system-deps venv
 	$(BIN)/python examples/notebooks/execute.py
+
+# Redraw the README's pictures in docs/img from the current code (Graphviz; the step-through pages in Chromium).
+pictures: system-deps venv
+	$(BIN)/python docs/make_pictures.py
 
 # Every benchmark on every Python 3.10-3.13 found (pyenv, PATH), one table of ratios per Python;
 # each Python gets its own environment in .bench-venvs/. `make bench ARGS=--quick`: about 80 s.

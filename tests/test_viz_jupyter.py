@@ -1,5 +1,6 @@
 """The pictures in a notebook: executed with nbclient, the step-through page and the graph show inline."""
 
+import base64
 import html
 import re
 
@@ -24,6 +25,8 @@ def test_a_notebook_shows_the_step_through_page_and_the_graph_inline(tmp_path):
     bundle = notebook.cells[1].outputs[0]["data"]
     # a viewer that drops the iframe (an untrusted notebook, GitHub, nbviewer) shows the graph with every gradient
     assert "<svg" in bundle["image/svg+xml"] and "0.475<" in bundle["image/svg+xml"]  # dz = a - y = -0.475, drawn
+    # and as PNG, the one picture an untrusted notebook shows (it hides SVG and HTML)
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     page_output = bundle["text/html"]
     assert page_output.startswith("<iframe srcdoc=\"") and "background:#ffffff" in page_output
     page = html.unescape(re.search(r'srcdoc="(.*?)"', page_output, re.S).group(1))

@@ -8,8 +8,9 @@ from autograd_mini import Value, topo_order
 from viz import draw_graph
 from viz_nets import deep_net_cost, scalar_mlp
 
-BOX = re.compile(r"^\tg(\d+) \[label=<([^<]*)<BR/>", re.M)
-EDGE = re.compile(r"^\tg(\d+) -> g(\d+)", re.M)
+# a box's DOT name is its caption (the hover title), quoted
+BOX = re.compile(r'^\t("[^"]*") \[label=<([^<]*)<BR/>', re.M)
+EDGE = re.compile(r'^\t("[^"]*") -> ("[^"]*")', re.M)
 
 
 def test_a_scalar_mlp_over_max_nodes_is_drawn_per_neuron_and_says_so():
@@ -57,7 +58,7 @@ def test_neurons_are_numbered_1_to_n_in_forward_order():
         f"layer 2, neuron {j}: a = tanh(w·a[1&#93; + b)" for j in range(1, 17)]
     # and they are drawn in that order, neuron 1 first: an invisible chain keeps them so
     box_of = {c: box for box, c in BOX.findall(src)}
-    chain = " -> ".join(f"g{box_of[c]}" for c in layer1)
+    chain = " -> ".join(box_of[c] for c in layer1)
     assert f"{{rank=same; {chain} [style=invis]}}" in src
 
 
@@ -131,7 +132,7 @@ def test_the_micrograd_demo_collapses_to_one_box_per_neuron_shared_by_the_exampl
     L.backward()
     src = draw_graph(L).source  # 7,498 nodes, over the default max_nodes=500
     assert "drawn per neuron, 36 boxes" in src  # 16 + 16 + 1 neurons, the inputs, the loss, the regulariser
-    labels = {box: label for box, label in re.findall(r"^\tg(\d+) \[label=<(.*?)> fillcolor", src, re.M)}
+    labels = {box: label for box, label in re.findall(r'^\t("[^"]*") \[label=<(.*?)> fillcolor', src, re.M)}
     captions = {label.split("<BR/>")[0]: box for box, label in labels.items()}
     assert [c for c in captions if c.startswith("layer 1,")] == [
         f"layer 1, neuron {j}: a = relu(w·x + b)" for j in range(1, 17)]

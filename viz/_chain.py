@@ -33,6 +33,7 @@ from autograd_mini.graph import Node
 from ._format import fmt_number
 
 __all__ = ["FUSED_COSTS", "ACTIVATIONS", "fused_activation", "Names", "as_roots", "consumers", "forward_formula",
+           "named_by_formula",
            "needs_grad", "is_constant", "paren", "activation_name", "subscript", "number"]
 
 # a name that "d" or "∂" can stand before without being misread: x1, Z1, W[2], wᵀ, b, J, x₂ (not W1A0 nor w·x)
@@ -42,7 +43,8 @@ _ATOM = re.compile(r"^[^\W\d_ᵀ]+ᵀ?(\d+|\[\d+\])?[₀-₉]*$")
 _MAX_BUILT_NAME = 14
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
-#: the stable costs that compute A[L] = g(Z[L]) inside, from Z[L]; their backward is the notes' dZ[L] = A[L] − Y
+#: the stable costs that compute A[L] = g(Z[L]) inside, from Z[L]; their backward is dZ[L] = A[L] − Y (the notes'
+#: for σ, the course's for softmax with categorical cross-entropy)
 FUSED_COSTS = (_SigmoidCrossEntropy, _SoftmaxCrossEntropy)
 #: the notes' activations g
 ACTIVATIONS = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "softmax"})
@@ -91,6 +93,12 @@ def needs_grad(node) -> bool:
 def is_constant(node) -> bool:
     """An unlabelled leaf that takes no gradient: a number written into an expression, or unnamed data."""
     return node._op is None and not node.requires_grad and not node.label
+
+
+def named_by_formula(name: str, formula: str) -> bool:
+    """Whether an unlabelled node's name is its formula (Fᵀ, wᵀX for wᵀ X): ``wᵀX = wᵀ X`` says nothing, so
+    the pictures say it once."""
+    return name.replace(" ", "") == formula.replace(" ", "")
 
 
 def paren(text: str, products: bool = True) -> str:
@@ -226,6 +234,8 @@ def _data_name(numbered) -> str:
 def _forward_template(node) -> str:
     """The op's ``formula``, or ``name(…)`` of the parents for an op that has none."""
     op = node._op
+    if op.name == "reshape":  # with the shape it makes, as numpy's reshape(P1, (4, 18)): the op's "reshape P1" does not
+        return f"reshape({{0}}, {tuple(np.shape(node.data))})"
     return op.formula or f"{op.name}({', '.join('{%d}' % i for i in range(len(node._parents)))})"
 
 

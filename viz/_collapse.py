@@ -3,7 +3,9 @@
 A scalar MLP (:mod:`viz._mlp` finds its neurons from the graph's shape) collapses to one box per
 neuron shared by every example ("layer 2, neuron 5: a = relu(w·a[1] + b)"), its parameters
 counted apart from its activations, beside a box for the inputs, one for the loss and one for the
-regulariser, each with the formula it computes; past ``max_nodes`` boxes, one box per layer.
+regulariser, each with the formula it computes; past ``max_nodes`` boxes, one box per layer. On the
+step-through page (:mod:`viz._neurons`) a box shows its name and formula, a column of neurons per layer
+under the layer's name; its numbers are in its frames, on hover and under Tab.
 
 Any other graph: a neuron is an activation node (tanh, sigmoid, relu, leaky_relu) together with every node
 used only by it (its weighted sum, its weights and bias). Walking the graph from the root,
@@ -17,6 +19,7 @@ Each box says what it holds, and sums up its outputs' values and gradients (min/
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 
@@ -26,8 +29,10 @@ import numpy as np
 from autograd_mini import Tensor
 
 from ._chain import Names, consumers
-from ._format import fmt_number, html_label_text
+from ._format import fmt_number, html_label_text, html_text
+from ._graphviz import dot_id
 from ._mlp import ACTIVATIONS, MLP, find_mlp
+from ._neurons import neuron_columns
 from ._style import KIND_STYLE, new_digraph
 from .render import MAX_RENDER_NODES
 
@@ -92,6 +97,7 @@ class Collapsed:
     details: list = None  # box index -> lines under the caption (what it holds, what its symbols mean)
     values: list = None   # box index -> (what, its gradient's name, nodes): the values it sums up
     edge_counts: bool = True  # label an arrow with how many edges it stands for (an MLP's: one per example)
+    in_layer: dict = None  # box index -> its caption inside its layer's frame ("neuron 5: a = relu(w·a[1] + b)")
 
 
 def _ordered_boxes(order: list, key_of: dict) -> dict:
@@ -198,12 +204,14 @@ def _collapse_mlp(order: list, names: Names, net: MLP, used_by: dict, max_nodes:
     shared = f"shared by the {m} examples" if m > 1 else "for the one example"
     captions, details, values, outputs = [], [], [], []
     layers: dict = {}
+    in_layer: dict = {}
     for box, nodes in enumerate(members):
         key = key_of[nodes[0]]
         if key[0] == "neuron" and how == "per neuron":
             neuron = net.neuron_of[nodes[0]]
             out = "a" if neuron.g else "z"
             captions.append(f"layer {neuron.layer}, neuron {neuron.number}: {neuron.formula()}")
+            in_layer[box] = f"neuron {neuron.number}: {neuron.formula()}"
             details.append([f"{neuron.counts()} (its parameters), {shared}"])
             values.append([(f"{out} ({m} example{'s' if m > 1 else ''})", f"d{out}", neuron.outputs),
                            (", ".join(("w", "b")[:1 + (neuron.bias is not None)]),
@@ -245,7 +253,8 @@ def _collapse_mlp(order: list, names: Names, net: MLP, used_by: dict, max_nodes:
             details.append(lines)
             values.append([(head, f"d{head}", [root])])
             outputs.append([root])
-    return Collapsed(how, box_of, captions, members, outputs, layers, details, values, edge_counts=False)
+    return Collapsed(how, box_of, captions, members, outputs, layers, details, values, edge_counts=False,
+                     in_layer=in_layer)
 
 
 def _summary(values: list, precision: int) -> str:
@@ -297,31 +306,69 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
     advice = advice or every_node(len(order), f"draw_graph(…, max_nodes={len(order)})")
     note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {boxes.how}, "
             f"{count:,} box{'es' if count != 1 else ''} ({advice})")
+    if _page:  # the page's title is a paragraph, not one line as wide as the whole drawing
+        note = "\n".join(textwrap.wrap(note, 140))
     g = new_digraph("computational_graph_collapsed", rankdir, html_label_text(f"{title}\n{note}" if title else note))
     fill, border = KIND_STYLE["intermediate"]
+    ids = _box_ids(boxes)
+    framed = _page and boxes.in_layer
+    lines = {}
     for box in range(count):
         held, data, grad = box_texts(boxes, box, precision, hide_unknown=not _page)
-        if _page:  # the page toggles these cells: an ID with an HREF makes Graphviz wrap them in <g id="a_ID">
-            rows = [f"<TR><TD>{html_label_text(held)}</TD></TR>",
-                    f'<TR><TD ID="v{box}" HREF="#" TOOLTIP="the outputs\' values">{html_label_text(data)}</TD></TR>',
-                    f'<TR><TD ID="g{box}" HREF="#" TOOLTIP="the outputs\' gradients">{html_label_text(grad)}</TD></TR>']
-            label = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
-            g.body.append(f'\tg{box} [label=<{label}> fillcolor="{fill}" color="{border}" id="n{box}"]\n')
+        if _page:  # the page: a box's name and formula; its numbers are in its frames and on hover and Tab
+            name = boxes.in_layer.get(box, boxes.captions[box]) if framed else boxes.captions[box]
+            label = html_label_text("\n".join(textwrap.wrap(name, 44)))
+            lines[box] = (f'\t{ids[box]} [label=<{label}> tooltip="{html_text(held)}" fillcolor="{fill}" '
+                          f'color="{border}" height=0.25 margin="0.08,0.03" id="n{box}"]\n')
         else:
-            g.body.append(f'\tg{box} [label=<{html_label_text(chr(10).join((held, data, grad)))}> '
+            lines[box] = (f'\t{ids[box]} [label=<{html_label_text(chr(10).join((held, data, grad)))}> '
                           f'fillcolor="{fill}" color="{border}"]\n')
-    for column in boxes.layers.values():
-        if len(column) > 1:  # a layer's neurons side by side, 1 to n, as the picture numbers them
-            chain = " -> ".join(f"g{box}" for box in column)
-            g.body.append(f"\t{{rank=same; {chain} [style=invis]}}\n")
-    if not boxes.edge_counts and not _page:  # an MLP's arrows from every neuron to the next layer's: merged
-        g.graph_attr["concentrate"] = "true"
+    edges = {}
     for (a, b), n in box_edges(order, boxes).items():
         attrs = [f"label=<{n} edges>"] if n > 1 and boxes.edge_counts else []
         if _page:
             attrs.append(f'id="e{a}_{b}_0"')
-        g.body.append(f"\tg{a} -> g{b}" + (f" [{' '.join(attrs)}]" if attrs else "") + "\n")
+        edges[(a, b)] = " ".join(attrs)
+    if framed:  # a net drawn as a teacher draws one: a column of neurons per layer, pinned for neato
+        g.graph_attr.update(layout="neato", splines="line")
+        g.body.extend(neuron_columns(boxes, ids, lines, edges, _from_frames(boxes, edges)))
+        return g
+    g.body.extend(lines.values())
+    for column in boxes.layers.values():
+        if len(column) > 1:  # a layer's neurons side by side, 1 to n, as the picture numbers them
+            chain = " -> ".join(ids[box] for box in column)
+            g.body.append(f"\t{{rank=same; {chain} [style=invis]}}\n")
+    if not boxes.edge_counts and not _page:  # an MLP's arrows from every neuron to the next layer's: merged
+        g.graph_attr["concentrate"] = "true"
+    g.body.extend(f"\t{ids[a]} -> {ids[b]}" + (f" [{attrs}]" if attrs else "") + "\n" for (a, b), attrs in edges.items())
     return g
+
+
+def _box_ids(boxes: Collapsed) -> list:
+    """Each box's DOT name: its caption (Graphviz's hover title), never an internal number."""
+    ids, taken = [], set()
+    for caption in boxes.captions:
+        name, k = caption, 1
+        while name in taken:
+            k += 1
+            name = f"{caption} #{k}"
+        taken.add(name)
+        ids.append(dot_id(name))
+    return ids
+
+
+def _from_frames(boxes: Collapsed, edges) -> dict:
+    """(box, target) → the layer's first box, for a target outside the layers that every box of a layer
+    feeds (the regulariser reads every parameter): drawn as one arrow from the layer's frame."""
+    merged = {}
+    inside = {box for column in boxes.layers.values() for box in column}
+    for column in boxes.layers.values():
+        if len(column) == 1:
+            continue
+        for target in {b for a, b in edges if a == column[0] and b not in inside}:
+            if all((a, target) in edges for a in column):
+                merged.update({(a, target): column[0] for a in column})
+    return merged
 
 
 def box_edges(order: list, boxes: Collapsed) -> Counter:

@@ -29,8 +29,8 @@ import re
 
 import numpy as np
 
-__all__ = ["fmt_number", "fmt_array", "fmt_value", "fmt_result", "visible_lines", "visible_text", "html_label_text", "html_text",
-           "MAX_LABEL_CHARS"]
+__all__ = ["fmt_number", "fmt_array", "filter_grids", "wrapped_row", "fmt_value", "fmt_result", "visible_lines",
+           "visible_text", "html_label_text", "html_text", "MAX_LABEL_CHARS"]
 
 # the boundaries str.splitlines() splits at, \r\n first so that it counts once
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -40,6 +40,8 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # isolates), which would hide text or reverse the rest of a formula
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069"
                          "\ud800-\udfff\ufffe\uffff]")
+# a row vector of more entries (W2 (1, 18)) wraps onto more lines, as numpy prints it
+_ROW_WRAP = 9
 # dot refuses an HTML-like label over 16384 bytes; an escaped character takes at most 7
 MAX_LABEL_CHARS = 500
 
@@ -75,6 +77,41 @@ def fmt_array(a: np.ndarray, precision: int = 4, max_entries: int = 32) -> list[
             f"max {fmt_number(a.max(), precision)}")
 
 
+def wrapped_row(cells: list) -> list:
+    """Rows of entries, a long row vector (more than ``_ROW_WRAP`` entries) wrapped onto more lines, as numpy
+    prints it."""
+    if len(cells) == 1 and len(cells[0]) > _ROW_WRAP:
+        return [cells[0][k:k + _ROW_WRAP] for k in range(0, len(cells[0]), _ROW_WRAP)]
+    return cells
+
+
+def filter_grids(a: np.ndarray, precision: int = 4, max_entries: int = 32) -> list | None:
+    """A small filter bank W (f, f, n_c_prev, n_c) as a teacher draws it: an f × f grid per filter (and per
+    input channel where there are several), filter 1 first, as ``[(title, rows), …]``; None past
+    ``max_entries`` (the entries as :func:`fmt_array` prints them).
+
+    >>> filter_grids(np.arange(8.0).reshape(2, 2, 1, 2))
+    [('filter 1', [['0', '2'], ['4', '6']]), ('filter 2', [['1', '3'], ['5', '7']])]
+    """
+    cells = fmt_array(a, precision, max_entries)
+    if isinstance(cells, str) or np.ndim(a) != 4:
+        return None
+    entries = np.array([c for row in cells for c in row], dtype=object).reshape(np.shape(a))
+    n_c_prev, n_c = entries.shape[2:]
+    return [(f"filter {k + 1}" + (f", channel {c + 1}" if n_c_prev > 1 else ""), entries[:, :, c, k].tolist())
+            for k in range(n_c) for c in range(n_c_prev)]
+
+
+def _grids_text(grids: list) -> str:
+    """Filter grids side by side, each bracketed as a matrix, their titles above them."""
+    width = max(len(c) for _, rows in grids for row in rows for c in row)
+    blocks = [[("[" if r == 0 else " ") + "  ".join(c.rjust(width) for c in row)
+               + ("]" if r == len(rows) - 1 else " ") for r, row in enumerate(rows)] for _, rows in grids]
+    wide = max(len(blocks[0][0]), *(len(title) for title, _ in grids))
+    lines = ["   ".join(title.ljust(wide) for title, _ in grids).rstrip()]
+    return "\n".join(lines + ["   ".join(block[r].ljust(wide) for block in blocks).rstrip() for r in range(len(blocks[0]))])
+
+
 def fmt_value(x, precision: int = 4) -> str:
     """One line for a number or an array (a summary for a large array)."""
     if isinstance(x, np.ndarray) and x.ndim > 0:
@@ -85,15 +122,20 @@ def fmt_value(x, precision: int = 4) -> str:
     return fmt_number(x, precision)
 
 
-def fmt_result(x, precision: int = 4, max_entries: int = 32) -> str:
+def fmt_result(x, precision: int = 4, max_entries: int = 32, filters: bool = False) -> str:
     """A value as a frame shows it: a small matrix row by row (a column on one line, ``[a; b; c]``),
-    a large one's min/mean/max and shape, a number as itself."""
+    a large one's min/mean/max and shape, a number as itself; with ``filters`` a small filter bank
+    (f, f, n_c_prev, n_c) as its f × f grids side by side (:func:`filter_grids`)."""
+    grids = filter_grids(x, precision, max_entries) if filters else None
+    if grids:
+        return _grids_text(grids)
     if isinstance(x, np.ndarray) and x.ndim > 0:
         cells = fmt_array(x, precision, max_entries)
         if isinstance(cells, str):
             return f"{cells}  (shape {x.shape})"
         if len(cells[0]) == 1:  # a column (b, db): on one line, rows split by ";"
             return "[" + "; ".join(row[0] for row in cells) + "]"
+        cells = wrapped_row(cells)
         width = max(len(c) for row in cells for c in row)
         return "\n".join(("[" if r == 0 else " ") + "  ".join(c.rjust(width) for c in row)
                          + ("]" if r == len(cells) - 1 else "") for r, row in enumerate(cells))

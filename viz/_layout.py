@@ -9,6 +9,7 @@ columns stand left to right in the layers' order, and the edge A[l] → W[l+1] A
 from __future__ import annotations
 
 import json
+import re
 
 from ._format import html_label_text
 from ._graphviz import dot_id
@@ -17,6 +18,7 @@ from .render import _run_dot
 __all__ = ["layer_columns", "column_body"]
 
 PT_TO_PX = 4 / 3  # Graphviz writes sizes in points; a page shows them at their size in CSS pixels
+_LAYER_DIGITS = re.compile(r"(\d+)$")
 _COLUMN_GAP = 10  # points between two columns' (or rows') nodes: their boxes' margins and a gap
 
 
@@ -70,6 +72,10 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
     and share their rows (a tall W2 makes the row of A0 as tall), so each is laid out alone. Also returns
     the drawing's size in CSS px (width, height)."""
     names = {column[layer.product]: f"layer {layer.l}" for layer in view.layers if layer.l is not None}
+    for W in view.filters:  # a conv layer's column is named after its filter bank W[l], as the notes count layers
+        found = _LAYER_DIGITS.search(str(W.label or ""))
+        for conv, _ in view.used_by[W]:
+            names.setdefault(column[conv], f"layer {found.group(1)} (conv)" if found else "a conv layer")
     columns = sorted(set(column.values()))
     members = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c] for c in columns}
 

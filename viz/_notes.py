@@ -2,7 +2,8 @@
 
 For the one-example graph (Values): da = −y/a + (1 − y)/(1 − a), dz = a − y, dw_i = x_i · dz,
 db = dz. For a dense layer Z[l] = W[l] A[l−1] + b[l] (and the logistic model's Z = wᵀX + b),
-found in the graph by its shape, not by its name: dZ[L] = A[L] − Y, dZ[l] = dA[l] ∗ g′(Z[l]),
+found in the graph by its shape, not by its name: dZ[L] = A[L] − Y (for a softmax output the course's,
+not the notes'), dZ[l] = dA[l] ∗ g′(Z[l]),
 dW[l] = (1/m) dZ[l] A[l−1]ᵀ (+ (λ/m) W[l]), db[l] = (1/m) Σ dZ[l], dA[l−1] = W[l]ᵀ dZ[l];
 the logistic model's dw = (1/m) X dZᵀ and db = (1/m) Σ dZ.
 
@@ -73,7 +74,10 @@ def _tensor_lines(node, view) -> list[str]:
         Z, dZ = sym(layer.Z), _d(sym(layer.Z))
         relation = f"{dZ} = m · {view.grad(layer.Z)}"
         if part == "Z" and layer.output:
-            lines.append(f"the notes: {dZ} = {activation_name(Z)} - {sym(_labels_of(layer.Z, view))}, one column per "
+            # the notes derive dZ[L] = A[L] − Y for a sigmoid output only; softmax with categorical
+            # cross-entropy is the course's
+            source = "the notes" if layer.g == "sigmoid" else f"the course's {layer.g}"
+            lines.append(f"{source}: {dZ} = {activation_name(Z)} - {sym(_labels_of(layer.Z, view))}, one column per "
                          f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m, m = {view.m}")
         elif part == "Z" and layer.g:
             a = sym(layer.A)

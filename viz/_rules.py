@@ -321,12 +321,12 @@ def _sum_word(axes: tuple, ndim: int) -> str:
 
 def _sum_words(axes: tuple, ndim: int) -> str:
     if ndim == 2 and axes == (1,):
-        return "Σ over the m columns (broadcast over m)"
+        return "Σ over the m columns (the forward pass broadcast it over them)"
     if ndim == 2 and axes == (0,):
-        return "Σ over the rows (broadcast)"
+        return "Σ over the rows (the forward pass broadcast it over them)"
     if len(axes) == ndim:
         return "Σ over every entry"
-    return f"Σ over the axes {axes} (broadcast)"
+    return f"Σ over the axes {axes} (the forward pass broadcast it over them)"
 
 
 def forward_shapes(node) -> str:

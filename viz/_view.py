@@ -2,7 +2,7 @@
 
 The order (:func:`autograd_mini.topo_order`, the walk ``backward()`` uses), who consumes each
 node, the names, the number of examples m, the dense layers Z[l] = W[l] A[l−1] + b[l] the
-notes' closed forms speak of, and the teacher's backward order. The graph, the derivative
+notes' closed forms speak of, the conv layers' filter banks, and the teacher's backward order. The graph, the derivative
 graph, the frames, the page and the exported frames all read it; none recomputes it.
 
 The teacher's order goes from the cost back: a gradient is shown as soon as it is final (every
@@ -66,6 +66,8 @@ class View:
                 if node is not None:
                     self.role.setdefault(node, (part, layer))
         self.feeds = {layer.A_prev: layer for layer in self.layers}
+        # a conv layer's filter bank W (f, f, n_c_prev, n_c), drawn and printed as its f × f grids
+        self.filters = {node for node in self.order if any(c._op.name == "conv2d" and i == 1 for c, i in self.used_by[node])}
 
     # ------------------------------------------------------------------ names
     def grad(self, node) -> str:

@@ -20,9 +20,9 @@ import numpy as np
 from autograd_mini import Tensor
 
 from ._chain import _ATOM, FUSED_COSTS, Names, activation_name, as_roots, consumers, forward_formula, fused_activation, \
-    needs_grad
+    named_by_formula, needs_grad
 from ._collapse import draw_collapsed
-from ._format import fmt_array, fmt_number, html_label_text, visible_text
+from ._format import filter_grids, fmt_array, fmt_number, html_label_text, visible_text, wrapped_row
 from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
 from ._layout import column_body, layer_columns
 from ._rules import term
@@ -32,8 +32,7 @@ from ._view import View
 __all__ = ["draw_graph", "cluster_key"]
 
 _LAYER = re.compile(r"\[?(\d+)\]?$")
-_HEAD_FORMULA = 16  # a formula this short shares the name's line on a page's matrix node
-_ROW_WRAP = 9  # a page's row vector of more entries, W2 (1, 18), takes more lines
+_HEAD_FORMULA = 20  # a formula this short shares the name's line on a page's matrix node
 
 
 def cluster_key(cluster, order: list) -> dict:
@@ -63,7 +62,17 @@ def cluster_key(cluster, order: list) -> dict:
     return key
 
 
-def _cells(values, precision: int, max_entries: int = 32, stacked: bool = False) -> str:
+def _cells(values, precision: int, max_entries: int = 32, stacked: bool = False, filters: bool = False) -> str:
+    grids = filter_grids(values, precision, max_entries) if filters else None
+    if grids:  # a filter bank: its f × f grids side by side under their names, as a teacher draws them
+        gap = '<TD WIDTH="8"></TD>'
+        pad = "&#160;" if stacked else ""
+        head = gap.join(f'<TD COLSPAN="{len(rows[0])}" ALIGN="LEFT"><FONT COLOR="#6b7280">{title}</FONT></TD>'
+                        for title, rows in grids)
+        body = "".join("<TR>" + gap.join("".join(f'<TD ALIGN="RIGHT">{pad}{v}</TD>' for v in rows[r]) for _, rows in grids)
+                       + "</TR>" for r in range(len(grids[0][1])))
+        return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{0 if stacked else 4}" CELLPADDING="0">'
+                f"<TR>{head}</TR>{body}</TABLE>")
     cells = fmt_array(values, precision, max_entries)
     if isinstance(cells, str) and stacked:  # min, mean, max one under the other: a narrow node
         cells = [[word, number] for word, number in zip(cells.split()[::2], cells.split()[1::2])]
@@ -72,8 +81,8 @@ def _cells(values, precision: int, max_entries: int = 32, stacked: bool = False)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">{rows}</TABLE>'
     if isinstance(cells, str):
         return html_label_text(cells)
-    if stacked and len(cells) == 1 and len(cells[0]) > _ROW_WRAP:  # a long row wraps, as numpy prints it
-        cells = [cells[0][k:k + _ROW_WRAP] for k in range(0, len(cells[0]), _ROW_WRAP)]
+    if stacked:  # a long row wraps, as numpy prints it
+        cells = wrapped_row(cells)
     if stacked:  # the page's matrices: rows close together, a space before each entry
         rows = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">&#160;{v}</TD>' for v in row) + "</TR>" for row in cells)
         return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
@@ -112,10 +121,11 @@ def _full(values, precision: int) -> str:
 
 
 def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int, names: Names,
-           ids: int | None = None, side_by_side: int = 0, show_values: bool = True) -> str:
+           ids: int | None = None, side_by_side: int = 0, filters: bool = False, show_values: bool = True) -> str:
     """A node's HTML-like label; ``side_by_side`` (a page's net): in a matrix of up to that many columns the
-    data and the gradient stand side by side (0: the column layout's captions are not used); without
-    ``show_values`` a computed node shows no value (a practice sheet's graph: the learner computes them)."""
+    data and the gradient stand side by side (0: the column layout's captions are not used); ``filters``:
+    a conv layer's filter bank, drawn as its f × f grids; without ``show_values`` a computed node shows no
+    value (a practice sheet's graph: the learner computes them)."""
     is_tensor = isinstance(node, Tensor)
     page = ids is not None
     # the page's nodes are narrow (3 digits, min/mean/max stacked) so a net fits the window
@@ -124,7 +134,8 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     formula = forward_formula(node, names, precision) if node._op is not None else ""
     heading = len(visible_text(symbol + formula))
     if page and is_tensor and formula and len(formula) <= _HEAD_FORMULA:  # a page's matrix: its formula on top
-        head += f"&#160;= {html_label_text(formula)}"
+        if not named_by_formula(symbol, formula):  # Fᵀ says it once
+            head += f"&#160;= {html_label_text(formula)}"
         formula = ""
     if is_tensor:
         # in a net's column, a min/mean/max node is narrow: its shape goes under a long header
@@ -140,7 +151,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
     entries = 32
     if not show_values and node._op is not None:
         return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
-    data = _cells(node.data, precision, entries, page) if is_tensor else fmt_number(node.data, precision)
+    data = _cells(node.data, precision, entries, page, filters) if is_tensor else fmt_number(node.data, precision)
     rows.append(_row("data", data, f"v{ids}" if page and node._op is not None else None,
                      f"{symbol} = {_full(node.data, precision)}" if page else ""))
     if isinstance(node._op, FUSED_COSTS):
@@ -151,10 +162,10 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
                          f"a{ids}" if page else None, f"{activation_name(z)} = {_full(node._op.A, precision)}"
                          if page else ""))
     if side_by_side and page and is_tensor and show_grads and needs_grad(node) and np.ndim(node.data) \
-            and _shown_columns(node.data) <= side_by_side and len(rows) == 2:
+            and _shown_columns(node.data, filters) <= side_by_side and len(rows) == 2:
         # a narrow array in a net's column (W1, b[l], a min/mean/max): data and grad side by side, so the
         # node is as short as its matrix
-        grad = _cells(node.grad, precision, entries, True)
+        grad = _cells(node.grad, precision, entries, True, filters)
         rows[0] = rows[0].replace('COLSPAN="2"', 'COLSPAN="3"')
         rows[1] = (_block(data, f"v{ids}" if node._op is not None else None,
                           f"{symbol} = {_full(node.data, precision)}")[:-len("</TR>")].replace(' COLSPAN="2"', "")
@@ -169,26 +180,30 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
             rows.append(_caption("grad: none (data)"))
         else:
             rows.append(_caption(names.grad(node)))
-            rows.append(_block(_cells(node.grad, precision, entries, True), f"g{ids}",
+            rows.append(_block(_cells(node.grad, precision, entries, True, filters), f"g{ids}",
                                f"{names.grad(node)} = {_full(node.grad, precision)}"))
         return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
     if show_grads:
         if not needs_grad(node):
             grad = "none (data)"
         elif page:
-            grad = _cells(node.grad, precision, entries, True) if is_tensor else fmt_number(node.grad, precision)
+            grad = _cells(node.grad, precision, entries, True, filters) if is_tensor else fmt_number(node.grad, precision)
         elif not grad_shown or node.grad is None:
             grad = '<FONT COLOR="#6b7280"><I>not computed yet</I></FONT>'
         else:
-            grad = _cells(node.grad, precision) if is_tensor else fmt_number(node.grad, precision)
+            grad = _cells(node.grad, precision, filters=filters) if is_tensor else fmt_number(node.grad, precision)
         rows.append(_row("grad", grad, f"g{ids}" if page and needs_grad(node) else None,
                          f"{names.grad(node)} = {_full(node.grad, precision)}" if page and needs_grad(node) else ""))
     return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
 
-def _shown_columns(values) -> int:
-    """How many columns a page's node shows of ``values``: its last axis, or 2 for min, mean, max."""
-    return np.shape(values)[-1] if np.size(values) <= 32 else 2
+def _shown_columns(values, filters: bool = False) -> int:
+    """How many columns a page's node shows of ``values``: its last axis (a filter bank: its grids' columns and
+    the gaps between them), or 2 for min, mean, max."""
+    if np.size(values) > 32:
+        return 2
+    shape = np.shape(values)
+    return shape[1] * shape[2] * shape[3] + shape[2] * shape[3] - 1 if filters and len(shape) == 4 else shape[-1]
 
 
 def _magnitude(node) -> float:
@@ -237,7 +252,7 @@ def node_ids(view) -> dict:
 def _tooltip(view, node) -> str:
     name = view.names.symbol(node)
     formula = forward_formula(node, view.names, view.precision) if node._op is not None else name
-    text = name if formula == name else f"{name} = {formula}"
+    text = name if named_by_formula(name, formula) else f"{name} = {formula}"
     return html.escape(visible_text(text), quote=True).replace("\\", "\\\\").replace("\n", "&#10;")
 
 
@@ -300,7 +315,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
             if color_by_grad and node.has_grad and scale > 0 and needs_grad(node):
                 fill = grad_fill(_magnitude(node) / scale)
             label = _label(node, names.symbol(node), node.has_grad, show_grads, precision, names,
-                           i if _page else None, side, show_values)
+                           i if _page else None, side, node in view.filters, show_values)
             node_id = f' id="n{i}"' if _page else ""
             lines.append(f'\t{ids[node]} [label=<{label}> fillcolor="{fill}" color="{border}" '
                          f'tooltip="{_tooltip(view, node)}"{node_id}]\n')

@@ -41,7 +41,7 @@ from ._layout import PT_TO_PX
 from ._style import HIGHLIGHT, KIND_STYLE
 from ._view import View
 from .graph import _full, draw_graph
-from .render import MAX_RENDER_NODES, check_size, svg_text
+from .render import MAX_RENDER_NODES, check_size, svg_and_png, svg_text
 from .steps import _one_root, backprop_steps, forward_steps, step_count
 
 __all__ = ["step_through_html", "step_through", "StepThrough", "export_step_frames", "ConverterNotInstalled", "FRAME_FORMATS"]
@@ -370,11 +370,12 @@ def _node_frames(view: View, max_steps: int) -> tuple:
 
 def _node_info(view, node) -> dict:
     """What Tab (and a screen reader) tells about a node: its name, formula and every entry."""
-    from ._chain import forward_formula
+    from ._chain import forward_formula, named_by_formula
 
     names, p = view.names, view.precision
+    formula = forward_formula(node, names, p) if node._op is not None else ""
     out = {"name": visible_text(names.symbol(node)), "data": visible_text(_full(node.data, p)),
-           "formula": visible_text(forward_formula(node, names, p)) if node._op is not None else ""}
+           "formula": "" if named_by_formula(names.symbol(node), formula) else visible_text(formula)}
     if node.requires_grad:
         out.update(gname=visible_text(names.grad(node)), grad=visible_text(_full(node.grad, p)))
     return out
@@ -401,7 +402,8 @@ def _box_frames(order: list, boxes, precision: int, max_steps: int) -> tuple:
                                  [b for a, b in edges if a == box], text))
     leaves = [box for box in range(count) if all(n._op is None for n in boxes.members[box])]
     info = [{"name": visible_text(boxes.captions[box]), "data": visible_text(box_texts(boxes, box, precision)[1]),
-             "formula": ""} for box in range(count)]
+             "formula": "", "gname": "gradients", "grad": visible_text(box_texts(boxes, box, precision)[2])}
+            for box in range(count)]
     return frames, leaves, count, info
 
 
@@ -506,23 +508,27 @@ class StepThrough:
     wide rather than a 1400 px window, made when first shown); once loaded, the frame takes the
     height the page measured for itself (its ``data-height``: the controls, the text and the graph
     as wide as the frame), so nothing is clipped; beside it
-    the output carries the graph with every value and gradient as ``image/svg+xml``, which a
-    viewer that drops the iframe (an untrusted notebook, GitHub, nbviewer) shows instead.
+    the output carries the graph with every value and gradient as ``image/svg+xml`` and ``image/png``,
+    which a viewer that drops the iframe (an untrusted notebook, which hides SVG too, GitHub, nbviewer)
+    shows instead.
     """
 
-    def __init__(self, page: str, frames: int, svg: str = "", height: int = 760, notebook=None):
+    def __init__(self, page: str, frames: int, svg: str = "", height: int = 760, png: bytes | None = None,
+                 notebook=None):
         self.html = page
         self.frames = frames
         self.svg = svg
         self.height = height
-        self._notebook = notebook  # makes (page, frames, svg, height) laid out for a notebook's output
+        self.png = png
+        self._notebook = notebook  # makes (page, frames, svg, height, png) laid out for a notebook's output
         self._shown = None
 
     def _in_notebook(self) -> tuple:
-        """The page, its SVG and height as a notebook shows them (a net laid out for 1000 px)."""
+        """The page, its SVG, height and PNG as a notebook shows them (a net laid out for 1000 px)."""
         if self._shown is None:
-            made = self._notebook() if self._notebook is not None else (self.html, self.frames, self.svg, self.height)
-            self._shown = (made[0], made[2], made[3])
+            made = self._notebook() if self._notebook is not None else (self.html, self.frames, self.svg,
+                                                                         self.height, self.png)
+            self._shown = (made[0], made[2], made[3], made[4])
         return self._shown
 
     def save(self, path) -> Path:
@@ -532,16 +538,18 @@ class StepThrough:
         return atomic_write(path, self.html)
 
     def _repr_html_(self) -> str:
-        page, _, height = self._in_notebook()
+        page, _, height, _ = self._in_notebook()
         return (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;'
                 f'border:0;background:#ffffff;color-scheme:light dark" onload="{_FRAME_ONLOAD}" '
                 f'title="step-through backprop, {self.frames} frames"></iframe>')
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
-        svg = self._in_notebook()[1]
+        _, svg, _, png = self._in_notebook()
         if svg:
             bundle["image/svg+xml"] = svg
+        if png:
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
         return bundle
 
     def __repr__(self) -> str:
@@ -571,21 +579,22 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
 
 
 def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse, notebook=False):
-    """The page's HTML, its number of frames, the graph's SVG and the notebook frame's first height."""
+    """The page's HTML, its number of frames, the graph's SVG, the notebook frame's first height and, for a
+    notebook, the graph as PNG too (one layout)."""
     graph, frames, leaves, count, info = _page_parts(root, rankdir, precision, edge_derivatives, max_steps,
                                                      max_nodes, collapse, notebook)
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
     data = {"nodes": count, "leaves": leaves, "frames": frames, "info": info}
     lines = _text_lines(frames)
-    raw = svg_text(graph)
+    raw, png = svg_and_png(graph, png=notebook)
     svg = _inline_svg(raw)
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
                         script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
                         frames=len(frames), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW)
     height = int(230 + 19 * lines + 460)
-    return page, len(frames), raw[raw.index("<svg"):], height
+    return page, len(frames), raw[raw.index("<svg"):], height, png
 
 
 #: what :func:`export_step_frames` can write

@@ -146,9 +146,16 @@ def _run_dot(source: str, formats: list[str], max_pixels: int | None = MAX_PNG_P
 
 def svg_text(graph, max_nodes: int = MAX_RENDER_NODES) -> str:
     """The graph rendered to SVG, as text (needs ``dot``)."""
+    return svg_and_png(graph, max_nodes, png=False)[0]
+
+
+def svg_and_png(graph, max_nodes: int = MAX_RENDER_NODES, png: bool = True) -> tuple:
+    """The graph as SVG text and, from the same layout, PNG bytes (None past the PNG cap, or not asked for)."""
     source = _digraph(graph).source
     _check_source(source, max_nodes)
-    return _run_dot(source, ["svg"])["svg"].decode("utf-8")
+    drawn = _run_dot(source, ["svg", "png"] if png else ["svg"])
+    picture = drawn.get("png")
+    return drawn["svg"].decode("utf-8"), picture if isinstance(picture, bytes) else None
 
 
 def render_all(graph, paths, max_nodes: int = MAX_RENDER_NODES, max_pixels: int | None = MAX_PNG_PIXELS) -> list[Path]:

@@ -34,8 +34,8 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import as_roots, forward_formula, needs_grad
-from ._format import fmt_result
+from ._chain import as_roots, forward_formula, named_by_formula, needs_grad
+from ._format import fmt_number, fmt_result
 from ._notes import forward_notes, notes_lines
 from ._rules import backward_shapes, forward_shapes, join, term
 from ._view import View
@@ -75,13 +75,14 @@ class Step:
     numbers: str = ""      # a Value's formula with the numbers; a Tensor's shapes line
     notes: tuple = ()      # the notes' closed form for this node, where they have one
     where: tuple = ()      # what a function in the formula means (relu′(0.1) = 1, the pooling mask)
+    filters: bool = False  # a conv layer's filter bank: its value printed as f × f grids
 
     @property
     def formula(self) -> str:
         """``dz = da · a(1 - a)``; the root reads ``dL = 1 (the seed)``; a forward step ``a = σ(z)``, and
         an unnamed node whose name is its formula, ``x + x``, says it once."""
         if self.kind == "forward":
-            return self.expression if self.expression == self.name else f"{self.name} = {self.expression}"
+            return self.expression if self._named_by_formula else f"{self.name} = {self.expression}"
         if not self.terms:
             return f"{self.dname} = 1 (the seed)"
         return f"{self.dname} = {self.expression}"
@@ -89,14 +90,18 @@ class Step:
     @property
     def head(self) -> str:
         """What the frame's formula is about: the gradient's symbol, or the node's name (or its formula)."""
-        return self.formula.split(" = ", 1)[0] if self.kind == "backward" or self.expression != self.name \
+        return self.formula.split(" = ", 1)[0] if self.kind == "backward" or not self._named_by_formula \
             else self.expression
+
+    @property
+    def _named_by_formula(self) -> bool:
+        return named_by_formula(self.name, self.expression)
 
     def result(self) -> str:
         """The value (:func:`fmt_result`)."""
         if self.value is None:
             return "not computed: data takes no gradient"
-        return fmt_result(self.value, self.precision)
+        return fmt_result(self.value, self.precision, filters=self.filters)
 
     def lines(self) -> list[str]:
         """The frame's text: the formula, the same with the numbers (or the shapes), the result, what a
@@ -146,7 +151,7 @@ def forward_steps(root, precision: int = 4, *, view=None) -> list[Step]:
             numbers = forward_formula(node, names, precision, numbers=True)
         expression = forward_formula(node, names, precision)
         steps.append(Step(k, len(computed), node, names.symbol(node), names.grad(node), (), node.data, precision,
-                          "forward", expression, numbers, tuple(forward_notes(node, view))))
+                          "forward", expression, numbers, tuple(forward_notes(node, view)), filters=node in view.filters))
     return steps
 
 
@@ -185,10 +190,13 @@ def _backward_steps(view, show_data: bool = False) -> list[Step]:
             numbers = join(pieces, "numbers") if pieces else ""
             if numbers == "1" and len(pieces) == 1 and pieces[0].numbers == pieces[0].text:
                 numbers = ""
+            if node.has_grad and numbers.strip("()") == fmt_number(node.grad, precision):  # db = dz = -0.475
+                numbers = ""
         where = tuple(dict.fromkeys(p.where for p in pieces if p.where))
         value = (node.grad if node.has_grad else None) if needs_grad(node) else _data_gradient(terms)
         steps.append(Step(k, len(order), node, names.symbol(node), names.grad(node), tuple(terms), value,
-                          precision, "backward", join(pieces), numbers, tuple(notes_lines(node, view)), where))
+                          precision, "backward", join(pieces), numbers, tuple(notes_lines(node, view)), where,
+                          node in view.filters))
     return steps
 
 

@@ -1,0 +1,82 @@
+"""Draw the README's pictures in docs/img from the current code: `make pictures` (or
+`python docs/make_pictures.py [FOLDER]`).
+
+* notes_graph.png, notes_derivatives.png: the notes' one-example graph after backward (as
+  `make demo` draws it: each edge with its local derivative) and its derivative graph;
+* deepnet_derivatives.png: the derivative graph of DeepNet([2, 4, 3, 1]) on m = 4;
+* step_through_notes.png, step_through_deepnet.png: the step-through pages in headless Chromium at
+  1400 × 900 after "fit" (the notes' graph at dz, DeepNet on m = 4 at dW2);
+  these need Chromium and ChromeDriver (`make system-deps`) and selenium (`pip install -e '.[test]'`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
+
+from autograd_mini.atomic import atomic_write  # noqa: E402
+from autograd_mini.notes_graph import logistic_graph  # noqa: E402
+from test_viz_html import CHROMEDRIVER, CHROMIUM  # noqa: E402
+from viz import draw_derivative_graph, draw_graph, render, step_through_html  # noqa: E402
+from viz_nets import deep_net_cost as net_cost  # noqa: E402  (the tests' DeepNet([2, 4, 3, 1]), He, seed 0)
+
+
+def deep_net_cost():
+    """J of DeepNet([2, 4, 3, 1]) on m = 4 random examples."""
+    return net_cost(m=4)[0]
+
+
+def graphs(folder: Path) -> list[Path]:
+    """The three Graphviz pictures."""
+    L = logistic_graph()
+    L.backward()
+    J = deep_net_cost()
+    J.backward()
+    return [render(draw_graph(L, edge_derivatives=True), folder / "notes_graph.png"),
+            render(draw_derivative_graph(L), folder / "notes_derivatives.png"),
+            render(draw_derivative_graph(J), folder / "deepnet_derivatives.png")]
+
+
+def pages(folder: Path) -> list[Path]:
+    """The two step-through pages, screenshot at 1400 × 900 after "fit"."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    browser.set_window_size(1400, 900)
+    L = logistic_graph()
+    L.backward()
+    J = deep_net_cost()
+    J.backward()
+    written = []
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            for name, root, shown in (("notes", L, "dz"), ("deepnet", J, "dW2")):
+                page = Path(scratch) / f"{name}.html"
+                frames = json.loads(re.search(r'id="frames">(.*?)</script>',
+                                              step_through_html(root, page)).group(1))["frames"]
+                k = next(k for k, f in enumerate(frames) if f["pass"] == "backward" and f["gradient"] == shown)
+                browser.get(page.as_uri())
+                browser.find_element("id", "fit").click()
+                browser.execute_script("var s = document.getElementById('slider'); s.value = arguments[0]; "
+                                       "s.dispatchEvent(new Event('input'));", k + 1)
+                written.append(atomic_write(folder / f"step_through_{name}.png", browser.get_screenshot_as_png()))
+    finally:
+        browser.quit()
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "img"
+    for path in graphs(target) + pages(target):
+        print(path)

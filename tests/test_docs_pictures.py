@@ -1,0 +1,28 @@
+"""The README's Graphviz pictures in docs/img are what the code draws now (`make pictures` redraws them)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture(scope="module")
+def make_pictures():
+    sys.path.insert(0, str(DOCS))
+    try:
+        import make_pictures
+    finally:
+        sys.path.remove(str(DOCS))
+    return make_pictures
+
+
+def test_the_readme_graph_pictures_are_drawn_by_the_current_code(make_pictures, tmp_path):
+    drawn = make_pictures.graphs(tmp_path)
+    assert [p.name for p in drawn] == ["notes_graph.png", "notes_derivatives.png", "deepnet_derivatives.png"]
+    stale = [p.name for p in drawn if p.read_bytes() != (DOCS / "img" / p.name).read_bytes()]
+    assert not stale, f"docs/img/{stale} differ from what the code draws now: run `make pictures` and commit them"
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    for name in ("notes_graph", "notes_derivatives", "deepnet_derivatives", "step_through_notes", "step_through_deepnet"):
+        assert f"docs/img/{name}.png" in readme and (DOCS / "img" / f"{name}.png").exists()
