@@ -4,6 +4,7 @@
 * notes_graph.png, notes_derivatives.png: the notes' one-example graph after backward (as
   `make demo` draws it: each edge with its local derivative) and its derivative graph;
 * deepnet_derivatives.png: the derivative graph of DeepNet([2, 4, 3, 1]) on m = 4;
+  each with its DOT source beside it (NAME.gv), which the tests compare with what the code draws now;
 * step_through_notes.png, step_through_deepnet.png: the step-through pages in headless Chromium at
   1400 × 900 after "fit" (the notes' graph at dz, DeepNet on m = 4 at dW2);
   these need Chromium and ChromeDriver (`make system-deps`) and selenium (`pip install -e '.[test]'`).
@@ -32,15 +33,25 @@ def deep_net_cost():
     return net_cost(m=4)[0]
 
 
-def graphs(folder: Path) -> list[Path]:
-    """The three Graphviz pictures."""
+def sources() -> dict:
+    """The DOT source of each Graphviz picture, by the picture's file name."""
     L = logistic_graph()
     L.backward()
     J = deep_net_cost()
     J.backward()
-    return [render(draw_graph(L, edge_derivatives=True), folder / "notes_graph.png"),
-            render(draw_derivative_graph(L), folder / "notes_derivatives.png"),
-            render(draw_derivative_graph(J), folder / "deepnet_derivatives.png")]
+    return {"notes_graph.png": draw_graph(L, edge_derivatives=True),
+            "notes_derivatives.png": draw_derivative_graph(L),
+            "deepnet_derivatives.png": draw_derivative_graph(J)}
+
+
+def graphs(folder: Path) -> list[Path]:
+    """The three Graphviz pictures, each with the DOT source it is drawn from beside it (NAME.gv): the
+    source says what the picture shows whatever Graphviz and fonts draw it, so the test compares that."""
+    written = []
+    for name, g in sources().items():
+        written.append(render(g, folder / name))
+        atomic_write(folder / name.replace(".png", ".gv"), g.source.encode("utf-8"))
+    return written
 
 
 def pages(folder: Path) -> list[Path]:
