@@ -85,12 +85,11 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
         if question is not None:
             frame["practice"] = question
     if not any("practice" in frame for frame in frames):
-        raise ValueError("nothing to practise: no frame of this graph is "
-                         + {"all": "", "backward": "a backward frame ",
-                            "closed forms": "a gradient the notes have a closed form for "}[scope]
-                         + ("" if wanted is None else f"of the nodes {', '.join(sorted(wanted))}")
-                         + " (the notes' closed forms are dz = a − y, dW[l], db[l], dZ[l], dA[l−1])"
-                         * (scope == "closed forms"))
+        what = {"all": "one frame", "backward": "one backward frame",
+                "closed forms": "one gradient the notes have a closed form for (dz = a − y, dW[l], db[l], dZ[l], "
+                                "dA[l−1])"}[scope]
+        nodes_text = "" if wanted is None else f" among the frames of {', '.join(sorted(wanted))}"
+        raise ValueError(f"nothing to practise: the graph has not {what}{nodes_text}")
 
 
 def _array(value) -> np.ndarray:
