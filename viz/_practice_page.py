@@ -165,6 +165,7 @@ SCRIPT = """
     s.said = how;
     show(current);
     say(how, kind);
+    if (!byId('go').disabled) { byId('go').focus(); }  // the fields were redrawn: Enter now goes on
   }
   function check() {
     var f = frames[current], q = f.practice, s = state[current];
