@@ -67,7 +67,13 @@ SCRIPT = """
   open = function (k) { return !state[k] || state[k].revealed; };
   var fields = byId('fields'), feedback = byId('feedback'), summary = byId('summary');
   function near(x, v, scale) { return Math.abs(x - v) <= Math.max(1e-2 * Math.abs(v), 1e-3 * scale); }
-  function say(message, kind) { feedback.textContent = message; feedback.className = kind || ''; size(); }
+  // the panel's height changes with what it says: the graph's view takes the rest (refitted unless zoomed)
+  function say(message, kind) {
+    var fitted_ = scale === fitted;
+    feedback.textContent = message; feedback.className = kind || '';
+    size();
+    if (fitted_) { fit(); }
+  }
   function where(q, k) {
     if (q.entry) { return ''; }
     var cols = q.shape.length ? q.shape[q.shape.length - 1] : 1;
@@ -149,9 +155,9 @@ SCRIPT = """
       byId('ask').textContent = q.ask + ' =';
       build(q, s);
       if (!s.revealed) { text.textContent = ask(f, s); }
-      say(s.said, s.revealed ? (s.first ? 'right' : '') : (s.tries ? 'wrong' : ''));
     }
     score();
+    if (q) { say(s.said, s.revealed ? (s.first ? 'right' : '') : (s.tries ? 'wrong' : '')); }
   }
   onShow.push(update);
   function go(k) {
@@ -159,6 +165,7 @@ SCRIPT = """
     var first = inputs()[0];
     (first && !first.readOnly ? first : byId('go')).focus();
   }
+  function onward() { return current < n - 1 ? ' Enter or N: the next frame.' : ' That was the last frame.'; }
   function reveal(how, kind) {
     var s = state[current];
     s.revealed = true;
@@ -184,8 +191,8 @@ SCRIPT = """
     if (!wrong) {
       s.first = s.tries === 1 && s.hints === 0;
       boxes.forEach(function (b) { b.classList.add('right'); });
-      reveal('Right' + (s.first ? ' the first time' : '') + ': ' + q.ask + ' is revealed in the frame. ' +
-             'Enter or N: the next frame.', 'right');
+      reveal('Right' + (s.first ? ' the first time' : '') + ': ' + q.ask + ' is revealed in the frame.' + onward(),
+             'right');
       return;
     }
     var slip = q.slips.filter(function (sl) {
@@ -208,7 +215,7 @@ SCRIPT = """
     var q = frames[current].practice, s = state[current];
     if (!q || s.revealed) { return; }
     s.shown = true;
-    reveal('Shown: ' + q.ask + ' is in the frame; it goes on the list to practise again. Enter or N: the next frame.');
+    reveal('Shown: ' + q.ask + ' is in the frame; it goes on the list to practise again.' + onward());
   }
   byId('check').addEventListener('click', check);
   byId('hint').addEventListener('click', hint);
