@@ -259,7 +259,9 @@ def test_a_tensor_of_more_than_32_entries_asks_for_its_largest_entry(browser, tm
     row, col = np.unravel_index(np.argmax(np.abs(Z1.data)), Z1.data.shape)
     assert q["entry"] == [row, col] and len(q["answer"]) == 1
     assert f"of its 40 entries, answer the one at row {row + 1}, column {col + 1}" in q["question"]
-    assert len(browser.find_elements("css selector", "input.answer")) == 1
+    fields = browser.find_elements("css selector", "input.answer")
+    assert len(fields) == 1
+    assert fields[0].get_attribute("aria-label") == f"your value of Z1, row {row + 1}, column {col + 1}"
     type_answer(browser, Z1.data[row, col])
     assert text(browser, "feedback").startswith("Right")
 

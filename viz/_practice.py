@@ -5,7 +5,7 @@ A practised frame hides its result until the learner answers it. This module tur
 
 * the answer: the result's entries (a number; every entry of a tensor of up to 32; beyond that one
   entry, the largest in size, so that the entry asked is never a zero that needs no working);
-* the tolerance: an entry is right within 1% of it, or within 0.001 of the result's scale (its largest
+* the tolerance: an entry is right within 1% of it, or within 0.001 × the result's scale (its largest
   entry in size; 1 for a result of zeros);
 * the hints, from the frame's own chain rule: which terms take part, the local derivatives, then the
   same with the numbers (a forward frame: the inputs, then the numbers);
@@ -14,8 +14,7 @@ A practised frame hides its result until the learner answers it. This module tur
   upstream gradient. A slip whose value is the right answer's (a sign flip of 0) is left out.
 
 With ``scope="closed forms"`` the practised frames are the backward frames where the notes have a
-closed
-form; the learner answers the notes' quantity (the per-example dZ3 = A3 − Y), and the answer is
+closed form; the learner answers the notes' quantity (the per-example dZ3 = A3 − Y), and the answer is
 autodiff's gradient times the factor between the two (m for dZ and dA, 1 for dW and db), said on the page.
 """
 
@@ -25,7 +24,7 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._format import fmt_number, visible_text
+from ._format import visible_text
 from ._notes import closed_forms
 
 __all__ = ["SCOPES", "TOLERANCE", "practice_frames", "check_practice"]
@@ -120,19 +119,15 @@ def _question(step, view, form) -> dict | None:
             "shape": shape, "entry": entry, "answer": pick(expected), "scale": _scale(expected),
             "hints": [visible_text(h) for h in hints],
             "slips": [{"value": pick(v), "scale": _scale(_array(v)), "says": visible_text(says)}
-                      for v, says in slips],
-            "factor": factor}
+                      for v, says in slips]}
 
 
 def _where(shape: list, entry) -> str:
     if entry is None:
         return "" if not shape else f"  (shape {tuple(shape)}: one field per entry)"
-    place = ", ".join(f"{word} {i + 1}" for word, i in zip(_axis_words(len(shape)), entry))
+    place = (f"row {entry[0] + 1}, column {entry[1] + 1}" if len(shape) == 2 else
+             f"entry [{', '.join(str(i + 1) for i in entry)}] (counted from 1)")
     return f"  (shape {tuple(shape)}: of its {int(np.prod(shape))} entries, answer the one at {place})"
-
-
-def _axis_words(ndim: int) -> list:
-    return ["row", "column"] if ndim == 2 else [f"index {k + 1}:" for k in range(ndim)]
 
 
 def _ask_line(step, view, form, ask: str, shape: list, entry) -> str:

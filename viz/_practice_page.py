@@ -75,7 +75,8 @@ SCRIPT = """
     if (fitted_) { fit(); }
   }
   function where(q, k) {
-    if (q.entry) { return ''; }
+    if (q.entry) { return q.entry.length === 2 ? ', row ' + (q.entry[0] + 1) + ', column ' + (q.entry[1] + 1) :
+                          ', entry [' + q.entry.map(function (i) { return i + 1; }).join(', ') + '] counted from 1'; }
     var cols = q.shape.length ? q.shape[q.shape.length - 1] : 1;
     return q.shape.length === 2 ? ', row ' + (Math.floor(k / cols) + 1) + ', column ' + (k % cols + 1) :
       q.shape.length ? ', entry ' + (k + 1) : '';

@@ -16,6 +16,9 @@ without scripts shows the whole graph with a note. Nothing is fetched from the n
 (a content-security policy says so). Every text reaches the page either escaped by Graphviz
 inside the SVG or as JSON read with ``textContent``, so a label can show ``<script>`` but
 never run it; a control or bidirectional character shows as its escape (``\\u202e``).
+
+``practice=True`` makes the practice page (:mod:`viz._practice` asks, :mod:`viz._practice_page` draws the
+answer panel): the same page, each practised frame's result hidden until the learner answers it.
 """
 
 from __future__ import annotations
