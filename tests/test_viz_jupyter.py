@@ -127,7 +127,7 @@ def test_a_notebook_shows_a_practice_page_inline_that_judges_answers_in_the_page
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     bundle = notebook.cells[1].outputs[0]["data"]
-    assert bundle["text/plain"].startswith("<StepThrough: practice backprop, 9 frames")
+    assert bundle["text/plain"].startswith("<StepThrough: practice page, 9 frames")
     # the fallback a viewer without scripts shows: the graph, each practised gradient's cell hidden
     assert re.search(r"<style>#a_g\d+(, #a_g\d+){5} \{ visibility: hidden; \}</style>", bundle["image/svg+xml"])
     output = bundle["text/html"]

@@ -597,7 +597,8 @@ class StepThrough:
         return bundle
 
     def __repr__(self) -> str:
-        return f"<StepThrough: {self.kind}, {self.frames} frames, {len(self.html):,} characters of HTML>"
+        practice = "practice page, " if self.kind.startswith("practice") else ""
+        return f"<StepThrough: {practice}{self.frames} frames, {len(self.html):,} characters of HTML>"
 
 
 # what the drawing's marks mean and how to move around, under the drawing until a node is focused
