@@ -289,3 +289,19 @@ def test_the_options_refuse_what_cannot_mean_anything():
     # the static fallback a viewer without scripts shows hides every practised result
     assert page._repr_mimebundle_()["image/svg+xml"].count("visibility: hidden") == 1
     assert "#a_v5, #a_g5" in page._repr_mimebundle_()["image/svg+xml"]
+
+
+def test_a_regularised_net_practises_every_frame_and_its_weights_gradient_has_two_terms():
+    from test_viz_teaching import deep_net_cost_l2
+
+    J = deep_net_cost_l2()
+    J.backward()
+    frames = frames_of(step_through(J, practice=True).html)
+    assert all("practice" in f for f in frames)
+    seed = next(f["practice"] for f in frames if f["pass"] == "backward")
+    assert seed["ask"] == "∂J/∂J" and [s["says"].split(":")[0] for s in seed["slips"]] == ["Sign flipped"]
+    dW1 = next(f["practice"] for f in frames if f["pass"] == "backward" and f["practice"]["ask"] == "dW1")
+    assert dW1["hints"][0].startswith("dW1 gets two terms, one for each use, from Z1 and ")
+    says = [s["says"] for s in dW1["slips"]]
+    assert any(s.startswith("A missing term: W1 feeds two nodes; its gradient is the sum of both terms") for s in says)
+    assert any(s.startswith("A factor m: your answer is m = 8 times dW1") for s in says)

@@ -216,7 +216,7 @@ def _slips(step, view, form, expected: np.ndarray) -> list:
     out = [(-expected, "Sign flipped: your answer is the right value with the opposite sign; check each minus "
                        "sign and the sign of each factor")]
     m = view.m
-    if m and m > 1 and step.kind == "backward":
+    if m and m > 1 and step.kind == "backward" and step.terms:  # the seed ∂J/∂J = 1 has no m to slip on
         if form is not None and factor != 1:
             out.append((expected / m, f"A factor 1/m: that is autodiff's {step.dname} = {d}/m; the notes' {d} is "
                                       f"per example, without the 1/m: {d} = m · {step.dname}, m = {m}"))
@@ -261,7 +261,7 @@ def _local_alone(t):
     child = t.node
     if isinstance(child, Tensor) and np.ndim(child.data) > 0 and child._op.name not in _ELEMENTWISE:
         return None
-    one = np.ones_like(_array(child.data)) if np.ndim(child.data) else 1.0
+    one = np.ones_like(_array(child.data)) if isinstance(child, Tensor) else 1.0
     try:
         return _array(child._op.vjp(child, one)[t.index])
     except (ArithmeticError, ValueError):
