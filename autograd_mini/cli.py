@@ -161,13 +161,14 @@ COLLAPSED_BOXES = 24
 
 
 def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_steps: int = 500,
-                    collapse: bool = False) -> None:
+                    collapse: bool = False, practice=None) -> None:
     """Computational graph, derivative graph and step-through page of a backpropagated graph.
 
     The sizes are checked first (more than ``max_nodes`` nodes or ``max_steps`` frames is refused
     with what to do), and each picture is laid out once for all of its formats. ``collapse`` draws
     the graph and the page with one box per neuron, layer or stretch of a chain. A PNG too large to
-    read as a whole is left out with a note (its SVG is written).
+    read as a whole is left out with a note (its SVG is written). ``practice`` (scope, nodes) also
+    writes the practice page, made before any file is written; the step-through page is its solutions.
     """
     import viz
     from viz.render import PictureTooLarge, check_size
@@ -188,6 +189,17 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
                              f"{backward} backward), more than --max-steps {max_steps}: raise --max-steps to "
                              f"{forward + backward}, or draw it collapsed (--collapse)")
     drawn = COLLAPSED_BOXES if collapse else max_nodes
+    exercise = None
+    if practice is not None:
+        if collapse:
+            raise UsageError("--practice asks for each node's value, and --collapse draws boxes of many nodes: "
+                             "leave out one of them")
+        try:
+            exercise = viz.step_through(root, max_nodes=drawn, max_steps=max_steps, practice=True,
+                                        practice_scope=practice[0], practice_nodes=practice[1])
+        except ValueError as exc:
+            raise UsageError(str(exc).replace("practice_nodes", "--practice-nodes")
+                             .replace("practice_scope", "--practice-scope")) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PictureTooLarge)
         graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=drawn)
@@ -211,9 +223,13 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
         print(f"note: {big.path.name} not written: at {big.width:,} × {big.height:,} px it is too large to read as a "
               f"whole at any zoom; {big.path.with_suffix('.svg').name} holds it (zoom in a browser){offer}",
               file=sys.stderr)
-    viz.step_through_html(root, writer.path(f"{stem}_steps.html", "step-through page: forward, then backprop "
-                                                                    "(open in a browser)"),
+    what = ("step-through page with every value and gradient: the practice page's solutions (open in a browser)"
+            if exercise is not None else "step-through page: forward, then backprop (open in a browser)")
+    viz.step_through_html(root, writer.path(f"{stem}_steps.html", what),
                           max_nodes=drawn, max_steps=max_steps, collapse=collapse)
+    if exercise is not None:
+        exercise.save(writer.path(f"{stem}_practice.html", "practice page: work out each value and gradient "
+                                                           "before it shows (open in a browser)"))
 
 
 def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float, optimizer=None,
@@ -274,7 +290,7 @@ def _demo(args: argparse.Namespace) -> int:
     L = logistic_graph()
     L.backward()
     _print_notes_graph(graph_nodes(L))
-    _graph_pictures(L, writer, "notes")
+    _graph_pictures(L, writer, "notes", practice=("all", None) if args.practice else None)
 
     print(f"\n2. Training on the built-in '{args.dataset}' data set (X is (2, m), Y is (1, m))")
     X, Y = load_dataset(args.dataset, m=400, seed=args.seed)
@@ -334,7 +350,10 @@ def _graph(args: argparse.Namespace) -> int:
     width = max(len(name) for name in variables)
     for name, node in variables.items():
         print(f"  d{name:<{width}} = {node.grad: .6g}")
-    _graph_pictures(root, writer, "expression", args.max_nodes, args.max_steps, args.collapse)
+    practice = (args.practice_scope.replace("-", " "), args.practice_nodes) if args.practice else None
+    if not args.practice and (args.practice_scope != "all" or args.practice_nodes is not None):
+        raise UsageError("--practice-scope and --practice-nodes choose what the practice page asks: add --practice")
+    _graph_pictures(root, writer, "expression", args.max_nodes, args.max_steps, args.collapse, practice)
     writer.report()
     return 0
 
@@ -712,6 +731,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="2-D data set to train on (default: moons)")
     demo.add_argument("--epochs", type=int, default=300, help="training epochs (default: 300)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    demo.add_argument("--practice", action="store_true",
+                      help="also write notes_practice.html: the notes' graph as a practice page, where the learner "
+                           "works out each value and gradient before it shows")
     progress_flags(demo)
     demo.set_defaults(run=_demo)
 
@@ -734,6 +756,14 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--collapse", action="store_true",
                        help=f"draw the graph and the page with at most about {COLLAPSED_BOXES} boxes, one per neuron, "
                             "layer or stretch of a chain, for an expression too large to read node by node")
+    graph.add_argument("--practice", action="store_true",
+                       help="also write expression_practice.html, a practice page that asks for each value and "
+                            "gradient before it shows (hints, slips named, a score); expression_steps.html is its "
+                            "solutions")
+    graph.add_argument("--practice-scope", default="all", choices=["all", "backward", "closed-forms"],
+                       help="with --practice: every frame (default), the backward pass, or the notes' closed forms")
+    graph.add_argument("--practice-nodes", type=_name_list, metavar="NAME,NAME,...",
+                       help="with --practice: only these nodes' frames (by name, e.g. z,w1)")
     graph.set_defaults(run=_graph)
 
     check = commands.add_parser(

@@ -266,3 +266,36 @@ def test_check_names_a_negative_seed():
     result = run("check", "--seed", "-1")
     assert result.returncode == 2 and "--seed must be ≥ 0" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_graph_practice_writes_the_practice_page_and_its_solutions_and_a_refused_run_keeps_them(tmp_path):
+    result = run("graph", "x*x + x", "--set", "x=3", "--practice", "--practice-scope", "backward", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = {path.name for path in listed_files(result.stdout, tmp_path)}
+    assert {"expression_practice.html", "expression_steps.html"} <= listed
+    assert "expression_steps.html       step-through page with every value and gradient: the practice page's " \
+           "solutions" in result.stdout
+    practice = (tmp_path / "expression_practice.html").read_text(encoding="utf-8")
+    solutions = (tmp_path / "expression_steps.html").read_text(encoding="utf-8")
+    asked = [f for f in json.loads(re.search(r'id="frames">(.*?)</script>', practice).group(1))["frames"]
+             if "practice" in f]
+    assert [f["practice"]["ask"] for f in asked] == ["df", "d(x·x)", "dx"]  # the backward pass only
+    assert 'id="practice"' in practice and 'id="practice"' not in solutions
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', solutions).group(1))["frames"]
+    assert [f["text"].split("\n")[-1].strip() for f in frames] == ["= 9", "= 12", "= 1", "= 1", "= 7"]
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    refused = run("graph", "x*x + x", "--set", "x=4", "--practice", "--practice-nodes", "y", "--out", tmp_path)
+    assert refused.returncode == 2 and "--practice-nodes names no node y" in refused.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing written, nothing left half-done
+    refused = run("graph", "x*x", "--set", "x=4", "--practice-scope", "backward", "--out", tmp_path / "other")
+    assert refused.returncode == 2 and "add --practice" in refused.stderr and not (tmp_path / "other").exists()
+    refused = run("graph", "x*x", "--set", "x=4", "--practice", "--collapse", "--out", tmp_path / "other")
+    assert refused.returncode == 2 and "--collapse" in refused.stderr and not (tmp_path / "other").exists()
+
+
+def test_demo_practice_writes_the_notes_graph_as_a_practice_page(tmp_path, capsys):
+    assert cli.main(["demo", "--out", str(tmp_path), "--epochs", "5", "--no-progress", "--practice"]) == 0
+    page = (tmp_path / "notes_practice.html").read_text(encoding="utf-8")
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+    assert [f["practice"]["ask"] for f in frames] == ["z", "a", "L", "dL", "da", "dz", "dw1", "dw2", "db"]
+    assert "notes_practice.html" in capsys.readouterr().out and (tmp_path / "notes_steps.html").exists()

@@ -119,3 +119,35 @@ def test_in_a_1000_px_notebook_output_the_page_reads_at_10_px_after_fit(browser,
         assert inner[0] <= inner[1] + 1, inner  # the frame is as tall as the page: nothing clipped
     finally:
         browser.switch_to.default_content()
+
+
+def test_a_notebook_shows_a_practice_page_inline_that_judges_answers_in_the_page(browser, tmp_path):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
+
+    cells = ["import viz\nfrom autograd_mini.notes_graph import logistic_graph\nL = logistic_graph()\nL.backward()",
+             "viz.step_through(L, practice=True, practice_scope='backward')"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    bundle = notebook.cells[1].outputs[0]["data"]
+    assert bundle["text/plain"].startswith("<StepThrough: practice page, 9 frames")
+    # the fallback a viewer without scripts shows: the graph, each practised gradient's cell hidden
+    assert re.search(r"<style>#a_g\d+(, #a_g\d+){5} \{ visibility: hidden; \}</style>", bundle["image/svg+xml"])
+    output = bundle["text/html"]
+    assert output.startswith('<iframe srcdoc="') and 'title="practice backprop, 9 frames"' in output
+    page = html.unescape(re.search(r'srcdoc="(.*?)"', output, re.S).group(1))
+    assert 'id="practice"' in page and "Content-Security-Policy" in page and "connect-src" not in page
+    host = tmp_path / "host.html"
+    host.write_text(HOST.format(output=output), encoding="utf-8")
+    browser.get(host.as_uri())
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        browser.find_element("id", "last").click()  # dL, dz, … : the last frame is db
+        field = browser.find_element("id", "answer0")
+        assert browser.execute_script("return document.getElementById('text').textContent").startswith(
+            "Your turn: db = ∂L/∂b = ?")
+        field.send_keys("-0.475", Keys.ENTER)
+        assert browser.execute_script("return document.getElementById('feedback').textContent").startswith("Right")
+        assert browser.execute_script("return document.getElementById('text').textContent").startswith("db = dz")
+    finally:
+        browser.switch_to.default_content()

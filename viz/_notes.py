@@ -14,17 +14,36 @@ the relation is said where it matters. dW and db carry the 1/m in both and are t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ._chain import FUSED_COSTS, activation_name, fused_activation, number
 from ._format import fmt_number, fmt_result
 
-__all__ = ["notes_lines", "forward_notes"]
+__all__ = ["ClosedForm", "closed_forms", "notes_lines", "forward_notes"]
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """The notes' closed form of one quantity: ``symbol = formula``, whose value is ``factor`` times
+    autodiff's gradient of the node (m for the notes' per-example dZ and dA, 1 for dW, db and a scalar
+    graph), and the frame's line that says it."""
+
+    symbol: str     # the notes' symbol: dz, dZ3, dW3, dA2
+    formula: str    # by name: a - y, A3 - Y, (1/m) dZ3 A2ᵀ
+    factor: int
+    line: str
 
 
 def notes_lines(node, view) -> list[str]:
     """The notes' formula for ``node``'s gradient, where the notes have one (else an empty list)."""
+    return [form.line for form in closed_forms(node, view)]
+
+
+def closed_forms(node, view) -> list[ClosedForm]:
+    """The notes' closed forms for ``node``'s gradient, where the notes have them (else an empty list)."""
     if view.names.partial:
-        return _tensor_lines(node, view)
-    return _value_lines(node, view)
+        return _tensor_forms(node, view)
+    return _value_forms(node, view)
 
 
 def _only_consumer(node, view):
@@ -32,29 +51,33 @@ def _only_consumer(node, view):
     return uses[0] if len(uses) == 1 else (None, None)
 
 
-def _value_lines(node, view) -> list[str]:
+def _value_forms(node, view) -> list[ClosedForm]:
     names, p = view.names, view.precision
     child, i = _only_consumer(node, view)
     if child is None or child._op is None:
         return []
     value = fmt_number(node.grad, p)
+    d = names.grad(node)
     if child._op.name == "cross_entropy" and i == 0:
         y = child._parents[1]
-        return [f"the notes: {names.grad(node)} = -y/a + (1 - y)/(1 - a) = -{number(y.data, p)}/{number(node.data, p)}"
-                f" + (1 - {number(y.data, p)})/(1 - {number(node.data, p)}) = {value}"]
+        return [ClosedForm(d, "-y/a + (1 - y)/(1 - a)", 1,
+                           f"the notes: {d} = -y/a + (1 - y)/(1 - a) = -{number(y.data, p)}/{number(node.data, p)}"
+                           f" + (1 - {number(y.data, p)})/(1 - {number(node.data, p)}) = {value}")]
     if child._op.name == "sigmoid":
         loss, _ = _only_consumer(child, view)
         if loss is not None and loss._op is not None and loss._op.name == "cross_entropy":
             y = loss._parents[1]
-            return [f"the notes: {names.grad(node)} = {names.symbol(child)} - {names.symbol(y)} = "
-                    f"{number(child.data, p)} - {number(y.data, p)} = {value}"]
+            formula = f"{names.symbol(child)} - {names.symbol(y)}"
+            return [ClosedForm(d, formula, 1, f"the notes: {d} = {formula} = "
+                                              f"{number(child.data, p)} - {number(y.data, p)} = {value}")]
     if child._op.name == "wᵀx + b":
         if i == len(child._parents) - 1:
-            return [f"the notes: {names.grad(node)} = {names.grad(child)} = {value}"]
+            return [ClosedForm(d, names.grad(child), 1, f"the notes: {d} = {names.grad(child)} = {value}")]
         if i % 2 == 0:
             x = child._parents[i + 1]
-            return [f"the notes: {names.grad(node)} = {names.symbol(x)} · {names.grad(child)} = "
-                    f"{number(x.data, p)} · {number(child.grad, p)} = {value}"]
+            formula = f"{names.symbol(x)} · {names.grad(child)}"
+            return [ClosedForm(d, formula, 1, f"the notes: {d} = {formula} = "
+                                              f"{number(x.data, p)} · {number(child.grad, p)} = {value}")]
     return []
 
 
@@ -63,12 +86,12 @@ def _d(name: str) -> str:
     return f"d{name}"
 
 
-def _tensor_lines(node, view) -> list[str]:
+def _tensor_forms(node, view) -> list[ClosedForm]:
     if view.m is None:
         return []
     sym = view.names.symbol
     role = view.role.get(node)
-    lines = []
+    forms = []
     if role is not None:
         part, layer = role
         Z, dZ = sym(layer.Z), _d(sym(layer.Z))
@@ -77,32 +100,40 @@ def _tensor_lines(node, view) -> list[str]:
             # the notes derive dZ[L] = A[L] − Y for a sigmoid output only; softmax with categorical
             # cross-entropy is the course's
             source = "the notes" if layer.g == "sigmoid" else f"the course's {layer.g}"
-            lines.append(f"{source}: {dZ} = {activation_name(Z)} - {sym(_labels_of(layer.Z, view))}, one column per "
-                         f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m, m = {view.m}")
+            formula = f"{activation_name(Z)} - {sym(_labels_of(layer.Z, view))}"
+            forms.append(ClosedForm(dZ, formula, view.m, f"{source}: {dZ} = {formula}, one column per "
+                                    f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m, m = {view.m}"))
         elif part == "Z" and layer.g:
-            a = sym(layer.A)
-            lines.append(f"the notes: {dZ} = {_d(a)} ∗ g′({Z}), g = {layer.g}, one column per example: "
-                         f"{view.grad(layer.Z)} = {dZ}/m")
+            formula = f"{_d(sym(layer.A))} ∗ g′({Z})"
+            forms.append(ClosedForm(dZ, formula, view.m, f"the notes: {dZ} = {formula}, g = {layer.g}, one column "
+                                    f"per example: {view.grad(layer.Z)} = {dZ}/m"))
         elif part == "W" and layer.l is None:
             X = sym(layer.A_prev)
             n_x, m = layer.A_prev.data.shape
-            lines.append(f"the notes: {view.grad(node)} = (1/m) {X} {dZ}ᵀ, (n_x, m)(m, 1) → (n_x, 1) = "
-                         f"({n_x}, {m})({m}, 1) → ({n_x}, 1): the same vector, as {relation}")
+            formula = f"(1/m) {X} {dZ}ᵀ"
+            forms.append(ClosedForm(view.grad(node), formula, 1, f"the notes: {view.grad(node)} = {formula}, "
+                                    f"(n_x, m)(m, 1) → (n_x, 1) = ({n_x}, {m})({m}, 1) → ({n_x}, 1): the same "
+                                    f"vector, as {relation}"))
         elif part == "W":
             l2 = f" + (λ/m) {sym(node)}" if any(c._op.name == "L2" for c, _ in view.used_by[node]) else ""
             a_prev = sym(layer.A_prev)
             a_prev_t = a_prev[:-1] if a_prev.endswith("ᵀ") else f"{a_prev}ᵀ"
-            lines.append(f"the notes: {view.grad(node)} = (1/m) {dZ} {a_prev_t}{l2}: the same matrix, as {relation}")
+            formula = f"(1/m) {dZ} {a_prev_t}{l2}"
+            forms.append(ClosedForm(view.grad(node), formula, 1, f"the notes: {view.grad(node)} = {formula}: "
+                                    f"the same matrix, as {relation}"))
         elif part == "b":
             axis = ")" if layer.l is None else ", axis=1, keepdims=True)"
-            lines.append(f"the notes: {view.grad(node)} = (1/m) np.sum({dZ}{axis}, the sum over the m examples: "
-                         f"the same as Σ_columns {view.grad(layer.Z)}, as {relation}")
+            formula = f"(1/m) np.sum({dZ}{axis}"
+            forms.append(ClosedForm(view.grad(node), formula, 1, f"the notes: {view.grad(node)} = {formula}, the "
+                                    f"sum over the m examples: the same as Σ_columns {view.grad(layer.Z)}, as "
+                                    f"{relation}"))
     layer = view.feeds.get(node)
     if layer is not None and node._op is not None and layer.l is not None:
         a = sym(node)
-        lines.append(f"the notes: {_d(a)} = {sym(layer.W)}ᵀ {_d(sym(layer.Z))}, one column per example: "
-                     f"{view.grad(node)} = {_d(a)}/m")
-    return lines
+        formula = f"{sym(layer.W)}ᵀ {_d(sym(layer.Z))}"
+        forms.append(ClosedForm(_d(a), formula, view.m, f"the notes: {_d(a)} = {formula}, one column per example: "
+                                f"{view.grad(node)} = {_d(a)}/m"))
+    return forms
 
 
 def _labels_of(Z, view):

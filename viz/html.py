@@ -16,6 +16,9 @@ without scripts shows the whole graph with a note. Nothing is fetched from the n
 (a content-security policy says so). Every text reaches the page either escaped by Graphviz
 inside the SVG or as JSON read with ``textContent``, so a label can show ``<script>`` but
 never run it; a control or bidirectional character shows as its escape (``\\u202e``).
+
+``practice=True`` makes the practice page (:mod:`viz._practice` asks, :mod:`viz._practice_page` draws the
+answer panel): the same page, each practised frame's result hidden until the learner answers it.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from ._style import HIGHLIGHT, KIND_STYLE
 from ._view import View
 from .graph import _full, draw_graph
 from .render import MAX_RENDER_NODES, check_size, svg_and_png, svg_text
+from . import _practice_page
+from ._practice import TOLERANCE, check_practice, practice_frames
 from .steps import _one_root, backprop_steps, forward_steps, step_count
 
 __all__ = ["step_through_html", "step_through", "StepThrough", "export_step_frames", "ConverterNotInstalled", "FRAME_FORMATS"]
@@ -101,12 +106,10 @@ html:not(.js) #stage {{ position: static; }}
   #text {{ background: #1f2937; }}
   .hint {{ color: #d1d5db; }} .legend {{ color: #e5e7eb; }}
   .note {{ background: #1e3a8a; color: #eff6ff; }}
-}}
+}}{practice_style}
 </style></head>
 <body>
-<noscript><p class="note">Scripts are off here, so the drawing below shows every node with its value and its final
-gradient at once. With scripts on, this page steps through the forward and then the backward pass one node at a time:
-each step's chain rule, the same with the numbers, the result and the notes' formula, with zoom, pan and keys.</p></noscript>
+<noscript><p class="note">{noscript}</p></noscript>
 <header><h1>{title}</h1>
 <div class="bar"><button id="first" type="button" title="first frame (Home)" aria-label="first frame">|&#9664;</button>
 <button id="prev" type="button">&#9664; Prev</button><span id="counter"></span>
@@ -118,7 +121,7 @@ each step's chain rule, the same with the numbers, the result and the notes' for
 <button id="zoomout" type="button" title="zoom out (-)" aria-label="zoom out">&minus;</button><button id="zoomin" type="button" title="zoom in (+)" aria-label="zoom in">+</button>
 <button id="fit" type="button" title="fit the graph in the window (0)">fit</button>
 <label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div></header>
-<div id="top"><pre id="text" aria-live="polite"></pre>
+{practice}<div id="top"><pre id="text" aria-live="polite"></pre>
 <div class="legend"><div>{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node</div>
 <div class="hint">{notation}</div><p id="info" class="hint" aria-live="polite">{how}</p></div></div>
 <div id="view"><div id="stage">{svg}</div></div>
@@ -136,9 +139,23 @@ _SCRIPT = """
   var byId = function (id) { return document.getElementById(id); };
   var counter = byId('counter'), text = byId('text'), slider = byId('slider'), info = byId('info');
   var view = byId('view'), stage = byId('stage'), svg = stage.querySelector('svg');
-  var computed = {}, current = 0, timer = null, done = {}, final = {}, how = info.textContent;
+  var computed = {}, current = 0, timer = null, done = {}, final = {}, how = info.textContent, forwardOf = {};
   data.leaves.forEach(function (i) { computed[i] = true; });
+  frames.forEach(function (f, k) { if (f.pass === 'forward') { forwardOf[f.node] = k; } });
+  // whether frame k's result may show (practice mode: once answered or shown); what runs after each frame
+  var open = function () { return true; }, onShow = [];
   function toggle(id, cls, on) { var el = byId(id); if (el) { el.classList.toggle(cls, on); } }
+  // a hidden cell loses its tooltip too, so hovering cannot show a value the frame hides
+  var tips = {};
+  function cell(id, hide) {
+    var el = byId(id), a = el && el.querySelector('a');
+    if (!el) { return; }
+    el.classList.toggle('hidden', hide);
+    if (!a) { return; }
+    if (!(id in tips)) { tips[id] = a.getAttribute('xlink:title'); }
+    if (hide) { a.removeAttribute('xlink:title'); } else if (tips[id] !== null) { a.setAttribute('xlink:title', tips[id]); }
+  }
+  function known(j) { return computed[j] || (done[j] || frames[current].pass === 'backward') && open(forwardOf[j]); }
   function render(f) {
     var pad = new Array(f.head.length + 2).join(' '), lines = [f.formula];
     if (f.work) { lines.push(pad + f.work); }
@@ -150,14 +167,13 @@ _SCRIPT = """
     var f = frames[current], j;
     done = {}; final = {};
     for (j = 0; j <= current; j++) {
-      if (frames[j].pass === 'forward') { done[frames[j].node] = true; } else { final[frames[j].node] = true; }
+      if (frames[j].pass === 'forward') { done[frames[j].node] = true; } else if (open(j)) { final[frames[j].node] = true; }
     }
     for (j = 0; j < data.nodes; j++) {
-      var known = computed[j] || done[j] || f.pass === 'backward';
-      toggle('n' + j, 'pending', !known);
-      toggle('a_v' + j, 'hidden', !known);
-      toggle('a_a' + j, 'hidden', !known);
-      toggle('a_g' + j, 'hidden', !final[j]);
+      toggle('n' + j, 'pending', !known(j));
+      cell('a_v' + j, !known(j));
+      cell('a_a' + j, !known(j));
+      cell('a_g' + j, !final[j]);
       toggle('n' + j, 'current', j === f.node);
     }
     var edges = stage.querySelectorAll('.edge');
@@ -172,6 +188,7 @@ _SCRIPT = """
     slider.value = current + 1;
     byId('prev').disabled = byId('first').disabled = current === 0;
     byId('next').disabled = byId('last').disabled = current === n - 1;
+    onShow.forEach(function (run) { run(f); });
     follow();
   }
   var scale = 1, fitted = 1, x = 0, y = 0;
@@ -257,9 +274,8 @@ _SCRIPT = """
   });
   stage.addEventListener('click', function (e) { if (e.target.closest('a')) { e.preventDefault(); } });
   function describe(j) {
-    var d = data.info[j], f = frames[current];
-    var known = computed[j] || done[j] || f.pass === 'backward';
-    return d.name + (d.formula ? ' = ' + d.formula : '') + ': data ' + (known ? d.data : 'not computed yet') +
+    var d = data.info[j];
+    return d.name + (d.formula ? ' = ' + d.formula : '') + ': data ' + (known(j) ? d.data : 'not computed yet') +
       (d.grad ? '; ' + d.gname + ' ' + (final[j] ? d.grad : 'not final yet') : '');
   }
   Array.prototype.forEach.call(stage.querySelectorAll('.node'), function (g) {
@@ -271,7 +287,7 @@ _SCRIPT = """
     g.addEventListener('blur', function () { info.textContent = how; });
   });
   document.addEventListener('keydown', function (e) {
-    if (e.target === slider || e.target.tagName === 'SELECT') { return; }
+    if (e.target === slider || e.target.tagName === 'SELECT' || e.target.type === 'text') { return; }
     var keys = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: n - 1 };
     if (e.key in keys) { e.preventDefault(); show(keys[e.key]); }
     if (e.key === '+' || e.key === '=') { zoom(1.25, view.clientWidth / 2, view.clientHeight / 2); }
@@ -287,6 +303,7 @@ _SCRIPT = """
     var wanted = Math.min(900, Math.max(240, h * Math.min(1, view.clientWidth / w)));
     document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + 20));
   }
+  /*practice*/
   window.addEventListener('resize', function () { size(); fit(); });
   size();
   fit();
@@ -294,7 +311,13 @@ _SCRIPT = """
 })();
 """
 
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+
+
+def _script(practice: bool) -> tuple[str, str]:
+    """The page's script (practice mode's part inside it, where asked) and its sha256 for the CSP."""
+    script = _SCRIPT.replace("  /*practice*/\n", _practice_page.SCRIPT if practice else "")
+    return script, base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
 # the arrowhead a backward frame puts at the start of a lit edge, pointing back at the node being computed
 _BACK_ARROW = (f'<defs><marker id="back-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="4" '
                f'markerHeight="4" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{HIGHLIGHT}" '
@@ -344,8 +367,9 @@ def _frame(step, kind: str, node: int, edges: list, sources: list, position: dic
             "text": visible_text("\n".join(lines))}
 
 
-def _node_frames(view: View, max_steps: int) -> tuple:
-    """A frame per computed node (forward), then per node that takes a gradient (backward, the teacher's order)."""
+def _node_frames(view: View, max_steps: int, practice=None) -> tuple:
+    """A frame per computed node (forward), then per node that takes a gradient (backward, the teacher's order);
+    ``practice`` (scope, nodes): the practised frames carry their questions."""
     forward = forward_steps(view.root, view.precision, view=view)
     backward = backprop_steps(view.root, view.precision, view=view)
     _check_frames(len(forward) + len(backward), len(forward), max_steps)
@@ -363,6 +387,8 @@ def _node_frames(view: View, max_steps: int) -> tuple:
                              [f"e{position[node]}_{position[c]}_{i}" for c, i in uses],
                              [position[c] for c, _ in uses], position))
         frames[-1]["m"] = view.m
+    if practice is not None:
+        practice_frames(frames, forward + backward, view, *practice)
     leaves = [i for i, node in enumerate(view.order) if node._op is None]
     info = [_node_info(view, node) for node in view.order]
     return frames, leaves, len(view.order), info
@@ -434,9 +460,10 @@ def _box_backward_order(boxes, edges) -> list:
 
 
 def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_steps: int, max_nodes: int,
-                collapse: bool, notebook: bool = False):
+                collapse: bool, notebook: bool = False, practice=None):
     """The page's Digraph (node ids n<i>, cells a_v<i> / a_g<i>, edges e<a>_<b>_<slot>), its frames, the
-    nodes known from the start (leaves), how many nodes (or boxes) it draws and what Tab says of each."""
+    nodes known from the start (leaves), how many nodes (or boxes) it draws and what Tab says of each;
+    ``practice`` (scope, nodes) puts practice mode's questions in the frames."""
     (root,) = _one_root(root)
     if not root.has_grad:
         raise RuntimeError("no gradients yet: call backward() on the root (e.g. L.backward()) "
@@ -456,29 +483,41 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
         graph = draw_collapsed(order, view.names, None, max_nodes, rankdir="LR" if rankdir == "auto" else rankdir,
                                precision=precision, title=None, _page=True, advice=every_node(len(order), raised))
         return (graph, *_box_frames(order, boxes, precision, max_steps))
-    frames, leaves, count, info = _node_frames(view, max_steps)
+    frames, leaves, count, info = _node_frames(view, max_steps, practice)
     graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
                        max_nodes=len(order), _page=True, _view=_graph_view(frames, notebook))
     return graph, frames, leaves, count, info
 
 
+# about this many characters of the frame text fit on a line of a 1400 px window beside the legend
+_TEXT_WIDTH = 120
+# practice mode's answer panel: about this tall (CSS px) above the frame text
+_PANEL_HEIGHT = 120
+
+
 def _text_lines(frames) -> int:
-    """The frame text's height in lines: the longest frame's, from 4 to 12, the same for every frame."""
-    return min(max(max(frame["text"].count("\n") + 1 for frame in frames), 4), 12)
+    """The frame text's height in lines: the longest frame's (in practice mode, or its question with every
+    hint, wrapped), from 4 to 12, the same for every frame."""
+    def asked(frame):
+        q = frame.get("practice")
+        return 0 if q is None else sum(-(-len(line) // _TEXT_WIDTH) for line in [q["question"], *q["hints"]])
+    return min(max(max(max(frame["text"].count("\n") + 1, asked(frame)) for frame in frames), 4), 12)
 
 
 def _graph_view(frames, notebook: bool = False) -> tuple:
-    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line and
-    the frame text, which is 13 px × 1.3 a line; in a notebook's output, 1000 px wide, the frame grows with
-    the page (data-height), so the view is taken as 700 px tall."""
+    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line,
+    practice mode's panel and the frame text, which is 13 px × 1.3 a line; in a notebook's output, 1000 px
+    wide, the frame grows with the page (data-height), so the view is taken as 700 px tall."""
     if notebook:
         return (972, 700)
-    return (1372, 757 - 45 - (13 * 1.3 * _text_lines(frames) + 12) - 26)
+    panel = _PANEL_HEIGHT if any("practice" in frame for frame in frames) else 0
+    return (1372, 757 - 45 - panel - (13 * 1.3 * _text_lines(frames) + 12) - 26)
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "auto",
                       precision: int = 4, edge_derivatives: bool = False, max_steps: int = 500,
-                      max_nodes: int = 300, collapse: bool = False) -> str:
+                      max_nodes: int = 300, collapse: bool = False, practice: bool = False,
+                      practice_scope: str = "all", practice_nodes=None) -> str:
     """The step-through page of ``root`` (the loss) as HTML text; also written to ``path`` if given.
 
     Needs ``backward()`` to have run and Graphviz's ``dot`` to lay the graph out (once).
@@ -487,9 +526,20 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
     nodes is refused before Graphviz runs, with what to do instead, unless ``collapse`` allows
     one box per neuron (or layer, or stretch of a chain) and a frame per box; more than
     ``max_steps`` frames are refused too. ``rankdir`` "auto" lays a net out in the page's shape.
+
+    ``practice=True`` makes the practice page: each practised frame hides its result (in the frame
+    text, on the graph, in tooltips and what Tab reads) until the learner types it (a number; every
+    entry of a tensor of up to 32; one named entry of a larger one) within the stated tolerance, or
+    asks to be shown; a wrong answer gets the next of the frame's hints and the name of the classic
+    slip it matches. ``practice_scope``: ``"all"`` (every frame), ``"backward"`` (the backward pass)
+    or ``"closed forms"`` (the notes' closed forms, answered as the notes define them: the
+    per-example dZ3 = A3 − Y is m · ∂J/∂Z3); ``practice_nodes``: only these nodes' frames, by name.
+    The answers are in the page (it judges them offline, nothing is sent): it is for practice, not
+    for an exam.
     """
     page = step_through(root, title=title, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
-                        max_steps=max_steps, max_nodes=max_nodes, collapse=collapse)
+                        max_steps=max_steps, max_nodes=max_nodes, collapse=collapse, practice=practice,
+                        practice_scope=practice_scope, practice_nodes=practice_nodes)
     if path is not None:
         page.save(path)
     return page.html
@@ -514,8 +564,9 @@ class StepThrough:
     """
 
     def __init__(self, page: str, frames: int, svg: str = "", height: int = 760, png: bytes | None = None,
-                 notebook=None):
+                 notebook=None, kind: str = "step-through backprop"):
         self.html = page
+        self.kind = kind  # what the page is, for the notebook's frame title: a step-through or a practice page
         self.frames = frames
         self.svg = svg
         self.height = height
@@ -541,7 +592,7 @@ class StepThrough:
         page, _, height, _ = self._in_notebook()
         return (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;'
                 f'border:0;background:#ffffff;color-scheme:light dark" onload="{_FRAME_ONLOAD}" '
-                f'title="step-through backprop, {self.frames} frames"></iframe>')
+                f'title="{self.kind}, {self.frames} frames"></iframe>')
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
@@ -553,7 +604,8 @@ class StepThrough:
         return bundle
 
     def __repr__(self) -> str:
-        return f"<StepThrough: {self.frames} frames, {len(self.html):,} characters of HTML>"
+        practice = "practice page, " if self.kind.startswith("practice") else ""
+        return f"<StepThrough: {practice}{self.frames} frames, {len(self.html):,} characters of HTML>"
 
 
 # what the drawing's marks mean and how to move around, under the drawing until a node is focused
@@ -570,31 +622,71 @@ def _notation(root) -> str:
 
 def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = "auto", precision: int = 4,
                  edge_derivatives: bool = False, max_steps: int = 500, max_nodes: int = 300,
-                 collapse: bool = False) -> StepThrough:
+                 collapse: bool = False, practice: bool = False, practice_scope: str = "all",
+                 practice_nodes=None) -> StepThrough:
     """The step-through page of ``root`` as a :class:`StepThrough` (shows inline in Jupyter);
     the options are :func:`step_through_html`'s. A net is laid out for a 1400 × 900 window; the notebook's
-    output, 1000 px wide and as tall as the page, gets its own layout, made when it is first shown."""
+    output, 1000 px wide and as tall as the page, gets its own layout, made when it is first shown.
+    A practice page's static fallback (the SVG a viewer without scripts shows) hides what it asks."""
+    check_practice(practice, practice_scope, practice_nodes, edge_derivatives, collapse)
+    asked = (practice_scope, None if practice_nodes is None else list(practice_nodes)) if practice else None
     options = (title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse)
-    return StepThrough(*_page(root, *options), notebook=functools.partial(_page, root, *options, notebook=True))
+    return StepThrough(*_page(root, *options, practice=asked),
+                       notebook=functools.partial(_page, root, *options, notebook=True, practice=asked),
+                       kind="practice backprop" if practice else "step-through backprop")
 
 
-def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse, notebook=False):
+_NOSCRIPT = ("Scripts are off here, so the drawing below shows every node with its value and its final gradient at "
+             "once. With scripts on, this page steps through the forward and then the backward pass one node at a "
+             "time: each step's chain rule, the same with the numbers, the result and the notes' formula, with zoom, "
+             "pan and keys.")
+
+
+def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse, notebook=False,
+          practice=None):
     """The page's HTML, its number of frames, the graph's SVG, the notebook frame's first height and, for a
-    notebook, the graph as PNG too (one layout)."""
+    notebook, the graph as PNG too (one layout); a practice page's SVG and PNG hide what it asks."""
     graph, frames, leaves, count, info = _page_parts(root, rankdir, precision, edge_derivatives, max_steps,
-                                                     max_nodes, collapse, notebook)
+                                                     max_nodes, collapse, notebook, practice)
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
     data = {"nodes": count, "leaves": leaves, "frames": frames, "info": info}
     lines = _text_lines(frames)
     raw, png = svg_and_png(graph, png=notebook)
     svg = _inline_svg(raw)
+    script, script_hash = _script(practice is not None)
+    panel = _practice_page.PANEL.format(tolerance=html_text(f"Tolerance: {TOLERANCE}. Keys: Tab to the field, Enter "
+                                                            "checks, H a hint, S show me, N the next frame."))
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
-                        script=_SCRIPT, script_hash=_SCRIPT_HASH, legend=legend, highlight=HIGHLIGHT,
+                        script=script, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT,
                         frames=len(frames), text_lines=f"{1.3 * lines:.1f}",
-                        notation=html_text(_notation(_one_root(root)[0])), how=_HOW)
-    height = int(230 + 19 * lines + 460)
-    return page, len(frames), raw[raw.index("<svg"):], height, png
+                        notation=html_text(_notation(_one_root(root)[0])), how=_HOW,
+                        noscript=html_text(_practice_page.NOSCRIPT if practice else _NOSCRIPT),
+                        practice=panel if practice else "",
+                        practice_style=_practice_page.STYLE.format(highlight=HIGHLIGHT) if practice else "")
+    height = int(230 + 19 * lines + 460 + (_PANEL_HEIGHT if practice else 0))
+    fallback = raw[raw.index("<svg"):]
+    if practice is not None:
+        fallback = _hide_asked(fallback, frames)
+        png = png and _png_of(fallback)
+    return page, len(frames), fallback, height, png
+
+
+def _hide_asked(svg: str, frames: list) -> str:
+    """The graph for a viewer without scripts, each practised frame's result hidden (its cells drawn blank)."""
+    cells = [f"#a_{'g' if f['pass'] == 'backward' else 'v'}{f['node']}" for f in frames if "practice" in f]
+    cells += [f"#a_a{f['node']}" for f in frames if "practice" in f and f["pass"] == "forward"]
+    style = "<style>" + ", ".join(cells) + " { visibility: hidden; }</style>"
+    return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + style, svg, count=1)
+
+
+def _png_of(svg: str) -> bytes | None:
+    """``svg`` drawn as PNG by rsvg-convert (None where it is not installed: the SVG fallback stays)."""
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        return None
+    done = subprocess.run([converter, "-f", "png"], input=svg.encode("utf-8"), capture_output=True)
+    return done.stdout if done.returncode == 0 and done.stdout else None
 
 
 #: what :func:`export_step_frames` can write

@@ -55,6 +55,7 @@ class Term:
     upstream: str = ""  # the consumer's gradient as it stands in the term ("" where ∂J/∂J = 1 is left out)
     local_numbers: str = ""  # a Value's local derivative with the numbers, "relu′(0.1) = 1"
     node: object = None  # the consumer node
+    index: int = 0  # which of the consumer's parents the node is
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def _backward_steps(view, show_data: bool = False) -> list[Step]:
             terms.append(Term(names.symbol(child), piece.local, ("-" if piece.sign == "-" else "") + piece.text,
                               child._op.vjp(child, child.grad)[i] if child.has_grad else None,
                               piece.numbers, piece.upstream,
-                              piece.local_numbers, child))
+                              piece.local_numbers, child, i))
         if isinstance(node, Tensor):
             numbers = backward_shapes(pieces, np.shape(node.data))
         else:

@@ -1,0 +1,268 @@
+"""Practice mode's questions: what each frame asks, the answer, the hints, the slips it recognises.
+
+A practised frame hides its result until the learner answers it. This module turns a frame's
+:class:`viz.steps.Step` into the data the page judges with, all computed here, none in the page:
+
+* the answer: the result's entries (a number; every entry of a tensor of up to 32; beyond that one
+  entry, the largest in size, so that the entry asked is never a zero that needs no working);
+* the tolerance: an entry is right within 1% of it, or within 0.001 × the result's scale (its largest
+  entry in size; 1 for a result of zeros);
+* the hints, from the frame's own chain rule: which terms take part, the local derivatives, then the
+  same with the numbers (a forward frame: the inputs, then the numbers);
+* the classic slips, each a value the learner's answer is compared with: the sign flipped, a factor m
+  or 1/m too many, a term left out where the node feeds several, the local derivative without the
+  upstream gradient. A slip whose value is the right answer's (a sign flip of 0) is left out.
+
+With ``scope="closed forms"`` the practised frames are the backward frames where the notes have a
+closed form; the learner answers the notes' quantity (the per-example dZ3 = A3 − Y), and the answer is
+autodiff's gradient times the factor between the two (m for dZ and dA, 1 for dW and db), said on the page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograd_mini import Tensor
+
+from ._format import visible_text
+from ._notes import closed_forms
+
+__all__ = ["SCOPES", "TOLERANCE", "practice_frames", "check_practice"]
+
+#: what a teacher can practise: every frame, the backward pass, or only the notes' closed forms
+SCOPES = ("all", "backward", "closed forms")
+#: what the page says of its tolerance
+TOLERANCE = ("right within 1% of each value, or within 0.001 × the result's scale (its largest entry in size; "
+             "1 for zeros)")
+_GRID = 32  # up to this many entries the learner answers every one
+# the ops whose local derivative has the shape of the result (elementwise): the "local derivative alone" slip
+_ELEMENTWISE = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "exp", "log", "**"})
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, collapse: bool) -> None:
+    """Refuse the practice options that cannot mean anything, rather than ignore them."""
+    if scope not in SCOPES:
+        raise ValueError(f"practice_scope must be one of {', '.join(repr(s) for s in SCOPES)}; got {scope!r}")
+    if not practice:
+        if scope != "all" or nodes is not None:
+            raise ValueError("practice_scope and practice_nodes choose what practice mode asks: pass practice=True "
+                             "with them")
+        return
+    if edge_derivatives:
+        raise ValueError("practice mode hides the values the learner works out, and edge_derivatives=True would "
+                         "write each local derivative's value on the graph: leave edge_derivatives off")
+    if collapse:
+        raise ValueError("practice mode asks for each node's value, and collapse=True draws boxes of many nodes: "
+                         "practise on a graph small enough to draw node by node")
+    if nodes is not None and (isinstance(nodes, str) or not all(isinstance(n, str) for n in nodes)):
+        raise ValueError(f"practice_nodes must be a list of node names, e.g. ['dz', 'z'] or ['z']; got {nodes!r}")
+
+
+def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
+    """Attach to each practised frame its question (``frame["practice"]``); refuse names that match no node
+    and a choice that leaves nothing to practise."""
+    wanted = None if nodes is None else {str(n) for n in nodes}
+    if wanted is not None:
+        known = {view.names.symbol(s.node) for s in steps}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise ValueError(f"practice_nodes names no node {', '.join(unknown)}; the graph's nodes with a frame: "
+                             f"{', '.join(dict.fromkeys(view.names.symbol(s.node) for s in steps))}")
+    for frame, step in zip(frames, steps):
+        if scope != "all" and step.kind != "backward":
+            continue
+        if wanted is not None and view.names.symbol(step.node) not in wanted:
+            continue
+        form = None
+        if scope == "closed forms":
+            forms = closed_forms(step.node, view)
+            if not forms:
+                continue
+            form = forms[0]
+        question = _question(step, view, form)
+        if question is not None:
+            frame["practice"] = question
+    if not any("practice" in frame for frame in frames):
+        what = {"all": "one frame", "backward": "one backward frame",
+                "closed forms": "one gradient the notes have a closed form for (dz = a − y, dW[l], db[l], dZ[l], "
+                                "dA[l−1])"}[scope]
+        nodes_text = "" if wanted is None else f" among the frames of {', '.join(sorted(wanted))}"
+        raise ValueError(f"nothing to practise: the graph has not {what}{nodes_text}")
+
+
+def _array(value) -> np.ndarray:
+    return np.asarray(value, dtype=float)
+
+
+def _scale(values: np.ndarray) -> float:
+    top = float(np.max(np.abs(values))) if values.size else 0.0
+    return top if top > 0 else 1.0
+
+
+def _question(step, view, form) -> dict | None:
+    """The frame's question as data for the page; None where its result is not a finite number."""
+    result = _array(step.value) if step.value is not None else None
+    if result is None or not np.all(np.isfinite(result)):
+        return None
+    factor = form.factor if form is not None else 1
+    expected = result * factor
+    ask = form.symbol if form is not None else (step.dname if step.kind == "backward" else step.head)
+    shape = list(np.shape(expected))
+    entry = None
+    if expected.size > _GRID:
+        entry = [int(i) for i in np.unravel_index(int(np.argmax(np.abs(expected))), expected.shape)]
+    hints = _hints(step, view, form)
+    slips = _slips(step, view, form, expected)
+    pick = (lambda a: [float(_array(a)[tuple(entry)])]) if entry is not None else (lambda a: _array(a).ravel().tolist())
+    return {"ask": visible_text(ask), "question": visible_text(_ask_line(step, view, form, ask, shape, entry)),
+            "shape": shape, "entry": entry, "answer": pick(expected), "scale": _scale(expected),
+            "hints": [visible_text(h) for h in hints],
+            "slips": [{"value": pick(v), "scale": _scale(_array(v)), "says": visible_text(says)}
+                      for v, says in slips]}
+
+
+def _where(shape: list, entry) -> str:
+    if entry is None:
+        return "" if not shape else f"  (shape {tuple(shape)}: one field per entry)"
+    place = (f"row {entry[0] + 1}, column {entry[1] + 1}" if len(shape) == 2 else
+             f"entry [{', '.join(str(i + 1) for i in entry)}] (counted from 1)")
+    return f"  (shape {tuple(shape)}: of its {int(np.prod(shape))} entries, answer the one at {place})"
+
+
+def _ask_line(step, view, form, ask: str, shape: list, entry) -> str:
+    where = _where(shape, entry)
+    if form is not None:
+        per = "one column per example, no 1/m" if form.factor != 1 else ""
+        where = f"  ({per}{'; ' if per and where else ''}{where.strip()[1:-1]})" if per or where else ""
+        return f"Your turn: the notes' {form.symbol} = {form.formula} = ?{where}"
+    if step.kind == "forward":
+        return f"Your turn: {step.formula} = ?{where}"
+    d = step.dname
+    root = view.names.symbol(view.root)
+    alias = "" if d.startswith("∂") else f" = ∂{root}/∂{step.name if step.name.isalnum() else f'({step.name})'}"
+    return f"Your turn: {d}{alias} = ?{where}"
+
+
+def _uses(step) -> str:
+    """Who the node's terms come from: 'a', 'a and b', 'x·x, twice'."""
+    consumers = list(dict.fromkeys(t.consumer for t in step.terms))
+    if len(consumers) == 1 and len(step.terms) > 1:
+        return f"{consumers[0]}, which uses {step.name} {_COUNT.get(len(step.terms), len(step.terms))} times"
+    return " and ".join([", ".join(consumers[:-1]), consumers[-1]] if len(consumers) > 1 else consumers)
+
+
+def _sum_of_terms(step) -> str:
+    """The slip's name for a node used more than once: 'z feeds two nodes; its gradient is the sum of both terms'."""
+    n = len(step.terms)
+    consumers = list(dict.fromkeys(t.consumer for t in step.terms))
+    every = "both terms" if n == 2 else f"all {_COUNT.get(n, n)} terms"
+    if len(consumers) == 1:
+        return f"{step.name} is used {_COUNT.get(n, n)} times by {consumers[0]}; its gradient is the sum of {every}"
+    return f"{step.name} feeds {_COUNT.get(len(consumers), len(consumers))} nodes; its gradient is the sum of {every}"
+
+
+def _partial(consumer: str, name: str) -> str:
+    wrap = (lambda s: s if s.replace("_", "").isalnum() else f"({s})")
+    return f"∂{wrap(consumer)}/∂{wrap(name)}"
+
+
+def _hints(step, view, form) -> list:
+    """Three hints for a backward frame (the terms; the local derivatives; the numbers), two for a forward
+    frame (the inputs; the numbers); a closed form's first hint says how the notes' quantity relates to
+    autodiff's."""
+    if step.kind == "forward":
+        parents = list(dict.fromkeys(view.names.symbol(p) for p in step.node._parents))
+        first = (f"{step.head} is computed from {', '.join(parents)}, whose values are on the graph"
+                 + (" (hover or Tab to a node for every entry)" if isinstance(step.node, Tensor) else ""))
+        numbers = f"{step.head} = {step.numbers}" if step.numbers and not isinstance(step.node, Tensor) else step.numbers
+        return [first, numbers or f"with the numbers: {step.formula}"]
+    if not step.terms:
+        return [f"{step.name} is the {'cost' if view.names.partial else 'loss'} itself: backprop starts from "
+                f"{step.dname} = 1, the seed"]
+    d = step.dname
+    n = len(step.terms)
+    abstract = " + ".join((f"{t.upstream} · " if t.upstream else "") + _partial(t.consumer, step.name)
+                          for t in step.terms)
+    count = "one term" if n == 1 else f"{_COUNT.get(n, n)} terms, one for each use"
+    terms = f"{d} gets {count}, from {_uses(step)}: {d} = {abstract}"
+    if n > 1:
+        terms += f" ({_sum_of_terms(step)})"
+    locals_ = "; ".join(f"{_partial(t.consumer, step.name)} = {t.local}" for t in step.terms)
+    local = f"the local derivative{'s' if n > 1 else ''}: {locals_}, so {step.formula}"
+    if isinstance(step.node, Tensor):
+        ups = list(dict.fromkeys(t.upstream for t in step.terms if t.upstream))
+        numbers = ((step.numbers + "; " if step.numbers else "")
+                   + (f"the values of {', '.join(ups)} are on the graph" if ups else "the values are on the graph")
+                   + " (hover or Tab to a node for every entry)")
+    else:
+        numbers = f"{d} = {step.numbers}" if step.numbers else f"{step.formula}: the values are on the graph"
+    numbers += "".join(f"; {w}" for w in step.where)
+    hints = [terms, local, numbers]
+    if form is not None:
+        if form.factor != 1:
+            relation = (f"the notes' {form.symbol} is per example, without the 1/m of J = (1/m) Σ L: "
+                        f"{form.symbol} = m · {d}, m = {view.m}")
+        else:
+            relation = f"the notes' {form.symbol} = {form.formula} is autodiff's {d}: the 1/m is in both"
+        hints.insert(0, relation)
+    return hints
+
+
+def _slips(step, view, form, expected: np.ndarray) -> list:
+    """(value, what the slip is) for each classic slip this frame allows, the value in the answer's terms."""
+    factor = form.factor if form is not None else 1
+    d = form.symbol if form is not None else (step.dname if step.kind == "backward" else step.head)
+    out = [(-expected, "Sign flipped: your answer is the right value with the opposite sign; check each minus "
+                       "sign and the sign of each factor")]
+    m = view.m
+    if m and m > 1 and step.kind == "backward" and step.terms:  # the seed ∂J/∂J = 1 has no m to slip on
+        if form is not None and factor != 1:
+            out.append((expected / m, f"A factor 1/m: that is autodiff's {step.dname} = {d}/m; the notes' {d} is "
+                                      f"per example, without the 1/m: {d} = m · {step.dname}, m = {m}"))
+            out.append((expected * m, f"A factor m: your answer is m = {m} times the notes' {d}; {d} = {form.formula} "
+                                      "has no m in it"))
+        else:
+            notes = closed_forms(step.node, view)
+            per = [f for f in notes if f.factor != 1]
+            also = (f"; m · {step.dname} is the notes' per-example {per[0].symbol}, which is not asked here"
+                    if per and form is None else "")
+            out.append((expected * m, f"A factor m: your answer is m = {m} times {d}; the cost J = (1/m) Σ L "
+                                      f"carries the 1/m into every gradient{also}"))
+            out.append((expected / m, f"A factor 1/m: your answer is {d} divided by m = {m} once more; the 1/m of "
+                                      "J = (1/m) Σ L enters the gradient once"))
+    if step.kind == "backward" and form is None and len(step.terms) > 1:
+        values = [_array(t.value) for t in step.terms]
+        for k, t in enumerate(step.terms):
+            if all(v.shape == expected.shape for v in values):
+                out.append((expected - values[k], f"A missing term: {_sum_of_terms(step)} (the one from "
+                                                  f"{t.consumer} is missing)"))
+    if step.kind == "backward" and form is None:
+        for t in step.terms:
+            local = _local_alone(t)
+            if t.upstream and local is not None and local.shape == expected.shape:
+                out.append((local, f"The local derivative alone: that is {_partial(t.consumer, step.name)} = "
+                                   f"{t.local}; multiply it by the upstream gradient {t.upstream}"))
+    right = _scale(expected)
+    kept, seen = [], []
+    for value, says in out:
+        value = _array(value)
+        near = np.abs(value - expected) <= np.maximum(1e-2 * np.abs(expected), 1e-3 * right)
+        if np.all(near) or any(v.shape == value.shape and np.allclose(v, value) for v in seen):
+            continue  # a slip that gives the right answer (or repeats another) names nothing
+        seen.append(value)
+        kept.append((value, says))
+    return kept
+
+
+def _local_alone(t):
+    """The local derivative ∂consumer/∂node on its own (the op's rule with an upstream of 1), where it has
+    the shape of the term: a scalar op or an elementwise one (else None)."""
+    child = t.node
+    if isinstance(child, Tensor) and np.ndim(child.data) > 0 and child._op.name not in _ELEMENTWISE:
+        return None
+    one = np.ones_like(_array(child.data)) if isinstance(child, Tensor) else 1.0
+    try:
+        return _array(child._op.vjp(child, one)[t.index])
+    except (ArithmeticError, ValueError):
+        return None
