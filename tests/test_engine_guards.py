@@ -12,6 +12,49 @@ from autograd_mini import DeepNet, Tensor, Value
 from autograd_mini.functional import softmax_cross_entropy
 from autograd_mini.optim import Adam, GradientDescent
 
+# ------------------------------------------------------------------------------ 6. softmax cross-entropy's Y
+
+
+@pytest.mark.parametrize("Y, column, total", [
+    ([[1.0, 0.5, 0.0], [0.0, 0.5, 0.0], [0.0, 1.0, 1.0]], 1, "2"),   # a column summing to 2
+    ([[1.0, 0.0, 1.5], [0.0, 1.0, -0.5], [0.0, 0.0, 0.0]], 2, "1"),  # sums to 1 with a negative entry
+    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]], 2, "0"),   # an example with no class
+])
+def test_softmax_cross_entropy_refuses_a_Y_that_is_not_a_distribution_per_column(Y, column, total):
+    Z = Tensor(np.random.default_rng(0).standard_normal((3, 3)))
+    with pytest.raises(ValueError, match=rf"Σ_k y_k = 1; column {column} is .*summing to {total} \(1 such"):
+        softmax_cross_entropy(Z, Tensor(Y, requires_grad=False))
+
+
+def _central_differences(f, Z: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    grad = np.zeros_like(Z)
+    for index in np.ndindex(Z.shape):
+        plus, minus = Z.copy(), Z.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        grad[index] = (f(plus) - f(minus)) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("soft", [False, True])
+def test_softmax_cross_entropy_gradient_is_the_central_differences_of_its_own_J(soft):
+    rng = np.random.default_rng(1)
+    Z0 = rng.standard_normal((4, 5))
+    if soft:  # label smoothing: every column a distribution, none one-hot
+        Y = rng.random((4, 5))
+        Y /= Y.sum(axis=0, keepdims=True)
+    else:
+        Y = np.eye(4)[:, rng.integers(0, 4, 5)]
+    Z = Tensor(Z0)
+    softmax_cross_entropy(Z, Tensor(Y, requires_grad=False)).backward()
+
+    def J(z):  # −(1/m) Σ Σ y log softmax(z), written out
+        log_a = z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0))
+        return -(Y * log_a).sum() / z.shape[1]
+
+    np.testing.assert_allclose(Z.grad, _central_differences(J, Z0), rtol=1e-6, atol=1e-9)
+
+
 # ------------------------------------------------------------------------------ 7. relu behind an infinite gradient
 
 
