@@ -101,6 +101,9 @@ class Node:
     #: contribution as its gradient (``_first_grad()``), and ``_reset_grad()`` makes zeros for a
     #: node that an op passes nothing back to.
     _zero_grad = None
+    #: None, or a function that refuses a backward pass over a graph whose data changed after it was
+    #: recorded (Tensor's version check); called once per pass, never per node, so Value pays nothing.
+    _check_unchanged = None
 
     @property
     def op(self) -> Op | None:
@@ -306,6 +309,8 @@ def backward(root: Node, grad=None) -> None:
     order: list = []
     try:
         order = topo_order([root])
+        if root._check_unchanged is not None:
+            root._check_unchanged(order)
         for node in order:
             node.has_grad = node.requires_grad
             if node._op is not None:

@@ -64,9 +64,13 @@ __all__ = [
 PROGRESS_MIN_EPOCHS = 100
 
 
-def _array(parameter) -> np.ndarray:
-    """The array an update changes in place: a Tensor's data, or the array itself."""
-    return parameter.data if isinstance(parameter, Tensor) else parameter
+def _subtract(parameter, step: np.ndarray) -> None:
+    """parameter := parameter − step, in place: a Tensor's data (assigned, so a graph recorded before the
+    update refuses a later backward pass) or the array itself."""
+    if isinstance(parameter, Tensor):
+        parameter.data -= step
+    else:
+        parameter -= step
 
 
 def _average(store: dict, key: str, like: np.ndarray) -> np.ndarray:
@@ -89,7 +93,7 @@ class GradientDescent:
     def update(self, parameters: dict, grads: dict) -> None:
         alpha = self.learning_rate
         for name, p in parameters.items():
-            _array(p)[...] -= alpha * grads[f"d{name}"]
+            _subtract(p, alpha * grads[f"d{name}"])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self.learning_rate:g})"
@@ -112,7 +116,7 @@ class Momentum(GradientDescent):
             v = _average(self.v, f"d{name}", dW)
             v *= beta
             v += (1 - beta) * dW
-            _array(p)[...] -= alpha * v
+            _subtract(p, alpha * v)
 
     def __repr__(self) -> str:
         return f"Momentum(learning_rate={self.learning_rate:g}, beta={self.beta:g})"
@@ -136,7 +140,7 @@ class RMSprop(GradientDescent):
             s = _average(self.s, f"d{name}", dW)
             s *= beta2
             s += (1 - beta2) * np.square(dW)
-            _array(p)[...] -= alpha * dW / (np.sqrt(s) + epsilon)
+            _subtract(p, alpha * dW / (np.sqrt(s) + epsilon))
 
     def __repr__(self) -> str:
         return f"RMSprop(learning_rate={self.learning_rate:g}, beta2={self.beta2:g}, epsilon={self.epsilon:g})"
@@ -170,7 +174,7 @@ class Adam(GradientDescent):
             v += (1 - beta1) * dW
             s *= beta2
             s += (1 - beta2) * np.square(dW)
-            _array(p)[...] -= alpha * (v / correction1) / (np.sqrt(s / correction2) + epsilon)
+            _subtract(p, alpha * (v / correction1) / (np.sqrt(s / correction2) + epsilon))
 
     def __repr__(self) -> str:
         return (f"Adam(learning_rate={self.learning_rate:g}, beta1={self.beta1:g}, beta2={self.beta2:g}, "

@@ -79,3 +79,55 @@ def test_tensor_relu_backward_of_an_infinite_upstream_gradient():
     np.testing.assert_array_equal(z.grad, [[0.0, np.inf, -np.inf]])  # g'(z) = 1 where z ≥ 0 (the notes)
 
 
+# ------------------------------------------------------------------------------ 8. data assigned after recording
+
+
+@pytest.mark.parametrize("change", ["in place", "anew", "by an optimizer"])
+def test_backward_refuses_a_graph_whose_leaf_was_assigned_after_recording(change):
+    x = Tensor([[1.0, 2.0]], label="x")
+    w = Tensor([[3.0], [4.0]], label="w")
+    J = (x @ w).sum() * (x * x).sum()
+    J.backward()
+    before = x.grad.copy(), w.grad.copy()
+    if change == "in place":
+        x.data += 1
+    elif change == "anew":
+        x.data = np.array([[5.0, 6.0]])
+    else:
+        GradientDescent(0.1).update({"x": x}, {"dx": x.grad})
+    with pytest.raises(RuntimeError, match=r"backward\(\): 'x' \(a leaf\) had its data assigned after the op "
+                                           r"'(@|\*)' used it.*compute the forward pass again"):
+        J.backward()
+    np.testing.assert_array_equal(x.grad, before[0])  # refused before any gradient moved
+    np.testing.assert_array_equal(w.grad, before[1])
+    J = (x @ w).sum() * (x * x).sum()  # a forward pass from the new data is fine
+    x.zero_grad()
+    J.backward()
+    x0 = x.data
+    np.testing.assert_allclose(x.grad, w.data.T * (x0 * x0).sum() + (x0 @ w.data).sum() * 2 * x0)
+
+
+def test_an_intermediate_assigned_after_use_is_refused_too():
+    z = Tensor([[0.5, -0.5]], label="z")
+    a = z.sigmoid()
+    a.label = "a"
+    J = (a * a).sum()
+    a.data = np.zeros((1, 2))
+    with pytest.raises(RuntimeError, match=r"'a' \(made by 'sigmoid'\) had its data assigned"):
+        J.backward()
+
+
+def test_a_model_updated_by_adam_refuses_its_old_graph_and_trains_on_new_ones():
+    rng = np.random.default_rng(3)
+    X, Y = rng.standard_normal((2, 16)), (rng.random((1, 16)) > 0.5).astype(float)
+    net = DeepNet([2, 3, 1], seed=0)
+    J = net._cost(Tensor(X, requires_grad=False), Tensor(Y, requires_grad=False), 0.0)
+    J.backward()
+    Adam(0.01).update(net.parameters, net.grads())
+    with pytest.raises(RuntimeError, match=r"'W\d' \(a leaf\) had its data assigned"):
+        J.backward()
+    net.zero_grad()
+    net._cost(Tensor(X, requires_grad=False), Tensor(Y, requires_grad=False), 0.0).backward()
+    assert all(np.isfinite(p.grad).all() for p in net.parameters.values())
+
+
