@@ -131,3 +131,50 @@ def test_a_model_updated_by_adam_refuses_its_old_graph_and_trains_on_new_ones():
     assert all(np.isfinite(p.grad).all() for p in net.parameters.values())
 
 
+# ------------------------------------------------------------------------------ 9. threads sharing one graph
+
+
+def _value_graph():
+    xs = [Value(0.01 * k, label=f"x{k}") for k in range(40)]
+    total = Value(0.0)
+    for k in range(600):
+        a, b = xs[k % 40], xs[(7 * k + 3) % 40]
+        total = total + (a * b).tanh() + a.sigmoid() * 0.5
+    return xs, total
+
+
+def _tensor_graph():
+    rng = np.random.default_rng(4)
+    W = Tensor(rng.standard_normal((30, 30)), label="W")
+    A = Tensor(rng.standard_normal((30, 50)), requires_grad=False)
+    for _ in range(40):
+        A = (W @ A).tanh()
+    return [W], A.sum()
+
+
+@pytest.mark.parametrize("build", [_value_graph, _tensor_graph])
+def test_threads_sharing_one_graph_get_exactly_the_sum_of_their_passes(build):
+    leaves, root = build()
+    serial_leaves, serial_root = build()
+    threads, passes = 4, 30
+    for _ in range(threads * passes):
+        serial_root.backward()
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so unguarded passes would interleave
+    try:
+        start = threading.Barrier(threads)
+
+        def work():
+            start.wait()
+            for _ in range(passes):
+                root.backward()
+
+        workers = [threading.Thread(target=work) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        sys.setswitchinterval(switch)
+    for leaf, serial in zip(leaves, serial_leaves):
+        np.testing.assert_array_equal(leaf.grad, serial.grad)
