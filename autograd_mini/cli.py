@@ -532,7 +532,24 @@ def _features(net, names, data, args):
     return data.X if order == list(range(data.X.shape[0])) else data.X[order]
 
 
+def _check_finite_predictions(net, probabilities, params) -> None:
+    """A model whose forward pass overflows predicts NaN or inf: the run fails (exit 1), naming the first
+    row and the first array of the forward pass (``net.cache``, Z1, A1, …) that is not finite there."""
+    import numpy as np
+
+    bad = ~np.isfinite(probabilities).all(axis=0)
+    if not bad.any():
+        return
+    row = int(np.argmax(bad))
+    where = next(name for name, node in net.cache.items() if not np.isfinite(node.data[:, row]).all())
+    raise FloatingPointError(f"{params} predicts NaN or inf for {int(bad.sum())} of the {bad.size} rows, the first "
+                             f"at data row {row + 1}, where {where} of the forward pass overflows float64: the "
+                             "model's weights are too large for these features, so it cannot predict them")
+
+
 def _predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .datasets import load_csv, standardize
     from .io import load_model
     from .optim import accuracy, predict
@@ -549,7 +566,9 @@ def _predict(args: argparse.Namespace) -> int:
     mean, std = extras.get("feature_mean"), extras.get("feature_std")
     if mean is not None and std is not None:
         X = standardize(X, mean, std)
-    probabilities = net.predict_proba(X)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+        probabilities = net.predict_proba(X)
+    _check_finite_predictions(net, probabilities, args.params)
     predictions = predict(net, X)
     shown = probabilities.max(axis=0) if net.activations[-1] == "softmax" else probabilities[0]  # P(predicted class)
     lines = ["prediction,probability"] + [f"{int(p)},{a:.6f}" for p, a in zip(predictions[0], shown)]

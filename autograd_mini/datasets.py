@@ -178,8 +178,10 @@ def _cells(name: str, header: list, numbered) -> tuple[list, np.ndarray]:
     lines, rows = [], []
     numbered = list(numbered)
     for line, row in zip((n for n, _ in numbered), csv.reader(text for _, text in numbered)):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line
         if not any(cell.strip() for cell in row):
-            continue
+            raise DataError(f"{name}, line {line}: every cell of the row is empty; fill in its values or delete it")
         if len(row) != len(header):
             raise DataError(f"{name}, line {line}: {len(row)} fields, but the header has {len(header)}")
         values = []
