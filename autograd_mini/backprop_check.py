@@ -40,7 +40,7 @@ import numpy as np
 
 from . import analytic
 from .comparison import _pair, autodiff_gradients, numeric_gradients
-from .gradcheck import relative_difference
+from .gradcheck import MAX_NUMERIC, relative_difference
 from .nn import LogisticRegression, as_data
 from .validate import check_lambd, check_XY
 
@@ -293,7 +293,7 @@ def _split(result, logistic: bool) -> tuple:
     return result, cost
 
 
-def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6, seed=0,
+def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6, seed=0,
                    tol: float = 1e-7, atol: float = 1e-12) -> BackpropReport:
     """Judge the learner's gradient function ``fn`` against autodiff and central differences (see the module).
 

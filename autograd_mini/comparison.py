@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import analytic
-from .gradcheck import numerical_grad_with_kinks, relative_difference
+from .gradcheck import MAX_NUMERIC, numerical_grad_with_kinks, relative_difference
 from .nn import LogisticRegression, as_data
 from .tensor import Tensor
 from .validate import check_lambd
@@ -248,7 +248,7 @@ def _pair(first: np.ndarray, second: np.ndarray) -> tuple:
     return float(np.max(np.abs(first - second))), relative_difference(first, second)
 
 
-def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6,
+def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6,
             tol_closed_form: float = 1e-10, tol_numeric: float = 1e-6, atol_closed_form: float = 1e-14,
             atol_numeric: float = 1e-8, seed=0, backward=None):
     """Every parameter's gradient by autodiff, by the notes' closed form and numerically.

@@ -28,7 +28,7 @@ import numpy as np
 
 from .atomic import atomic_open
 from .nn import DeepNet, LogisticRegression
-from .validate import ACTIVATIONS, OUTPUT_ACTIVATIONS, check_memory, memory_limit
+from .validate import ACTIVATIONS, MAX_NAME_CHARS, OUTPUT_ACTIVATIONS, check_memory, memory_limit
 
 __all__ = ["save_parameters", "load_parameters", "save_model", "load_model"]
 
@@ -143,6 +143,9 @@ def save_model(model, path, extras: dict | None = None, feature_names=None) -> N
         names = [str(n) for n in feature_names]
         if len(names) != model.n_x or len(set(names)) != len(names):
             raise ValueError(f"feature_names must be n_x = {model.n_x} distinct names; got {len(names)}")
+        if any(len(n) > MAX_NAME_CHARS for n in names):
+            raise ValueError(f"a feature name has at most {MAX_NAME_CHARS:,} characters; got one of "
+                             f"{max(len(n) for n in names):,}")
         arrays[_NAMES] = np.array(names, dtype=str)
     arrays["__layer_dims__"] = np.array(model.layer_dims, dtype=np.int64)
     arrays["__activations__"] = np.array(model.activations, dtype=str)
@@ -218,6 +221,9 @@ def _extras(path, archive, headers, n_x: int) -> dict:
         if key == _NAMES:
             if dtype.kind != "U" or shape != (n_x,):
                 raise ValueError(f"{path}: {_NAMES} must be n_x = {n_x} names; got {dtype} of shape {shape}")
+            if dtype.itemsize > 4 * MAX_NAME_CHARS:  # numpy's str holds 4 bytes per character
+                raise ValueError(f"{path}: {_NAMES} holds names of up to {dtype.itemsize // 4:,} characters; a "
+                                 f"feature name has at most {MAX_NAME_CHARS:,}")
             names = [str(n) for n in _read(path, archive, key)]
             if len(set(names)) != n_x:
                 raise ValueError(f"{path}: {_NAMES} names a feature more than once")

@@ -62,6 +62,8 @@ __all__ = [
 
 #: Runs with at least this many epochs get a progress bar when stderr is a terminal.
 PROGRESS_MIN_EPOCHS = 100
+#: The most epochs (or iterations) one run may take; the history keeps a cost for each.
+MAX_EPOCHS = 1_000_000
 
 
 def _subtract(parameter, step: np.ndarray) -> None:
@@ -323,7 +325,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     terminal; True/False force it.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
-    num_iterations = check_int(num_iterations, "num_iterations")
+    num_iterations = check_int(num_iterations, "num_iterations", 1, MAX_EPOCHS)
     X, Y = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
     history = History("iteration")
     exact = not model.has_training_mode  # the cost each step differentiates is then J itself
@@ -363,7 +365,7 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
     α₀ / (1 + decay_rate · k).
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
-    epochs = check_int(epochs, "epochs")
+    epochs = check_int(epochs, "epochs", 1, MAX_EPOCHS)
     batch_size = check_batch_size(batch_size)
     if getattr(model, "batch_norm", ()) and (batch_size == 1 or X.shape[1] % batch_size == 1):
         raise ValueError(f"batch normalization needs mini-batches of at least 2 examples; batch_size = {batch_size} "
@@ -397,7 +399,7 @@ def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_
     arguments are then not read). α = ``learning_rate`` / (1 + ``decay_rate`` · epoch) is set on
     it before each epoch.
     """
-    epochs = check_int(epochs, "epochs")
+    epochs = check_int(epochs, "epochs", 1, MAX_EPOCHS)
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, learning_rate, beta1, beta2, epsilon)
         if type(optimizer) is GradientDescent:
