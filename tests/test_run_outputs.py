@@ -398,3 +398,25 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_runs(tmp_p
         assert first.returncode == 0, stderr
         assert len(json.loads((out / "history.json").read_text())["costs"]) == 3000  # the first run's outputs
         assert leftovers(out) == []
+
+
+def test_two_runs_started_together_never_mix_their_outputs(tmp_path):
+    """Both start at once: the one that takes the lock second is refused (or, when the first had already
+    finished, runs after it); --out always holds every file of exactly one run."""
+    args = ["train", "--epochs", "200", "--out"]
+    expected = {}
+    for seed in (2, 3):
+        folder = tmp_path / f"expected{seed}"
+        assert run(*args, folder, "--seed", seed).returncode == 0
+        expected[seed] = snapshot(folder)
+    out = tmp_path / "o"
+    for _ in range(4):
+        runs = [subprocess.Popen([sys.executable, "-m", "autograd_mini", *args, str(out), "--seed", str(seed)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
+                for seed in (2, 3)]
+        results = [(r.wait(timeout=600), r.stderr.read()) for r in runs]
+        assert 0 in [code for code, _ in results], results
+        for code, stderr in results:
+            assert code == 0 or "another autograd-mini run" in stderr, results
+        assert snapshot(out) in (expected[2], expected[3])
+        assert leftovers(out) == []
