@@ -146,9 +146,15 @@ def softmax_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
     if z.shape != y.shape or z.ndim != 2:
         raise ValueError(f"Z has shape {z.shape} and Y has shape {y.shape}; both must be (n_L, m)")
     _check_distributions(y)
-    m = z.shape[1]
-    A, log_A = _softmax_and_log(z)
-    return _make(np.asarray(-np.vdot(y, log_A) / m), _SoftmaxCrossEntropy(A, log_A), (Z, Y), m)
+    return checked_softmax_cross_entropy(Z, Y)
+
+
+def checked_softmax_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
+    """:func:`softmax_cross_entropy` of a Z and Y already checked (a net checks its one-hot Y once before
+    training, not at every step)."""
+    m = Z.data.shape[1]
+    A, log_A = _softmax_and_log(Z.data)
+    return _make(np.asarray(-np.vdot(Y.data, log_A) / m), _SoftmaxCrossEntropy(A, log_A), (Z, Y), m)
 
 
 def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:
