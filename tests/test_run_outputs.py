@@ -18,7 +18,7 @@ import pytest
 from autograd_mini import DeepNet, cli, save_model
 from autograd_mini.atomic import NotARegularFile, atomic_write
 
-from test_safe_files import one_line, run, saved_net
+from test_safe_files import model_and_csv, one_line, run  # noqa: F401 (model_and_csv is a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -68,11 +68,8 @@ def test_check_json_never_overwrites_the_learners_code(tmp_path, how):
 
 
 @pytest.fixture
-def model_and_data(tmp_path):
-    params = tmp_path / "m.npz"
-    saved_net(params, feature_names=["a", "b"])
-    data = tmp_path / "data.csv"
-    data.write_text("a,b\n1,2\n3,4\n")
+def model_and_data(model_and_csv):
+    params, data, _ = model_and_csv  # a model of features a, b and X.csv holding two rows of them
     return params, data
 
 
