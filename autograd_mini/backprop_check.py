@@ -56,7 +56,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import analytic
-from .gradcheck import relative_difference
+from .gradcheck import MAX_NUMERIC, relative_difference
 from .gradient_legs import autodiff_gradients, max_abs_and_relative, numeric_gradients
 from .learner_code import LearnerError, as_gradient, call_learner, find_lines, function_name, read_result
 from .mistakes import diagnose, ratio_hint
@@ -479,7 +479,7 @@ def _parameter_order(expected: dict) -> list:
                   key=lambda name: (expected[name].layer, name[1] not in "Ww"))
 
 
-def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6, seed=0,
+def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6, seed=0,
                    tol: float = 1e-7, keys: str = "notes", per_example: bool | None = None) -> BackpropReport:
     """Judge the learner's gradient function ``fn`` against autodiff and central differences (see the module).
 

@@ -11,15 +11,19 @@ is written atomically, and an output that is one of the command's inputs is refu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
 from . import __version__
 from .atomic import atomic_write
+from .outputs import RunFolder, check_output
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -43,13 +47,15 @@ def _int_list(text: str) -> list[int]:
     return values
 
 
-def _positive_int(text: str) -> int:
+def _positive_int(text: str, maximum: int | None = None) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number; got {text[:40]!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number; got {value}")
+    if maximum is not None and value > maximum:
+        raise argparse.ArgumentTypeError(f"expected at most {maximum:,}; got {value:,}")
     return value
 
 
@@ -58,6 +64,11 @@ def _float_list(text: str) -> list[float]:
         return [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.01,0.1,1; got {text!r}") from None
+
+
+def _at_most(maximum: int):
+    """An argparse type: a whole number from 1 to ``maximum``."""
+    return lambda text: _positive_int(text, maximum)
 
 
 def _name_list(text: str) -> list[str]:
@@ -74,75 +85,6 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _same_file(a, b) -> bool:
-    """Whether paths ``a`` and ``b`` name one file: the same path after links, or the same inode."""
-    if os.path.realpath(a) == os.path.realpath(b):
-        return True
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist yet
-        return False
-
-
-def _refuse_overwriting_inputs(output, inputs) -> None:
-    for source in inputs:
-        if source is not None and str(source) != "-" and _same_file(output, source):
-            raise UsageError(f"the output {output} is the input {source}; an output never overwrites an input, "
-                             "so choose another name")
-
-
-def _check_folder(out: Path, flag: str = "--out") -> None:
-    """Refuse an output folder that cannot be made or written, before any work is done."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{flag} {out} is a file, not a folder")
-    existing = out
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"cannot create the output folder {out}: {existing} is not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write into {existing}: permission denied")
-
-
-class _Writer:
-    """Writes the output files into one folder, atomically, and remembers them, to list them at the end.
-
-    Made before any work: it checks that the folder can be written and that none of the files it
-    will write (``names``) is one of the command's ``inputs``. The folder is made at the first write.
-    """
-
-    def __init__(self, out: Path, names=(), inputs=()):
-        self.out = out
-        self.inputs = list(inputs)
-        _check_folder(out)
-        for name in names:
-            _refuse_overwriting_inputs(out / name, self.inputs)
-        self.written: list[tuple[Path, str]] = []
-
-    def path(self, name: str, what: str) -> Path:
-        path = self.out / name
-        _refuse_overwriting_inputs(path, self.inputs)
-        try:
-            self.out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create the output folder {self.out}: {exc.strerror}") from None
-        self.written.append((path, what))
-        return path
-
-    def unlist(self, path: Path) -> None:
-        """Take ``path`` off the list of files written (a picture left out)."""
-        self.written = [(p, what) for p, what in self.written if p != path]
-
-    def text(self, name: str, what: str, content: str) -> Path:
-        return atomic_write(self.path(name, what), content)
-
-    def report(self) -> None:
-        print(f"\nwrote {len(self.written)} files into {self.out}/:")
-        width = max(len(p.name) for p, _ in self.written)
-        for path, what in self.written:
-            print(f"  {path.name:<{width}}  {what}")
-
-
 def _plots():
     """``viz.plots``, or None with a note on stderr when matplotlib (the ``plot`` extra) is missing."""
     try:
@@ -156,11 +98,14 @@ def _plots():
     return viz.plots
 
 
+#: The files _graph_pictures writes, after their stem.
+_PICTURES = ("_graph.svg", "_graph.png", "_graph.dot", "_derivatives.svg", "_derivatives.png", "_steps.html",
+             "_practice.html")
 #: the collapsed pictures of ``graph --collapse``: at most about this many boxes
 COLLAPSED_BOXES = 24
 
 
-def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_steps: int = 500,
+def _graph_pictures(root, run: RunFolder, stem: str, max_nodes: int = 300, max_steps: int = 500,
                     collapse: bool = False, practice=None) -> None:
     """Computational graph, derivative graph and step-through page of a backpropagated graph.
 
@@ -168,7 +113,9 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
     with what to do), and each picture is laid out once for all of its formats. ``collapse`` draws
     the graph and the page with one box per neuron, layer or stretch of a chain. A PNG too large to
     read as a whole is left out with a note (its SVG is written). ``practice`` (scope, nodes) also
-    writes the practice page, made before any file is written; the step-through page is its solutions.
+    writes the practice page. Both pages are built before Graphviz runs, so a graph refused for
+    its size or its frames costs no Graphviz run and writes no file; the step-through page is the
+    practice page's solutions.
     """
     import viz
     from viz.render import PictureTooLarge, check_size
@@ -189,6 +136,7 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
                              f"{backward} backward), more than --max-steps {max_steps}: raise --max-steps to "
                              f"{forward + backward}, or draw it collapsed (--collapse)")
     drawn = COLLAPSED_BOXES if collapse else max_nodes
+    page = viz.step_through(root, max_nodes=drawn, max_steps=max_steps, collapse=collapse)
     exercise = None
     if practice is not None:
         if collapse:
@@ -203,13 +151,13 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PictureTooLarge)
         graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=drawn)
-        viz.render_all(graph, [writer.path(f"{stem}_graph.svg", "computational graph (SVG)"),
-                               writer.path(f"{stem}_graph.png", "computational graph (PNG)"),
-                               writer.path(f"{stem}_graph.dot", "computational graph (DOT source)")], max_nodes)
+        viz.render_all(graph, [run.path(f"{stem}_graph.svg", "computational graph (SVG)"),
+                               run.path(f"{stem}_graph.png", "computational graph (PNG)"),
+                               run.path(f"{stem}_graph.dot", "computational graph (DOT source)")], max_nodes)
         if backward <= max_nodes:
             viz.render_all(viz.draw_derivative_graph(root),
-                           [writer.path(f"{stem}_derivatives.svg", "derivative graph (SVG)"),
-                            writer.path(f"{stem}_derivatives.png", "derivative graph (PNG)")], max_nodes)
+                           [run.path(f"{stem}_derivatives.svg", "derivative graph (SVG)"),
+                            run.path(f"{stem}_derivatives.png", "derivative graph (PNG)")], max_nodes)
         else:
             print(f"note: no derivative graph: its {backward:,} nodes are more than --max-nodes {max_nodes} and it "
                   "has no collapsed form (the step-through page steps through the collapsed boxes)", file=sys.stderr)
@@ -218,17 +166,16 @@ def _graph_pictures(root, writer: _Writer, stem: str, max_nodes: int = 300, max_
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
             continue
         big = warning.message
-        writer.unlist(big.path)
+        run.unlist(big.path)
         offer = "" if collapse else "; --collapse draws a collapsed picture that reads as a whole"
         print(f"note: {big.path.name} not written: at {big.width:,} × {big.height:,} px it is too large to read as a "
               f"whole at any zoom; {big.path.with_suffix('.svg').name} holds it (zoom in a browser){offer}",
               file=sys.stderr)
     what = ("step-through page with every value and gradient: the practice page's solutions (open in a browser)"
             if exercise is not None else "step-through page: forward, then backprop (open in a browser)")
-    viz.step_through_html(root, writer.path(f"{stem}_steps.html", what),
-                          max_nodes=drawn, max_steps=max_steps, collapse=collapse)
+    page.save(run.path(f"{stem}_steps.html", what))
     if exercise is not None:
-        exercise.save(writer.path(f"{stem}_practice.html", "practice page: work out each value and gradient "
+        exercise.save(run.path(f"{stem}_practice.html", "practice page: work out each value and gradient "
                                                            "before it shows (open in a browser)"))
 
 
@@ -273,6 +220,24 @@ def _print_notes_graph(nodes: dict) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from .optim import MAX_EPOCHS
+    from .validate import check_int
+
+    check_int(args.epochs, "--epochs", 1, MAX_EPOCHS)
+    check_int(args.seed, "--seed", 0)
+    with RunFolder(args.out, _DEMO_OUTPUTS) as run:
+        report = _demo_run(args, run)
+    run.report()
+    return 0 if report.passed else EXIT_FAILED
+
+
+_DEMO_MODELS = ("logistic_regression", "deep_net")
+_DEMO_OUTPUTS = (*(f"notes{suffix}" for suffix in _PICTURES),
+                 *(f"{name}_{plot}.png" for name in _DEMO_MODELS for plot in ("cost", "boundary")),
+                 "activations.png", "gradient_report.md", "gradient_report.json", "training.json")
+
+
+def _demo_run(args: argparse.Namespace, run: RunFolder):
     import numpy as np
 
     from .comparison import compare
@@ -280,25 +245,18 @@ def _demo(args: argparse.Namespace) -> int:
     from .nn import DeepNet, LogisticRegression
     from .notes_graph import graph_nodes, logistic_graph
     from .optim import accuracy, predict, train
-    from .validate import check_int
 
-    check_int(args.epochs, "--epochs")
-    check_int(args.seed, "--seed", 0)
-    writer = _Writer(Path(args.out))
     plots = _plots()
-
     L = logistic_graph()
     L.backward()
     _print_notes_graph(graph_nodes(L))
-    _graph_pictures(L, writer, "notes", practice=("all", None) if args.practice else None)
+    _graph_pictures(L, run, "notes", practice=("all", None) if args.practice else None)
 
     print(f"\n2. Training on the built-in '{args.dataset}' data set (X is (2, m), Y is (1, m))")
     X, Y = load_dataset(args.dataset, m=400, seed=args.seed)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, 0.25, seed=args.seed)
-    models = {
-        "logistic_regression": (LogisticRegression(2), 1.0),
-        "deep_net": (DeepNet([2, 16, 8, 1], ["relu", "relu", "sigmoid"], "he", seed=args.seed), 0.5),
-    }
+    models = dict(zip(_DEMO_MODELS, ((LogisticRegression(2), 1.0),
+                                     (DeepNet([2, 16, 8, 1], ["relu", "relu", "sigmoid"], "he", seed=args.seed), 0.5))))
     results = {}
     batch_size = 64
     for name, (model, learning_rate) in models.items():
@@ -315,26 +273,25 @@ def _demo(args: argparse.Namespace) -> int:
         if plots is None:
             continue
         plots.plot_cost([history.initial_cost, *history.costs],
-                        writer.path(f"{name}_cost.png", f"cost curve of {name}"),
+                        run.path(f"{name}_cost.png", f"cost curve of {name}"),
                         learning_rate=learning_rate, title="J on the training set, epoch 0 = before training")
         plots.plot_decision_boundary(model.predict_proba, X_train, Y_train,
-                                     writer.path(f"{name}_boundary.png", f"decision boundary of {name}, training and "
+                                     run.path(f"{name}_boundary.png", f"decision boundary of {name}, training and "
                                                                          "test examples"),
                                      data="training set", X_test=X_test, Y_test=Y_test,
                                      title=f"{name.replace('_', ' ')} on {args.dataset}")
     if plots is not None:
-        plots.plot_activations(writer.path("activations.png", "the four activations and their derivatives"))
+        plots.plot_activations(run.path("activations.png", "the four activations and their derivatives"))
 
     print("\n3. Autodiff against the notes' closed form and numerical gradients")
     rng = np.random.default_rng(args.seed)
     net = DeepNet([2, 4, 3, 1], ["relu", "tanh", "sigmoid"], "he", seed=args.seed)
     report = compare(net, rng.standard_normal((2, 16)), (rng.random((1, 16)) > 0.5).astype(float), lambd=0.1)
     print("   " + str(report).replace("\n", "\n   "))
-    writer.text("gradient_report.md", "the three-way gradient report (Markdown)", report.to_markdown())
-    writer.text("gradient_report.json", "the same report (JSON)", report.to_json(indent=2))
-    writer.text("training.json", "costs and accuracies of the two trained models", json.dumps(results, indent=2))
-    writer.report()
-    return 0 if report.passed else EXIT_FAILED
+    run.text("gradient_report.md", "the three-way gradient report (Markdown)", report.to_markdown())
+    run.text("gradient_report.json", "the same report (JSON)", report.to_json(indent=2))
+    run.text("training.json", "costs and accuracies of the two trained models", json.dumps(results, indent=2))
+    return report
 
 
 # ------------------------------------------------------------------------------------------ graph
@@ -343,18 +300,18 @@ def _demo(args: argparse.Namespace) -> int:
 def _graph(args: argparse.Namespace) -> int:
     from .expr import build_expression, parse_assignments
 
-    writer = _Writer(Path(args.out))
-    root, variables = build_expression(args.expression, parse_assignments(args.set or []))
-    root.backward()
-    print(f"{args.expression} = {root.data:.6g}")
-    width = max(len(name) for name in variables)
-    for name, node in variables.items():
-        print(f"  d{name:<{width}} = {node.grad: .6g}")
     practice = (args.practice_scope.replace("-", " "), args.practice_nodes) if args.practice else None
     if not args.practice and (args.practice_scope != "all" or args.practice_nodes is not None):
         raise UsageError("--practice-scope and --practice-nodes choose what the practice page asks: add --practice")
-    _graph_pictures(root, writer, "expression", args.max_nodes, args.max_steps, args.collapse, practice)
-    writer.report()
+    with RunFolder(args.out, [f"expression{suffix}" for suffix in _PICTURES]) as run:
+        root, variables = build_expression(args.expression, parse_assignments(args.set or []))
+        root.backward()
+        print(f"{args.expression} = {root.data:.6g}")
+        width = max(len(name) for name in variables)
+        for name, node in variables.items():
+            print(f"  d{name:<{width}} = {node.grad: .6g}")
+        _graph_pictures(root, run, "expression", args.max_nodes, args.max_steps, args.collapse, practice)
+    run.report()
     return 0
 
 
@@ -396,6 +353,27 @@ def _check_report(args: argparse.Namespace):
     return compare(model, X, Y, lambd=args.lambd, backward=backward, keys=args.keys)
 
 
+#: The longest a check may take (estimated before it starts, at the development machine's rates), in seconds.
+MAX_CHECK_SECONDS = 300
+
+
+def _check_check_size(layers: list, m: int) -> None:
+    """Refuse a check whose arrays exceed the memory limit, or whose central differences would take more
+    than MAX_CHECK_SECONDS, before anything is allocated or run."""
+    from .gradcheck import central_difference_cost
+    from .validate import check_layer_dims, check_memory
+
+    check_layer_dims(layers)
+    check_memory(layers, m)
+    passes, seconds = central_difference_cost(layers, m)
+    if seconds > MAX_CHECK_SECONDS:
+        shown = ",".join(map(str, layers))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise UsageError(f"the central differences of --layers {shown} on --m {m:,} examples take {passes:,} forward "
+                         f"passes, an estimated {seconds / 60:,.0f} minutes on the development machine, more than the "
+                         f"{MAX_CHECK_SECONDS // 60} minutes a check may take; use smaller layers or a smaller --m")
+
+
 def _check(args: argparse.Namespace) -> int:
     from .atomic import atomic_write
     from .validate import check_int
@@ -409,6 +387,9 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"--logistic takes --layers n_x,1 (one sigmoid unit); got {','.join(map(str, args.layers))}")
     if args.logistic and args.keep_prob != 1.0:
         raise UsageError("--keep-prob drops units of a net's hidden layers; logistic regression (--logistic) has none")
+    _check_check_size(args.layers, args.m)
+    if args.json:
+        check_output(args.json, [args.backward.rpartition(":")[0] if args.backward else None], "--json")
     if args.backward:
         # the learner's code runs in a child process: its sys.exit or os._exit ends the child, not this
         # check, and only a report the child sent back counts
@@ -450,9 +431,6 @@ def _load_training_data(args):
     return (*load_dataset(args.dataset, seed=args.seed), args.dataset, None)
 
 
-_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "misclassified.png", "predictions.csv", "history.json",
-                  "activation_histograms.png", "gradient_norms.png", "learning_curves.png", "learning_rate_sweep.png")
-
 #: train's defaults, and where a data set needs others to learn well in well under a minute, its own:
 #: digits (10 classes) gets one hidden layer of 64 ReLUs, a softmax output and Adam on mini-batches.
 TRAIN_DEFAULTS = {"hidden": [8, 4], "learning_rate": 0.1, "epochs": 1000, "batch_size": None, "optimizer": "gd"}
@@ -472,7 +450,7 @@ def _fill_train_defaults(args) -> None:
 
 def _check_train_arguments(args) -> None:
     """Every argument of train that can be checked without the data, before anything is read."""
-    from .optim import make_optimizer
+    from .optim import MAX_EPOCHS, make_optimizer
     from .validate import (check_activations, check_batch_size, check_decay_rate, check_initialization, check_int,
                            check_lambd, check_layer_dims, check_learning_rate)
 
@@ -493,7 +471,7 @@ def _check_train_arguments(args) -> None:
     check_lambd(args.lambd)
     if args.batch_size is not None:
         check_batch_size(args.batch_size)
-    check_int(args.epochs, "--epochs")
+    check_int(args.epochs, "--epochs", 1, MAX_EPOCHS)
     check_int(args.seed, "--seed", 0)
     check_int(args.sweep_epochs, "--sweep-epochs")
     for alpha in args.lr_sweep or ():
@@ -505,7 +483,7 @@ def _check_train_arguments(args) -> None:
         raise UsageError(f"{asked[0]} draws a plot, which needs matplotlib: pip install 'autograd-mini[plot]'")
 
 
-def _teaching_plots(args, plots, writer: _Writer, net, before: dict, curves, X_train, Y_train, history) -> None:
+def _teaching_plots(args, plots, run: RunFolder, net, before: dict, curves, X_train, Y_train, history) -> None:
     """The plots a teacher asked for with --activation-histograms, --gradient-norms, --learning-curves and
     --lr-sweep (the training set X_train is standardised)."""
     from .monitor import gradient_norms_by_initialization, layer_activations, learning_rate_sweep
@@ -515,29 +493,61 @@ def _teaching_plots(args, plots, writer: _Writer, net, before: dict, curves, X_t
                "beta2": args.beta2, "decay_rate": args.decay_rate}
     if args.activation_histograms:
         rows = {"at initialisation": before, "after training": layer_activations(net, X_train)}
-        plots.plot_activation_histograms(rows, writer.path(
+        plots.plot_activation_histograms(rows, run.path(
             "activation_histograms.png", "each layer's activations A[l] on the training set, at initialisation "
                                          "and after training"), title=f"{net!r}: A[l] of the training set")
     if args.gradient_norms:
         runs = gradient_norms_by_initialization(net.layer_dims, net.activations, X_train, Y_train, seed=args.seed,
                                                 learning_rate=args.learning_rate, epochs=args.epochs, **options)
-        plots.plot_gradient_norms(runs, writer.path(
+        plots.plot_gradient_norms(runs, run.path(
             "gradient_norms.png", "‖dW[l]‖_F at every step, the net trained from small_random, xavier and he"),
             title=f"‖dW[l]‖_F of {net.layer_dims} at every step, α = {args.learning_rate:g}, by initialisation")
     if curves is not None:
-        plots.plot_learning_curves(curves, writer.path(
+        plots.plot_learning_curves(curves, run.path(
             "learning_curves.png", "cost and accuracy on the training set and the dev set, after each epoch"))
     if args.lr_sweep:
         results = learning_rate_sweep(lambda: DeepNet(net.layer_dims, net.activations, args.init, seed=args.seed),
                                       X_train, Y_train, args.lr_sweep, args.sweep_epochs, seed=args.seed, **options)
-        plots.plot_learning_rate_sweep(results, args.sweep_epochs, writer.path(
+        plots.plot_learning_rate_sweep(results, args.sweep_epochs, run.path(
             "learning_rate_sweep.png", f"J after {args.sweep_epochs} epochs for each α of --lr-sweep"),
             initial_cost=history.initial_cost,
             title=f"{net.layer_dims}, {args.optimizer}, " + ("batch" if args.batch_size is None else
                                                              f"mini-batches of {args.batch_size}"))
 
 
+#: The decision boundary is drawn from the net's output on a grid of this many points a side.
+_BOUNDARY_RESOLUTION = 200
+
+
+def _check_train_size(args, layer_dims: list, m_train: int, m_test: int, boundary: bool) -> None:
+    """Refuse, before training, a run whose largest forward pass (the whole training set for J after each
+    epoch, the test set, the decision boundary's grid) or whose history would exceed the memory limit."""
+    from .validate import check_bytes, check_memory
+
+    passes = {"the training set": m_train, "the test set": m_test}
+    if boundary:
+        passes["the decision boundary's grid"] = _BOUNDARY_RESOLUTION ** 2
+    largest = max(passes, key=passes.get)
+    check_memory(layer_dims, passes[largest], f" ({largest}, the largest forward pass)")
+    steps = 1 if args.batch_size is None or args.batch_size >= m_train else -(-m_train // args.batch_size)
+    costs = args.epochs * (1 + steps)
+    check_bytes(32 * costs, f"--epochs {args.epochs:,} of {steps:,} steps each", f"the {costs:,} costs that the "
+                "history keeps, one per epoch and one per step, as Python floats", "use fewer epochs or larger batches")
+
+
+_TRAIN_OUTPUTS = ("params.npz", "cost.png", "boundary.png", "misclassified.png", "predictions.csv", "history.json",
+                  "activation_histograms.png", "gradient_norms.png", "learning_curves.png", "learning_rate_sweep.png")
+
+
 def _train(args: argparse.Namespace) -> int:
+    _check_train_arguments(args)
+    with RunFolder(args.out, _TRAIN_OUTPUTS, inputs=[args.csv]) as run:
+        _train_run(args, run)
+    run.report()
+    return 0
+
+
+def _train_run(args: argparse.Namespace, run: RunFolder) -> None:
     import numpy as np
 
     from .datasets import standardization, standardize, train_test_split
@@ -545,16 +555,14 @@ def _train(args: argparse.Namespace) -> int:
     from .monitor import LearningCurves, layer_activations
     from .nn import DeepNet
     from .optim import accuracy, make_optimizer, predict, train
-    from .validate import check_memory
 
-    _check_train_arguments(args)
-    writer = _Writer(Path(args.out), _TRAIN_OUTPUTS, inputs=[args.csv])
     X, Y, source, names = _load_training_data(args)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_fraction, seed=args.seed)
     if args.learning_curves:  # the dev set comes out of the training examples: the test set stays unseen
         X_train, Y_train, X_dev, Y_dev = train_test_split(X_train, Y_train, args.dev_fraction, seed=args.seed)
     layer_dims = [X.shape[0], *args.hidden, Y.shape[0]]
-    check_memory(layer_dims, args.batch_size or X_train.shape[1])
+    plots = _plots()
+    _check_train_size(args, layer_dims, X_train.shape[1], X_test.shape[1], plots is not None and X.shape[0] == 2)
     activations = args.activations
     if activations is None and Y.shape[0] > 1:  # one-hot classes: relu hidden layers, a softmax output
         activations = ["relu"] * len(args.hidden) + ["softmax"]
@@ -580,37 +588,34 @@ def _train(args: argparse.Namespace) -> int:
     print(_costs_line(history))
     print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
 
-    save_model(net, writer.path("params.npz", "the trained parameters (load with predict --params)"),
+    save_model(net, run.path("params.npz", "the trained parameters (load with predict --params)"),
                extras={"feature_mean": mean, "feature_std": std}, feature_names=names)
-    writer.text("predictions.csv", f"predictions for the {X_test.shape[1]} test examples",
-                _predictions_csv(net, standardize(X_test, mean, std), Y_test))
-    plots = _plots()
+    run.text("predictions.csv", f"predictions for the {X_test.shape[1]} test examples",
+             _predictions_csv(net, standardize(X_test, mean, std), Y_test))
     if plots is not None:
-        plots.plot_cost([history.initial_cost, *history.costs], writer.path("cost.png", "cost curve"),
+        plots.plot_cost([history.initial_cost, *history.costs], run.path("cost.png", "cost curve"),
                         learning_rate=args.learning_rate, title="J on the training set, epoch 0 = before training")
-        _teaching_plots(args, plots, writer, net, before, curves, standardize(X_train, mean, std), Y_train, history)
+        _teaching_plots(args, plots, run, net, before, curves, standardize(X_train, mean, std), Y_train, history)
     if plots is not None and X.shape[0] == 2:
         with np.errstate(over="ignore"):
             plottable = np.isfinite(X.max(axis=1) - X.min(axis=1)).all()
         if plottable:
             plots.plot_decision_boundary(lambda X2: net.predict_proba(standardize(X2, mean, std)), X_train, Y_train,
-                                         writer.path("boundary.png", "decision boundary, training and test examples"),
+                                         run.path("boundary.png", "decision boundary, training and test examples"),
                                          data="training set", X_test=X_test, Y_test=Y_test)
         else:  # the axes' span itself overflows float64: draw in standardised units
-            plots.plot_decision_boundary(net.predict_proba, standardize(X_train, mean, std), Y_train, writer.path(
+            plots.plot_decision_boundary(net.predict_proba, standardize(X_train, mean, std), Y_train, run.path(
                 "boundary.png", "decision boundary, training and test examples (standardised features)"),
                 data="training set", X_test=standardize(X_test, mean, std), Y_test=Y_test)
     if plots is not None and args.dataset == "digits" and not args.csv:
         from .datasets import DIGIT_SHAPE
         from .nn import from_one_hot
 
-        plots.plot_misclassified(X_test, from_one_hot(Y_test), test_predictions, DIGIT_SHAPE, writer.path(
+        plots.plot_misclassified(X_test, from_one_hot(Y_test), test_predictions, DIGIT_SHAPE, run.path(
             "misclassified.png", "the misclassified test digits, each with its label and the prediction"),
             title="Misclassified test digits")
-    writer.text("history.json", "cost per " + history.per, json.dumps(
+    run.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
-    writer.report()
-    return 0
 
 
 def _predictions_csv(net, X, Y) -> str:
@@ -629,14 +634,11 @@ def _predictions_csv(net, X, Y) -> str:
         f"{int(y)},{int(p)},{a:.6f}\n" for y, p, a in zip(labels, predictions[0], shown))
 
 
-def _shown(names: list) -> str:
-    listed = ", ".join(map(repr, names[:10]))
-    return listed + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-
-
 def _features(net, names, data, args):
     """The rows of X in the order the model was trained on: by name when the model has its
     feature names, by position (with a note) when it was saved without them."""
+    from .datasets import shown_names
+
     if names is None:
         print(f"note: {args.params} stores no feature names (it was saved from arrays), so the columns of "
               f"{args.csv} are matched by position", file=sys.stderr)
@@ -645,34 +647,52 @@ def _features(net, names, data, args):
         return data.X
     missing = [name for name in names if name not in data.feature_names]
     if missing:
-        raise UsageError(f"{args.csv} lacks the column(s) {_shown(missing)} that the model was trained on")
+        raise UsageError(f"{args.csv} lacks the column(s) {shown_names(missing)} that the model was trained on")
     extra = [name for name in data.feature_names if name not in names]
     if extra:
-        print(f"note: ignoring the column(s) {_shown(extra)} of {args.csv}, which the model does not use",
+        print(f"note: ignoring the column(s) {shown_names(extra)} of {args.csv}, which the model does not use",
               file=sys.stderr)
     position = {name: k for k, name in enumerate(data.feature_names)}
     order = [position[name] for name in names]
     return data.X if order == list(range(data.X.shape[0])) else data.X[order]
 
 
+def _check_finite_predictions(net, probabilities, params) -> None:
+    """A model whose forward pass overflows predicts NaN or inf: the run fails (exit 1), naming the first
+    row and the first array of the forward pass (``net.cache``, Z1, A1, …) that is not finite there."""
+    import numpy as np
+
+    bad = ~np.isfinite(probabilities).all(axis=0)
+    if not bad.any():
+        return
+    row = int(np.argmax(bad))
+    where = next(name for name, node in net.cache.items() if not np.isfinite(node.data[:, row]).all())
+    raise FloatingPointError(f"{params} predicts NaN or inf for {int(bad.sum())} of the {bad.size} rows, the first "
+                             f"at data row {row + 1}, where {where} of the forward pass overflows float64: the "
+                             "model's weights are too large for these features, so it cannot predict them")
+
+
 def _predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .datasets import load_csv, standardize
     from .io import load_model
     from .optim import accuracy, predict
+    from .validate import check_memory
 
     output = Path(args.output) if args.output else None
     if output is not None:
-        if output.is_dir():
-            raise UsageError(f"--output {output} is a folder; give a file name")
-        _check_folder(output.parent, "--output's folder")
-        _refuse_overwriting_inputs(output, [args.params, args.csv])
+        check_output(output, [args.params, args.csv], "--output")
     net, extras = load_model(args.params, with_extras=True)
     data = load_csv(args.csv, target=args.target)
+    check_memory(net.layer_dims, data.X.shape[1], f" (the rows of {'standard input' if args.csv == '-' else args.csv})")
     X = _features(net, extras.get("feature_names"), data, args)
     mean, std = extras.get("feature_mean"), extras.get("feature_std")
     if mean is not None and std is not None:
         X = standardize(X, mean, std)
-    probabilities = net.predict_proba(X)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, in one line
+        probabilities = net.predict_proba(X)
+    _check_finite_predictions(net, probabilities, args.params)
     predictions = predict(net, X)
     shown = probabilities.max(axis=0) if net.activations[-1] == "softmax" else probabilities[0]  # P(predicted class)
     lines = ["prediction,probability"] + [f"{int(p)},{a:.6f}" for p, a in zip(predictions[0], shown)]
@@ -701,14 +721,22 @@ def _dims(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .datasets import DATASETS, GENERATORS
-    from .optim import OPTIMIZERS
-    from .validate import INITIALIZATIONS
+    from viz.render import MAX_RENDER_NODES
 
+    from .datasets import DATASETS, GENERATORS
+    from .optim import MAX_EPOCHS, OPTIMIZERS
+    from .validate import INITIALIZATIONS, MAX_NAME_CHARS, MEMORY_LIMIT_VARIABLE, memory_limit, size_text
+
+    memory = (f"The memory limit is {size_text(memory_limit())} here (half the RAM, or ${MEMORY_LIMIT_VARIABLE} "
+              "in bytes). Sizes whose arrays would exceed it (layers with the examples, a model file, the decision "
+              "boundary's grid) are refused before any work; a CSV (a file or standard input) stops loading with "
+              "one line when its values would not fit beside what the process holds; a line may hold 1/256 of "
+              f"the limit in characters, a column name {MAX_NAME_CHARS:,}.")
     parser = _Parser(
         prog="autograd-mini",
         description="Autodiff for learning, teaching and checking backpropagation, in the course notes' "
                     "notation. Start with `autograd-mini demo`.",
+        epilog=memory,
     )
     parser.add_argument("--version", action="version", version=f"autograd-mini {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -725,11 +753,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Builds the notes' n_x = 2 logistic-regression graph and renders it (computational graph, "
                     "derivative graph, step-through page); trains logistic regression and an L-layer net on a "
                     "built-in data set; prints the autodiff / closed-form / numerical gradient report; writes "
-                    "everything into --out and lists it.")
+                    "everything into --out and lists it. The files of one run replace those of the run before "
+                    "together, when all are written; a run that fails or is stopped leaves them as they were.",
+        epilog=memory)
     demo.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
     demo.add_argument("--dataset", default="moons", choices=list(GENERATORS),
                       help="2-D data set to train on (default: moons)")
-    demo.add_argument("--epochs", type=int, default=300, help="training epochs (default: 300)")
+    demo.add_argument("--epochs", type=int, default=300, help=f"training epochs (default: 300, at most {MAX_EPOCHS:,})")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument("--practice", action="store_true",
                       help="also write notes_practice.html: the notes' graph as a practice page, where the learner "
@@ -748,11 +778,12 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("expression", metavar="EXPR", help="the expression, in quotes")
     graph.add_argument("--set", action="append", metavar="NAME=VALUE", help="a variable's value (repeat)")
     graph.add_argument("--out", default="out", metavar="DIR", help="output folder for the pictures (default: ./out)")
-    graph.add_argument("--max-nodes", type=_positive_int, default=300, metavar="N",
-                       help="refuse a graph of more nodes before Graphviz runs (default: 300; a larger "
-                            "graph takes Graphviz longer to lay out)")
-    graph.add_argument("--max-steps", type=_positive_int, default=500, metavar="N",
-                       help="most frames of the step-through page, forward and backward (default: 500)")
+    graph.add_argument("--max-nodes", type=_at_most(MAX_RENDER_NODES), default=300, metavar="N",
+                       help="refuse a graph of more nodes before Graphviz runs (default: 300, at most "
+                            f"{MAX_RENDER_NODES:,}; a larger graph takes Graphviz longer to lay out)")
+    graph.add_argument("--max-steps", type=_at_most(2 * MAX_RENDER_NODES), default=500, metavar="N",
+                       help="most frames of the step-through page, forward and backward (default: 500, at most "
+                            f"{2 * MAX_RENDER_NODES:,}, two per node of the largest graph drawn)")
     graph.add_argument("--collapse", action="store_true",
                        help=f"draw the graph and the page with at most about {COLLAPSED_BOXES} boxes, one per neuron, "
                             "layer or stretch of a chain, for an expression too large to read node by node")
@@ -778,9 +809,11 @@ def build_parser() -> argparse.ArgumentParser:
                     f"N(0, {BIAS_SCALE}²) so that bugs on db show (--zero-bias: b = 0). Entries whose central difference "
                     "crosses a ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong, "
                     f"2 for bad input, {EXIT_NOT_JUDGED} (--backward) when nothing is wrong but something could not be "
-                    "judged (a vanishing gradient, symmetric weights, keys one layer off).",
+                    "judged (a vanishing gradient, symmetric weights, keys one layer off). Sizes whose central "
+                    f"differences would take more than an estimated {MAX_CHECK_SECONDS // 60} minutes are refused "
+                    "before they start.",
         epilog="example: autograd-mini check --backward my_backprop.py:backward_propagation "
-               "--layers 4,5,3,1 --activations relu,relu,sigmoid")
+               "--layers 4,5,3,1 --activations relu,relu,sigmoid. " + memory)
     check.add_argument("--backward", metavar="FILE:FUNCTION",
                        help="your gradient function, loaded from FILE (your own code is run)")
     check.add_argument("--logistic", action="store_true",
@@ -812,7 +845,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "predictions, the cost curve and, for 2-D data, the decision boundary (for digits, a picture "
                     "of the misclassified test digits) into --out. n_L = 1 (sigmoid) for a 0/1 label; digits "
                     "has 10 classes and a softmax output, and its own defaults: --hidden 64 --optimizer adam "
-                    "--learning-rate 0.001 --batch-size 64 --epochs 30.")
+                    "--learning-rate 0.001 --batch-size 64 --epochs 30. The files of one run replace those of the "
+                    "run before together, when all are written; a run that fails or is stopped leaves them as they "
+                    "were, and a second run into the same --out while one runs is refused.",
+        epilog=memory)
     source = train.add_mutually_exclusive_group()
     source.add_argument("--dataset", default="moons", choices=list(DATASETS),
                         help="built-in data set (default: moons)")
@@ -835,7 +871,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="learning-rate decay: α = α₀ / (1 + decay_rate · epoch) (default: 0, no decay)")
     train.add_argument("--lambd", type=float, default=0.0, help="L2 strength λ (default: 0)")
     train.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: the whole set)")
-    train.add_argument("--epochs", type=int, default=None, help="epochs (default: 1000)")
+    train.add_argument("--epochs", type=int, default=None, help=f"epochs (default: 1000, at most {MAX_EPOCHS:,})")
     train.add_argument("--init", default=None,
                        help="initialisation: small_random, he, xavier, zeros (default: each layer's follows its "
                             "activation, he for relu and leaky_relu, xavier = the course's sqrt(1/n[l-1]) for "
@@ -868,7 +904,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Loads params.npz written by `train` and prints one prediction (0/1) and probability per "
                     "CSV row. The CSV's columns are matched to the model's features by name (extra columns are "
                     "ignored with a note; a model saved without names matches them by position). If the CSV "
-                    "has the --target column, the accuracy is printed too.")
+                    "has the --target column, the accuracy is printed too.",
+        epilog=memory)
     pred.add_argument("--params", required=True, metavar="FILE", help="the params.npz that train wrote")
     pred.add_argument("--csv", required=True, metavar="FILE",
                       help="the examples, one per row, with a header (- reads standard input)")
@@ -899,7 +936,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        with _terminate_as_interrupt():
+            return args.run(args)
     except (MemoryError, RecursionError) as exc:
         if os.environ.get("AUTOGRAD_MINI_DEBUG"):
             raise
@@ -917,9 +955,31 @@ def main(argv: list[str] | None = None) -> int:
     except FloatingPointError as exc:  # training diverged: the run failed, the input was fine
         print(f"autograd-mini {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(f"autograd-mini {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM: the run's temporary files are gone, its old outputs kept
+        terminated = isinstance(exc, _Terminated)
+        print(f"autograd-mini {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as Ctrl-C raises KeyboardInterrupt, so that a stopped run cleans up as an interrupted one."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM raises _Terminated while a command runs (in the main thread, where Python handles signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

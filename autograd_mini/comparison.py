@@ -37,7 +37,7 @@ import numpy as np
 
 from . import analytic
 from .backprop_check import check_backward
-from .gradcheck import relative_difference
+from .gradcheck import MAX_NUMERIC, relative_difference
 from .gradient_legs import autodiff_gradients, max_abs_and_relative, numeric_gradients
 from .nn import LogisticRegression, as_data
 from .validate import check_lambd
@@ -195,7 +195,7 @@ def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float, masks: dict)
     return {name: grads[f"d{name}"] for name in values}, {f"Z{l}": grads[f"dZ{l}"] for l in range(1, model.L + 1)}
 
 
-def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = 2000, eps: float = 1e-6,
+def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6,
             tol_closed_form: float = 1e-10, tol_numeric: float = 1e-6, atol_closed_form: float = 1e-14,
             atol_numeric: float = 1e-8, seed=0, backward=None, keys: str = "notes", per_example: bool | None = None):
     """Every parameter's gradient by autodiff, by the notes' closed form and numerically.

@@ -16,6 +16,7 @@ import gzip
 import io
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .nn import one_hot
-from .validate import check_int
+from .validate import MAX_NAME_CHARS, MEMORY_LIMIT_VARIABLE, check_int, memory_limit, resident_memory, size_text
 
 __all__ = [
     "make_flower",
@@ -42,6 +43,7 @@ __all__ = [
     "train_test_split",
     "CSVData",
     "DataError",
+    "shown_names",
 ]
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -138,8 +140,18 @@ class CSVData:
     target: str | None = None
 
 
-#: Characters read (and parsed by numpy's C parser) at a time while streaming a CSV.
+#: Characters read (and parsed by numpy's C parser) at a time while streaming a CSV (fewer under a
+#: small memory limit: at most 1/512 of it).
 CSV_BLOCK_CHARS = 1 << 22
+#: Bytes one character of the block in hand may take while it is parsed: the text, its lines, the
+#: values, and where numpy refuses the block, the csv module's rows of Python floats.
+PARSE_BYTES_PER_CHAR = 48
+
+
+def shown_names(names: list, most: int = 10) -> str:
+    """The first ``most`` names, quoted and each cut to 40 characters, and how many more there are."""
+    listed = ", ".join(repr(name if len(name) <= 40 else name[:40] + "…") for name in names[:most])
+    return listed + (f" and {len(names) - most:,} more" if len(names) > most else "")
 
 
 def _open_csv(path):
@@ -156,16 +168,24 @@ def _open_csv(path):
         raise DataError(f"cannot read the CSV file {path}: {exc.strerror}") from None
 
 
-def _blocks(handle):
-    """Whole lines of ``handle`` in blocks of about :data:`CSV_BLOCK_CHARS` characters."""
+class _LineTooLong(Exception):
+    """A line of more characters than the memory limit allows (the caller knows its number)."""
+
+
+def _blocks(handle, block_chars: int, max_line: int):
+    """Whole lines of ``handle`` in blocks of about ``block_chars`` characters. A line ends at LF, CRLF or
+    a lone CR (old Mac files); a line longer than ``max_line`` characters raises _LineTooLong."""
     rest = ""
     while True:
-        text = handle.read(CSV_BLOCK_CHARS)
+        text = handle.read(block_chars)
         if not text:
             break
         text = rest + text
-        cut = text.rfind("\n") + 1
+        # the last line end; a CR as the very last character may be the first half of a CRLF: wait for more
+        cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
         rest = text[cut:]
+        if len(rest) > max_line:
+            raise _LineTooLong
         if cut:
             yield text[:cut]
     if rest:
@@ -178,8 +198,10 @@ def _cells(name: str, header: list, numbered) -> tuple[list, np.ndarray]:
     lines, rows = [], []
     numbered = list(numbered)
     for line, row in zip((n for n, _ in numbered), csv.reader(text for _, text in numbered)):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line
         if not any(cell.strip() for cell in row):
-            continue
+            raise DataError(f"{name}, line {line}: every cell of the row is empty; fill in its values or delete it")
         if len(row) != len(header):
             raise DataError(f"{name}, line {line}: {len(row)} fields, but the header has {len(header)}")
         values = []
@@ -225,13 +247,16 @@ def _parse_block(name: str, header: list, first_line: int, lines: list, t: int |
 
 
 class _Columns:
-    """A float64 array of shape (n, capacity) that grows by half as rows arrive (amortised O(1))."""
+    """A float64 array of shape (n, capacity) that grows by half as rows arrive (amortised O(1)), to at
+    most ``max_rows`` columns: appending more raises _TooManyRows."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, max_rows: int):
         self.data = np.empty((n, 0))
         self.m = 0
+        self.max_rows = max_rows
 
     def reserve(self, rows: int) -> None:
+        rows = min(rows, self.max_rows)
         if rows > self.data.shape[1]:
             grown = np.empty((self.data.shape[0], rows))
             grown[:, :self.m] = self.data[:, :self.m]
@@ -239,10 +264,36 @@ class _Columns:
 
     def append(self, rows: np.ndarray) -> None:
         k = rows.shape[0]
+        if self.m + k > self.max_rows:
+            raise _TooManyRows
         if self.m + k > self.data.shape[1]:
             self.reserve(max(self.m + k, self.data.shape[1] * 3 // 2))
         self.data[:, self.m:self.m + k] = rows.T
         self.m += k
+
+
+class _TooManyRows(Exception):
+    """More rows than the memory limit leaves room for."""
+
+
+class _Room:
+    """How much of the memory limit a CSV load may use, fixed when it starts: blocks of at most 1/512 of
+    the limit, lines of at most 1/256, room to parse both, and the rest (less what the process holds
+    already) for the values, of which the array and its final copy (X apart from Y) may take half each."""
+
+    def __init__(self):
+        self.limit = memory_limit()
+        self.in_use = resident_memory()
+        self.block_chars = min(CSV_BLOCK_CHARS, max(1 << 12, self.limit // 512))
+        self.max_line = max(1 << 13, self.limit // 256)
+        self.values = self.limit - self.in_use - PARSE_BYTES_PER_CHAR * (self.block_chars + self.max_line)
+
+    def max_rows(self, n: int) -> int:
+        return max(0, self.values // (2 * 8 * n))
+
+    def exceeded(self) -> str:
+        return (f"the memory limit of {size_text(self.limit)} (set {MEMORY_LIMIT_VARIABLE} in bytes to change it; "
+                f"{size_text(self.in_use)} of it held before loading)")
 
 
 def _size(handle) -> int:
@@ -253,43 +304,69 @@ def _size(handle) -> int:
         return 0
 
 
+def _check_header(name: str, line: int, header: list, target: str | None) -> None:
+    """Names of at most MAX_NAME_CHARS characters, each once (counted in one pass), and the target among them."""
+    for k, cell in enumerate(header):
+        if len(cell) > MAX_NAME_CHARS:
+            raise DataError(f"{name}, line {line}: column {k + 1}'s name has {len(cell):,} characters, more than "
+                            f"the {MAX_NAME_CHARS:,} a feature name may have ({cell[:40]!r}…)")
+    counts = Counter(header)
+    repeated = [h for h, count in counts.items() if count > 1]
+    if repeated:
+        raise DataError(f"{name}, line {line}: the header names these columns more than once: {shown_names(repeated)}")
+    if target is not None and target not in counts:
+        raise DataError(f"{name}: no column named {target!r}; the columns are {shown_names(header)}")
+    if target is not None and len(header) == 1:
+        raise DataError(f"{name}: the only column is the target {target!r}; there are no feature columns (n_x = 0)")
+
+
 def load_csv(path, target: str | None = None) -> CSVData:
     """Read a numeric CSV with a header row into X of shape (n_x, m) and Y of shape (1, m).
 
     ``path`` is any readable file (``/dev/stdin``, a pipe) or ``-`` for standard input. The file
     is streamed in blocks of :data:`CSV_BLOCK_CHARS` characters into one array sized from the
     file's length (grown by half when that was short), so the peak memory stays near twice the
-    final float64 arrays. ``target`` names the label column (values 0 or 1); without it every
-    column is a feature (for ``predict``). A missing file, an unknown column, a ragged row or a
+    final float64 arrays. Lines may end in LF, CRLF or CR. Under the memory limit
+    (:func:`~autograd_mini.validate.memory_limit`) the load stops with a :class:`DataError` when the
+    values would not fit beside what the process holds, and a line may hold at most 1/256 of the
+    limit in characters; a header cell (a feature name) at most ``MAX_NAME_CHARS``. ``target``
+    names the label column (values 0 or 1); without it every column is a feature (for
+    ``predict``). A missing file, an unknown column, a ragged row, a row of empty cells or a
     non-number is a :class:`DataError` naming the file and line.
     """
+    room = _Room()
     handle, name = _open_csv(path)
+    line = 0
     try:
-        line, header = 0, None
+        header = None
         while header is None:
-            text = handle.readline()
+            text = handle.readline(room.max_line + 1)
             if not text:
                 raise DataError(f"{name}: needs a header row and at least one data row")
+            if len(text) > room.max_line:
+                raise _LineTooLong
             line += 1
             cells = next(csv.reader([text]), [])
             if any(cell.strip() for cell in cells):
                 header = [cell.strip() for cell in cells]
-        repeated = sorted({h for h in header if header.count(h) > 1})
-        if repeated:
-            raise DataError(f"{name}, line {line}: the header names {', '.join(map(repr, repeated))} more than once")
-        if target is not None and target not in header:
-            raise DataError(f"{name}: no column named {target!r}; the columns are {', '.join(header)}")
-        if target is not None and len(header) == 1:
-            raise DataError(f"{name}: the only column is the target {target!r}; there are no feature columns (n_x = 0)")
+        _check_header(name, line, header, target)
         t = None if target is None else header.index(target)
-        columns, size = _Columns(len(header)), _size(handle)
-        for block in _blocks(handle):
+        columns, size = _Columns(len(header), room.max_rows(len(header))), _size(handle)
+        if columns.max_rows == 0:
+            raise DataError(f"{name}: no room for even one row of {len(header):,} columns under {room.exceeded()}")
+        for block in _blocks(handle, room.block_chars, room.max_line):
             lines = block.splitlines()
             values = _parse_block(name, header, line + 1, lines, t, target)
             if columns.m == 0 and size and values.shape[0]:
                 columns.reserve(int(values.shape[0] * size / len(block) * 1.02) + 1)  # rows the file will hold
             columns.append(values)
             line += len(lines)
+    except _LineTooLong:
+        raise DataError(f"{name}, line {line + 1}: longer than {room.max_line:,} characters, the most a line may "
+                        f"have under {room.exceeded()}; stopped reading") from None
+    except _TooManyRows:
+        raise DataError(f"{name}: more than {columns.max_rows:,} rows of {len(header):,} columns (line {line + 1} and "
+                        f"after) would take more than {room.exceeded()}; stopped reading") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{name} is not a readable CSV file: {exc}") from None
     finally:

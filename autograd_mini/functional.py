@@ -112,7 +112,7 @@ class _SoftmaxCrossEntropy(Op):
         self.A, self.log_A = A, log_A
 
     def vjp(self, out, g):
-        # as for the sigmoid: dZ = A − Y per example (Y one-hot, so Σ_k y_k = 1), ∂J/∂Z = (A − Y) / m;
+        # as for the sigmoid: dZ = A − Y per example (Σ_k y_k = 1, checked when J was built), ∂J/∂Z = (A − Y) / m;
         # and ∂J/∂Y = −log A / m
         Z, Y = out._a, out._b
         m = out._ctx
@@ -120,18 +120,42 @@ class _SoftmaxCrossEntropy(Op):
                 (g / m) * -self.log_A if Y.requires_grad else None)
 
 
+def _check_distributions(y: np.ndarray) -> None:
+    """Each column of Y (n_L, m) must be a distribution over the classes (entries ≥ 0 summing to 1; one-hot
+    for labels): the backward rule dZ = A − Y uses Σ_k y_k = 1, and for other columns ∂J/∂Z would be
+    (Σ_k y_k) A − Y instead."""
+    tolerance = 8 * y.shape[0] * np.finfo(y.dtype if y.dtype.kind == "f" else np.float64).eps
+    bad = (y < 0).any(axis=0) | ~(np.abs(y.sum(axis=0) - 1) <= tolerance)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"Y must hold one distribution over the n_L = {y.shape[0]} classes per column (entries ≥ 0 summing "
+            f"to 1, one-hot for labels) for the softmax cross-entropy, whose gradient A − Y needs Σ_k y_k = 1; "
+            f"column {i} is {np.array2string(y[:, i], precision=3, threshold=12, separator=', ')}, summing to "
+            f"{y[:, i].sum():.6g} ({int(bad.sum())} such columns); use autograd_mini.one_hot(labels, n_classes)")
+
+
 def softmax_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
     """The categorical cross-entropy J = −(1/m) Σ_i Σ_k y_k log a_k of A = softmax(Z), from Z.
 
     log a_k = z_k − max_j z_j − log Σ_j e^(z_j − max_j z_j) (log-sum-exp): finite for any finite Z,
-    so J stays finite at |z| = 1000. Backward: dZ = (A − Y) / m. ``Z`` and ``Y`` are (n_L, m), Y one-hot.
+    so J stays finite at |z| = 1000. Backward: dZ = (A − Y) / m. ``Z`` and ``Y`` are (n_L, m); each column
+    of Y is one-hot, or a distribution over the classes (entries ≥ 0 summing to 1); any other Y is a
+    ValueError, as A − Y would not be the gradient of this J.
     """
     z, y = Z.data, Y.data
     if z.shape != y.shape or z.ndim != 2:
         raise ValueError(f"Z has shape {z.shape} and Y has shape {y.shape}; both must be (n_L, m)")
-    m = z.shape[1]
-    A, log_A = _softmax_and_log(z)
-    return _make(np.asarray(-np.vdot(y, log_A) / m), _SoftmaxCrossEntropy(A, log_A), (Z, Y), m)
+    _check_distributions(y)
+    return checked_softmax_cross_entropy(Z, Y)
+
+
+def checked_softmax_cross_entropy(Z: Tensor, Y: Tensor) -> Tensor:
+    """:func:`softmax_cross_entropy` of a Z and Y already checked (a net checks its one-hot Y once before
+    training, not at every step)."""
+    m = Z.data.shape[1]
+    A, log_A = _softmax_and_log(Z.data)
+    return _make(np.asarray(-np.vdot(Y.data, log_A) / m), _SoftmaxCrossEntropy(A, log_A), (Z, Y), m)
 
 
 def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:

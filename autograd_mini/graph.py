@@ -101,6 +101,9 @@ class Node:
     #: contribution as its gradient (``_first_grad()``), and ``_reset_grad()`` makes zeros for a
     #: node that an op passes nothing back to.
     _zero_grad = None
+    #: None, or a function that refuses a backward pass over a graph whose data changed after it was
+    #: recorded (Tensor's version check); called once per pass, never per node, so Value pays nothing.
+    _check_unchanged = None
 
     @property
     def op(self) -> Op | None:
@@ -224,7 +227,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_walk_lock = threading.Lock()  # one topo_order() marks nodes at a time: threads may share a graph
+# Threads may share a graph: one topo_order() walk marks nodes at a time, and one backward() pass runs
+# at a time (each resets its graph's intermediate gradients, then accumulates into the leaves, so two
+# passes over one graph at once would mix their sums). k passes from any threads then give every leaf
+# exactly k times one pass's gradient. Taken once per walk or pass, never per node.
+_graph_lock = threading.RLock()
 
 
 def topo_order(roots: Iterable) -> list:
@@ -242,7 +249,7 @@ def topo_order(roots: Iterable) -> list:
     append = order.append
     walk = object()  # this walk's mark: a node whose _seen_by is walk has been visited
     others_left: dict = {}  # a node with more than two parents -> an iterator over its others
-    with _walk_lock:
+    with _graph_lock:
         for root in roots:
             if root._seen_by is walk:
                 continue
@@ -299,6 +306,7 @@ def backward(root: Node, grad=None) -> None:
     reset first and leaves accumulate (see the module docstring).
     """
     seed = root._seed(grad)
+    _graph_lock.acquire()  # one pass at a time (see _graph_lock); before the collector's state is read
     # the walk allocates, yet frees all it made: nothing for the collector (paused here without
     # collector_paused(), whose context manager costs as much as the walk of a small graph)
     collecting = gc.isenabled()
@@ -306,6 +314,8 @@ def backward(root: Node, grad=None) -> None:
     order: list = []
     try:
         order = topo_order([root])
+        if root._check_unchanged is not None:
+            root._check_unchanged(order)
         for node in order:
             node.has_grad = node.requires_grad
             if node._op is not None:
@@ -353,6 +363,7 @@ def backward(root: Node, grad=None) -> None:
     finally:
         if collecting:
             gc.enable()
+        _graph_lock.release()
 
 
 class _NoContributionYet:

@@ -28,7 +28,7 @@ import numpy as np
 
 from .atomic import atomic_open
 from .nn import DeepNet, LogisticRegression
-from .validate import ACTIVATIONS, OUTPUT_ACTIVATIONS, check_memory, memory_limit
+from .validate import ACTIVATIONS, MAX_NAME_CHARS, OUTPUT_ACTIVATIONS, check_memory, memory_limit
 
 __all__ = ["save_parameters", "load_parameters", "save_model", "load_model"]
 
@@ -85,9 +85,11 @@ def _headers(path, archive: zipfile.ZipFile) -> dict:
                 shape, fortran, dtype = _HEADER_READERS[version](f)
             if dtype.hasobject:
                 raise ValueError("holds pickled objects, which are never loaded; it is not a parameter file")
+            if info.filename[:-4] in headers:  # a zip may hold a name twice; a reader would take one of them
+                raise ValueError(f"holds two arrays named {info.filename!r}; save_model writes each once")
             headers[info.filename[:-4]] = (dtype, shape)
     except ValueError as exc:
-        if "pickled" in str(exc):
+        if "pickled" in str(exc) or "two arrays" in str(exc):
             raise ValueError(f"{path} {exc}") from None
         raise ValueError(f"{path} is not a valid .npz parameter file (corrupt): {exc}") from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -141,6 +143,9 @@ def save_model(model, path, extras: dict | None = None, feature_names=None) -> N
         names = [str(n) for n in feature_names]
         if len(names) != model.n_x or len(set(names)) != len(names):
             raise ValueError(f"feature_names must be n_x = {model.n_x} distinct names; got {len(names)}")
+        if any(len(n) > MAX_NAME_CHARS for n in names):
+            raise ValueError(f"a feature name has at most {MAX_NAME_CHARS:,} characters; got one of "
+                             f"{max(len(n) for n in names):,}")
         arrays[_NAMES] = np.array(names, dtype=str)
     arrays["__layer_dims__"] = np.array(model.layer_dims, dtype=np.int64)
     arrays["__activations__"] = np.array(model.activations, dtype=str)
@@ -166,6 +171,18 @@ def _check_array(path, name: str, array: np.ndarray, shape: tuple) -> np.ndarray
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{path}: {name} contains NaN or inf: the file is damaged or the training diverged")
     return array.astype(np.float64, copy=False)
+
+
+def _check_weights(path, name: str, W: np.ndarray, b: np.ndarray) -> None:
+    """Finite parameters can still overflow: where a unit's Σ_j |w_j| + |b| is beyond float64, its
+    z = w·a_prev + b is inf or NaN for inputs of size 1. Such a file is refused at load, not left to
+    predict NaN."""
+    with np.errstate(over="ignore"):
+        bounds = np.abs(W).sum(axis=1, keepdims=True) + np.abs(b)
+    if not np.isfinite(bounds).all():
+        raise ValueError(f"{path}: {name} holds weights as large as {np.abs(W).max():.3g} in magnitude: a unit's "
+                         "Σ|w| + |b| overflows float64, so Z = W A_prev + b is inf or NaN even for inputs of size 1; "
+                         "the file is damaged or its training diverged")
 
 
 def _metadata(path, archive, headers) -> tuple:
@@ -204,6 +221,9 @@ def _extras(path, archive, headers, n_x: int) -> dict:
         if key == _NAMES:
             if dtype.kind != "U" or shape != (n_x,):
                 raise ValueError(f"{path}: {_NAMES} must be n_x = {n_x} names; got {dtype} of shape {shape}")
+            if dtype.itemsize > 4 * MAX_NAME_CHARS:  # numpy's str holds 4 bytes per character
+                raise ValueError(f"{path}: {_NAMES} holds names of up to {dtype.itemsize // 4:,} characters; a "
+                                 f"feature name has at most {MAX_NAME_CHARS:,}")
             names = [str(n) for n in _read(path, archive, key)]
             if len(set(names)) != n_x:
                 raise ValueError(f"{path}: {_NAMES} names a feature more than once")
@@ -225,8 +245,9 @@ def _extras(path, archive, headers, n_x: int) -> dict:
 def load_model(path, with_extras: bool = False):
     """Rebuild the DeepNet or LogisticRegression saved by :func:`save_model`.
 
-    Every array is checked (dtype, the shape that ``layer_dims`` implies, finite) and the
-    sizes against the memory limit before anything large is read or allocated; a file that is
+    Every array is checked (dtype, the shape that ``layer_dims`` implies, finite, no unit whose
+    Σ|w| + |b| overflows, no name twice) and the sizes against the memory limit before anything
+    large is read or allocated; a file that is
     not such a model is a ValueError naming what is wrong. With ``with_extras=True`` return
     ``(model, extras)``: the extra arrays saved beside it, and ``"feature_names"`` (a list of
     str) when the file has them.
@@ -248,6 +269,9 @@ def load_model(path, with_extras: bool = False):
         _check_total(path, headers)
         parameters = {name: _check_array(path, name, _read(path, archive, name), shape)
                       for name, shape in shapes.items()}
+        for name, W in parameters.items():
+            if name[0] in "Ww":  # w (n_x, 1) is the notes' column, z = wᵀx + b; W[l] is (n[l], n[l-1]) with b[l]
+                _check_weights(path, name, W.T if name == "w" else W, parameters["b" + name[1:]])
         extras = _extras(path, archive, headers, layer_dims[0])
     if kind == "LogisticRegression":
         model = LogisticRegression(layer_dims[0])

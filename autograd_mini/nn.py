@@ -27,7 +27,7 @@ import contextlib
 
 import numpy as np
 
-from .functional import cross_entropy, l2_cost, sigmoid_cross_entropy, softmax, softmax_cross_entropy
+from .functional import checked_softmax_cross_entropy, cross_entropy, l2_cost, sigmoid_cross_entropy, softmax
 from .graph import no_grad, zero_grad
 from .errors import ShapeError
 from .tensor import Tensor, constant_view, linear, transposed_matmul
@@ -193,7 +193,7 @@ class _Model(abc.ABC):
         if self.activations[-1] == "sigmoid":
             J = sigmoid_cross_entropy(self._forward(X, output_activation=False), Y)  # A[L] = σ(Z[L]) inside
         elif self.activations[-1] == "softmax":
-            J = softmax_cross_entropy(self._forward(X, output_activation=False), Y)  # A[L] = softmax(Z[L]) inside
+            J = checked_softmax_cross_entropy(self._forward(X, output_activation=False), Y)  # A[L] = softmax(Z[L])
         else:
             A = self._forward(X)
             if ((A.data <= 0) | (A.data >= 1)).any():

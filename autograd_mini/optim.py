@@ -66,11 +66,17 @@ __all__ = [
 
 #: Runs with at least this many epochs get a progress bar when stderr is a terminal.
 PROGRESS_MIN_EPOCHS = 100
+#: The most epochs (or iterations) one run may take; the history keeps a cost for each.
+MAX_EPOCHS = 1_000_000
 
 
-def _array(parameter) -> np.ndarray:
-    """The array an update changes in place: a Tensor's data, or the array itself."""
-    return parameter.data if isinstance(parameter, Tensor) else parameter
+def _subtract(parameter, step: np.ndarray) -> None:
+    """parameter := parameter − step, in place: a Tensor's data (assigned, so a graph recorded before the
+    update refuses a later backward pass) or the array itself."""
+    if isinstance(parameter, Tensor):
+        parameter.data -= step
+    else:
+        parameter -= step
 
 
 def _average(store: dict, key: str, like: np.ndarray) -> np.ndarray:
@@ -93,7 +99,7 @@ class GradientDescent:
     def update(self, parameters: dict, grads: dict) -> None:
         alpha = self.learning_rate
         for name, p in parameters.items():
-            _array(p)[...] -= alpha * grads[f"d{name}"]
+            _subtract(p, alpha * grads[f"d{name}"])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self.learning_rate:g})"
@@ -116,7 +122,7 @@ class Momentum(GradientDescent):
             v = _average(self.v, f"d{name}", dW)
             v *= beta
             v += (1 - beta) * dW
-            _array(p)[...] -= alpha * v
+            _subtract(p, alpha * v)
 
     def __repr__(self) -> str:
         return f"Momentum(learning_rate={self.learning_rate:g}, beta={self.beta:g})"
@@ -140,7 +146,7 @@ class RMSprop(GradientDescent):
             s = _average(self.s, f"d{name}", dW)
             s *= beta2
             s += (1 - beta2) * np.square(dW)
-            _array(p)[...] -= alpha * dW / (np.sqrt(s) + epsilon)
+            _subtract(p, alpha * dW / (np.sqrt(s) + epsilon))
 
     def __repr__(self) -> str:
         return f"RMSprop(learning_rate={self.learning_rate:g}, beta2={self.beta2:g}, epsilon={self.epsilon:g})"
@@ -174,7 +180,7 @@ class Adam(GradientDescent):
             v += (1 - beta1) * dW
             s *= beta2
             s += (1 - beta2) * np.square(dW)
-            _array(p)[...] -= alpha * (v / correction1) / (np.sqrt(s / correction2) + epsilon)
+            _subtract(p, alpha * (v / correction1) / (np.sqrt(s / correction2) + epsilon))
 
     def __repr__(self) -> str:
         return (f"Adam(learning_rate={self.learning_rate:g}, beta1={self.beta1:g}, beta2={self.beta2:g}, "
@@ -345,7 +351,7 @@ def batch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, num_itera
     terminal; True/False force it. ``on_step(model)`` and ``on_epoch(model, epoch)``: see :func:`train`.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
-    num_iterations = check_int(num_iterations, "num_iterations")
+    num_iterations = check_int(num_iterations, "num_iterations", 1, MAX_EPOCHS)
     X, Y = as_data(X, copy=False), as_data(Y, "Y", copy=False)  # checked above: wrapped, not copied
     history = History("iteration")
     exact = not model.has_training_mode  # the cost each step differentiates is then J itself
@@ -390,7 +396,7 @@ def minibatch_gradient_descent(model, X, Y, learning_rate: float = 0.0075, epoch
     α₀ / (1 + decay_rate · k). ``on_step(model)`` and ``on_epoch(model, epoch)``: see :func:`train`.
     """
     X, Y, learning_rate, lambd, decay_rate = _prepare(model, X, Y, learning_rate, lambd, decay_rate)
-    epochs = check_int(epochs, "epochs")
+    epochs = check_int(epochs, "epochs", 1, MAX_EPOCHS)
     batch_size = check_batch_size(batch_size)
     if getattr(model, "batch_norm", ()) and (batch_size == 1 or X.shape[1] % batch_size == 1):
         raise ValueError(f"batch normalization needs mini-batches of at least 2 examples; batch_size = {batch_size} "
@@ -435,7 +441,7 @@ def train(model, X, Y, learning_rate: float = 0.0075, epochs: int = 1000, batch_
     still in the parameters' ``grad``; ``on_epoch(model, epoch)`` after every epoch (1, 2, …),
     with the parameters as they are at its end.
     """
-    epochs = check_int(epochs, "epochs")
+    epochs = check_int(epochs, "epochs", 1, MAX_EPOCHS)
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, learning_rate, beta1, beta2, epsilon)
         if type(optimizer) is GradientDescent:

@@ -34,6 +34,13 @@ __all__ = ["Tensor", "transposed_matmul", "linear"]
 _new = object.__new__
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
+# A tensor's data is kept in Node's ``data`` slot; Tensor.data is a property over it that counts each
+# assignment (``t.data = …``, also ``t.data -= …``, which numpy does in place and then assigns).
+_get_data, _set_data = Node.data.__get__, Node.data.__set__
+#: How many times a tensor's data has been assigned, over all tensors (the version clock). A node
+#: made by an op records the clock; a parent whose data was assigned later has a larger version.
+_assignments = 0
+
 
 def _check_dtype(dtype) -> np.dtype:
     if dtype is None:
@@ -63,7 +70,8 @@ def _as_array(data, dtype) -> np.ndarray:
 def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
     """Build a result node; it records its op only when a parent needs a gradient."""
     out = _new(Tensor)
-    out.data = data
+    _set_data(out, data)
+    out._version = _assignments
     out.grad = None
     out.label = None
     out._ctx = ctx
@@ -269,8 +277,13 @@ class _Relu(Op):
     dformula = ("1 if {0} ≥ 0 else 0",)
 
     def vjp(self, out, g):
-        # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0)
-        return (g * (out._a.data >= 0),)
+        # A = max(0, Z): dZ = dA where Z ≥ 0 else 0 (the notes' convention at 0). Multiplying by the 0/1 mask
+        # is fast, but an infinite or NaN dA times 0 is NaN where Z < 0, where Value and PyTorch give 0: such
+        # a dA has dZ chosen entry by entry instead (Σ dA² is finite only when every entry is: one BLAS dot)
+        passes = out._a.data >= 0
+        if np.isfinite(np.vdot(g, g)):
+            return (g * passes,)
+        return (np.where(passes, g, 0.0),)
 
     # the bend at z = 0 (see kinks): the side of 0 and |z|
     kink = staticmethod(side_of_zero)
@@ -443,10 +456,12 @@ class Tensor(Node):
     default ``requires_grad=True``; data (``X``, ``Y``) is created with
     ``requires_grad=False`` and never receives a gradient. ``grad`` has the shape of
     ``data``: zeros for a parameter until ``backward()`` runs, ``None`` where no gradient
-    is kept.
+    is kept. Assigning ``data`` (``W.data -= α * W.grad``, as the optimizers do) after an op
+    used the tensor makes ``backward()`` over that op's graph raise, as PyTorch's version
+    counter does: the graph holds values computed from the old data.
     """
 
-    __slots__ = ()
+    __slots__ = ("_version",)
     __array_ufunc__ = None  # make numpy defer to Tensor's reflected operators (ndarray + Tensor)
 
     def __init__(self, data, requires_grad: bool = True, label: str | None = None, dtype=None):
@@ -459,6 +474,34 @@ class Tensor(Node):
         self._ctx = None
         self.has_grad = False
         self._seen_by = None
+
+    def _assign(self, array) -> None:
+        global _assignments
+        _assignments += 1
+        _set_data(self, array)
+        self._version = _assignments
+
+    data = property(_get_data, _assign, doc="The numpy array. Assigning it (``t.data = …``, or ``t.data -= …``) "
+                                             "after an op used this tensor makes backward() through that op raise.")
+
+    @staticmethod
+    def _check_unchanged(order: list) -> None:
+        """Refuse a backward pass over ``order`` (a graph of Tensors) when a node's data was assigned after an op
+        used it, as PyTorch's version counter does: the op's backward rule would read the new values while
+        the graph holds results computed from the old ones. Writes through an index (``t.data[0] = …``) are
+        not seen, as PyTorch does not see writes through its ``.data`` either."""
+        for node in order:
+            if node._op is None:
+                continue
+            made = node._version
+            for parent in (node._a, node._b, *node._rest) if node._rest else (node._a, node._b):
+                if parent is not None and parent._version > made:
+                    what = f"{parent.label!r}" if parent.label else f"a tensor of shape {parent.data.shape}"
+                    kind = "a leaf" if parent._op is None else f"made by {parent._op.name!r}"
+                    raise RuntimeError(
+                        f"backward(): {what} ({kind}) had its data assigned after the op {node._op.name!r} used it, "
+                        "so this graph holds values computed from its old data; compute the forward pass again "
+                        "from the new data, then call backward()")
 
     # --------------------------------------------------------------- array facts
     @property

@@ -39,10 +39,15 @@ __all__ = [
     "check_epsilon",
     "check_decay_rate",
     "check_one_hot",
+    "check_int",
     "MemoryLimitError",
     "memory_limit",
+    "resident_memory",
     "net_bytes",
+    "size_text",
+    "check_bytes",
     "check_memory",
+    "MAX_NAME_CHARS",
 ]
 
 #: The activations g[l] of the notes.
@@ -52,6 +57,8 @@ OUTPUT_ACTIVATIONS = ACTIVATIONS + ("softmax",)
 #: None of them is in the notes: small_random is the course's randn × 0.01, he scales by sqrt(2 / n[l-1])
 #: (He et al. 2015), xavier by the course's sqrt(1 / n[l-1]) (Glorot and Bengio's is sqrt(2 / (n[l-1] + n[l]))).
 INITIALIZATIONS = ("small_random", "he", "xavier", "zeros")
+#: The longest name of a feature (a CSV header cell, a name stored in a model file), in characters.
+MAX_NAME_CHARS = 1000
 
 
 def as_array(data, name: str) -> np.ndarray:
@@ -226,12 +233,15 @@ def check_one_hot(Y: np.ndarray) -> np.ndarray:
     return Y
 
 
-def check_int(value, name: str, minimum: int = 1) -> int:
-    """A whole number ≥ ``minimum`` (a bool is refused): a count, a size, a stride."""
+def check_int(value, name: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole number ≥ ``minimum`` (and ≤ ``maximum`` when given; a bool is refused): a count, a size, a stride."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number; got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be ≥ {minimum}; got {name} = {value}")
+    if maximum is not None and value > maximum:
+        shown = f"{value:,}" if len(str(value)) <= 30 else f"a number of {len(str(value))} digits"
+        raise ValueError(f"{name} must be ≤ {maximum:,}; got {shown}")
     return int(value)
 
 
@@ -262,6 +272,16 @@ def memory_limit() -> int:
         return 4 << 30
 
 
+def resident_memory() -> int:
+    """The bytes of memory the process holds now (its resident set, from /proc/self/statm), or 0 where
+    the system does not say: what a streamed input adds to must stay under :func:`memory_limit`."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
 def net_bytes(layer_dims, m: int = 0) -> int:
     """Bytes of float64 a net needs: each W[l], b[l] and its gradient, and for m examples
     Z[l], A[l] and their gradients dZ[l], dA[l] (4 arrays of n[l] × m per layer)."""
@@ -271,23 +291,28 @@ def net_bytes(layer_dims, m: int = 0) -> int:
     return 8 * (2 * parameters + 4 * units * int(m))
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A number of bytes for a reader: ``1.5 GiB``, ``12.0 MiB``, ``900 bytes``."""
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= scale:
             return f"{n / scale:,.1f} {unit}"
     return f"{n} bytes"
 
 
-def check_memory(layer_dims, m: int = 0) -> None:
-    """Refuse ``layer_dims`` (with m examples) whose arrays would exceed :func:`memory_limit`,
-    before anything is allocated."""
-    need, limit = net_bytes(layer_dims, m), memory_limit()
+def check_bytes(need: int, what: str, counted: str, way_out: str) -> None:
+    """Refuse ``need`` bytes for ``what`` (``counted`` says which arrays) when they exceed :func:`memory_limit`,
+    before anything is allocated; the message gives the estimate, the limit and ``way_out``."""
+    limit = memory_limit()
     if need > limit:
-        shown = str(list(layer_dims))
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        examples = f" and m = {m} examples" if m else ""
-        counted = "parameters, activations and their gradients" if m else "parameters and their gradients"
-        raise MemoryLimitError(
-            f"layer_dims = {shown}{examples} need about {_size(need)} ({counted}), over the memory limit of "
-            f"{_size(limit)}; use smaller layers "
-            f"(or set {MEMORY_LIMIT_VARIABLE} in bytes)")
+        raise MemoryLimitError(f"{what} need about {size_text(need)} ({counted}), over the memory limit of "
+                               f"{size_text(limit)}; {way_out} (or set {MEMORY_LIMIT_VARIABLE} in bytes)")
+
+
+def check_memory(layer_dims, m: int = 0, why: str = "") -> None:
+    """Refuse ``layer_dims`` (with m examples, ``why`` says for what) whose arrays would exceed
+    :func:`memory_limit`, before anything is allocated."""
+    shown = str(list(layer_dims))
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    examples = f" and m = {m:,} examples{why}" if m else ""
+    counted = "parameters, activations and their gradients" if m else "parameters and their gradients"
+    check_bytes(net_bytes(layer_dims, m), f"layer_dims = {shown}{examples}", counted, "use smaller layers")

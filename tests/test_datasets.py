@@ -87,7 +87,7 @@ def test_load_csv_reads_a_byte_order_mark(tmp_path):
     ("a,y\n1,0\n2,3\n", "y", "line 3: target 'y' must be 0 or 1; got 3"),
     ("a,y\n1,0\nnan,1\n", "y", "line 3: NaN or infinite"),
     ("a,y\n1,0\n", "z", "no column named 'z'"),
-    ("a,a,y\n1,2,0\n", "y", "line 1: the header names 'a' more than once"),
+    ("a,a,y\n1,2,0\n", "y", "line 1: the header names these columns more than once: 'a'"),
     ("a,y\n", "y", "header row and at least one data row"),
 ])
 def test_load_csv_errors_name_the_line(tmp_path, text, target, message):
