@@ -88,19 +88,35 @@ class Node:
     ``requires_grad`` is False for data (X, Y, x1, constants): no gradient flows into it.
     """
 
-    # The parents sit in three slots (the first, the second, a tuple of any others) rather than
-    # in a tuple of their own: a scalar node is then one object for Python's cycle collector
-    # to track instead of two, which halves the collector's work while a graph is built.
-    # ``_seen_by`` is the mark of the last topo_order() walk that reached the node (a slot read is
-    # cheaper than a lookup in a set of visited nodes).
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_rest", "_ctx", "has_grad", "requires_grad",
-                 "_seen_by")
+    # A GPT step makes about 150,000 scalar nodes, so a node stores only what every node needs and
+    # its creation sets only that: the value, the gradient, the op, the parents, whether a gradient
+    # flows into it, and the mark of the last topo_order() walk that reached it (``_seen_by``: a slot
+    # read is cheaper than a lookup in a set of visited nodes). The parents sit in three slots (the
+    # first, the second, a tuple of any others) rather than in a tuple of their own, so that a scalar
+    # node is one object for Python's cycle collector to track, not two. ``_label`` and ``_has_grad``
+    # stay empty (nothing to store when the node is made, nothing for the collector to visit) until a
+    # name is given or backward() reaches the node; ``label`` and ``has_grad`` read them with a default.
+    __slots__ = ("data", "grad", "_op", "_a", "_b", "_rest", "requires_grad", "_seen_by", "_label", "_has_grad")
 
     #: The zero gradient that every node of the class may share, when it is immutable (a float);
     #: None where gradients are arrays: ``backward()`` then takes an intermediate node's first
     #: contribution as its gradient (``_first_grad()``), and ``_reset_grad()`` makes zeros for a
     #: node that an op passes nothing back to.
     _zero_grad = None
+
+    @property
+    def label(self) -> str | None:
+        """The node's name, or None."""
+        return getattr(self, "_label", None)
+
+    @label.setter
+    def label(self, name: str | None) -> None:
+        self._label = name
+
+    @property
+    def has_grad(self) -> bool:
+        """True once a ``backward()`` pass has given this node its gradient (False again after ``zero_grad()``)."""
+        return getattr(self, "_has_grad", False)
 
     @property
     def op(self) -> Op | None:
@@ -120,13 +136,6 @@ class Node:
         if self._b is None:
             return (a,)
         return (a, self._b, *self._rest)
-
-    @_parents.setter
-    def _parents(self, parents: tuple) -> None:
-        n = len(parents)
-        self._a = parents[0] if n else None
-        self._b = parents[1] if n > 1 else None
-        self._rest = tuple(parents[2:])
 
     @property
     def ctx(self):
@@ -306,10 +315,10 @@ def backward(root: Node, grad=None) -> None:
     order: list = []
     try:
         order = topo_order([root])
+        zero = root._zero_grad  # one graph holds nodes of one class
         for node in order:
-            node.has_grad = node.requires_grad
+            node._has_grad = node.requires_grad
             if node._op is not None:
-                zero = node._zero_grad
                 node.grad = _NoContributionYet(node) if zero is None else zero
         if root._op is None:
             root.grad += seed  # a leaf root accumulates like every other leaf

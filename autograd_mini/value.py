@@ -14,6 +14,7 @@ arithmetic with numbers, ``**``) runs unchanged.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -27,26 +28,25 @@ __all__ = ["Value", "weighted_sum"]
 _new = object.__new__
 
 
-def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, ctx=None, rest: tuple = ()) -> "Value":
-    """Build the result of ``op`` on the parents ``a`` (, ``b``, ``*rest``) without re-checking
-    ``data`` (the ops produce floats)."""
+def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, rest: tuple = ()) -> "Value":
+    """The result ``data`` of ``op`` on the parents ``a`` (, ``b``, ``*rest``): the one constructor every
+    op calls. It sets only what every node needs (the ops produce floats, so ``data`` is not re-checked)."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = None
-    out._ctx = ctx
-    out.has_grad = False
     out._seen_by = None
     # recorded only when a parent needs a gradient: an op on data alone is data again
-    if (a.requires_grad or (b is not None and b.requires_grad) or any(p.requires_grad for p in rest)) \
+    if (a.requires_grad or (b is not None and b.requires_grad) or (rest and any(p.requires_grad for p in rest))) \
             and (recording.everywhere or grad_mode.enabled):
         out.requires_grad = True
         out._op = op
-        out._a, out._b, out._rest = a, b, rest
+        out._a = a
+        out._b = b
+        out._rest = rest
     else:
         out.requires_grad = False
-        out._op = None
-        out._a, out._b, out._rest = None, None, ()
+        out._op = out._a = out._b = None
+        out._rest = ()
     return out
 
 
@@ -133,8 +133,8 @@ class _Div(Op):
     def vjp(self, out, g):
         # z = a / b: dz/da = 1/b, dz/db = -a/b², computed as -(a/b)/b = -z/b: b² would overflow
         # for |b| > 1e154 and underflow to 0 for |b| < 1e-154, where z/b stays finite
-        a, b = out._a, out._b
-        return (_div(g, b.data), -_div(out.data, b.data) * g)
+        b = out._b.data
+        return (_div(1.0, b) * g, -_div(out.data, b) * g)
 
 
 class _Neg(Op):
@@ -148,21 +148,25 @@ class _Neg(Op):
 
 
 class _PowConst(Op):
-    """z = a^k for a number k. At a = 0 the rule of :class:`_Pow` holds: a^0 = 1 is a constant, so
-    dz/da = 0 for k = 0 (not 0 · 0^(-1) = nan); 0^k = inf for k < 0, with dz/da = k · 0^(k-1) = ±inf."""
+    """z = a^k for a number k: one op per exponent, which holds k (``ctx``). At a = 0 the rule of
+    :class:`_Pow` holds: a^0 = 1 is a constant, so dz/da = 0 for k = 0 (not 0 · 0^(-1) = nan);
+    0^k = inf for k < 0, with dz/da = k · 0^(k-1) = ±inf."""
 
+    __slots__ = ("ctx",)
     name = "**"
     formula = "{0}^{k}"
     nformula = ("{k} · {0}^({k}-1)",)
     dformula = ("{k}·{0}^({k}-1)",)
 
+    def __init__(self, k: float):
+        self.ctx = k
+
     def vjp(self, out, g):
         # z = a^k (k a number): dz/da = k a^(k-1); 0 for k = 0, where z = 1 does not depend on a
-        a = out._a
-        k = out._ctx
+        k = self.ctx
         if k == 0.0:
             return (0.0,)
-        return (g * k * _pow(a.data, k - 1),)
+        return (k * _pow(out._a.data, k - 1) * g,)
 
 
 class _Pow(Op):
@@ -210,7 +214,7 @@ class _Log(Op):
 
     def vjp(self, out, g):
         # a = log z: da/dz = 1/z  (inf at z = 0, matching log(0) = -inf)
-        return (_div(g, out._a.data),)
+        return (_div(1.0, out._a.data) * g,)
 
 
 class _Sigmoid(Op):
@@ -247,13 +251,19 @@ class _Relu(Op):
 
 
 class _LeakyRelu(Op):
+    """a = max(slope·z, z): one op per slope, which holds it (``ctx``)."""
+
+    __slots__ = ("ctx",)
     name = "leaky_relu"
     formula = "max({k}·{0}, {0})"
     dformula = ("1 if {0} ≥ 0 else {k}",)
 
+    def __init__(self, slope: float):
+        self.ctx = slope
+
     def vjp(self, out, g):
         # a = max(slope·z, z): da/dz = slope (0.01) where z < 0 else 1
-        return (g if out._a.data >= 0.0 else g * out._ctx,)
+        return (g if out._a.data >= 0.0 else g * self.ctx,)
 
 
 class _CrossEntropy(Op):
@@ -270,8 +280,13 @@ class _CrossEntropy(Op):
 
 ADD, SUB, MUL, DIV, NEG = _Add(), _Sub(), _Mul(), _Div(), _Neg()
 CROSS_ENTROPY = _CrossEntropy()
-POW_CONST, POW, EXP, LOG = _PowConst(), _Pow(), _Exp(), _Log()
-SIGMOID, TANH, RELU, LEAKY_RELU = _Sigmoid(), _Tanh(), _Relu(), _LeakyRelu()
+POW, EXP, LOG = _Pow(), _Exp(), _Log()
+SIGMOID, TANH, RELU = _Sigmoid(), _Tanh(), _Relu()
+
+
+# an op with a constant is made once per constant and shared by every node that uses it
+_pow_const = functools.lru_cache(maxsize=256)(_PowConst)
+_leaky_relu = functools.lru_cache(maxsize=256)(_LeakyRelu)
 
 
 def sigmoid(z: float) -> float:
@@ -324,12 +339,15 @@ class Value(Node):
         self.data = data if type(data) is float else _as_float(data)
         self.requires_grad = bool(requires_grad)
         self.grad = 0.0
-        self.label = label
-        self._op = None
-        self._a, self._b, self._rest = None, None, ()
-        self._ctx = None
-        self.has_grad = False
-        self._seen_by = None
+        self._op = self._a = self._b = self._seen_by = None
+        self._rest = ()
+        if label is not None:
+            self._label = label
+
+    @property
+    def _ctx(self):
+        # a Value's constant (an exponent, a slope) is held by its op
+        return getattr(self._op, "ctx", None)
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -344,55 +362,63 @@ class Value(Node):
     def zero_grad(self) -> None:
         """Set this node's gradient to 0."""
         self.grad = 0.0
-        self.has_grad = False
+        self._has_grad = False
 
     # arithmetic
     def __add__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(self.data + other.data, ADD, self, other)
 
     def __radd__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(other.data + self.data, ADD, other, self)
 
     def __sub__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(self.data - other.data, SUB, self, other)
 
     def __rsub__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(other.data - self.data, SUB, other, self)
 
     def __mul__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(self.data * other.data, MUL, self, other)
 
     def __rmul__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(other.data * self.data, MUL, other, self)
 
     def __truediv__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(_div(self.data, other.data), DIV, self, other)
 
     def __rtruediv__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(_div(other.data, self.data), DIV, other, self)
 
     def __neg__(self):
@@ -407,7 +433,7 @@ class Value(Node):
         k = _lift(other)
         if k is None:
             return NotImplemented
-        return _make(_pow(self.data, k.data), POW_CONST, self, ctx=k.data)
+        return _make(_pow(self.data, k.data), _pow_const(k.data), self)
 
     def __rpow__(self, other):
         base = _lift(other)
@@ -444,7 +470,7 @@ class Value(Node):
     def leaky_relu(self, slope: float = 0.01):
         """max(slope·z, z); the notes use slope = 0.01."""
         z = self.data
-        return _make(z if z >= 0.0 else slope * z, LEAKY_RELU, self, ctx=float(slope))
+        return _make(z if z >= 0.0 else slope * z, _leaky_relu(float(slope)), self)
 
     def cross_entropy(self, y):
         """The notes' loss of one example, L(a, y) = -(y log a + (1 - y) log(1 - a)), as one node.
