@@ -256,11 +256,10 @@ def topo_order(roots: Iterable) -> list:
             if root._seen_by is walk:
                 continue
             root._seen_by = walk
-            path = [root]  # the nodes being expanded, each a parent of the one before
-            push = path.append
-            fresh = True  # the path's top was just pushed: its first parents are still to visit
-            while path:
-                node = path[-1]
+            below: list = []  # the path under ``node``, each node on it a child of the one above it
+            push, pop = below.append, below.pop
+            node, fresh = root, True  # fresh: node was just reached, its first parents are still to visit
+            while True:
                 if fresh:
                     # descend along first parents not visited yet, as deep as they go; a leaf is placed at once.
                     # (A node back on top after a pop has had its first parent placed already.)
@@ -270,17 +269,30 @@ def topo_order(roots: Iterable) -> list:
                         if a._a is None:
                             append(a)
                             break
-                        push(a)
+                        push(node)
                         node, a = a, a._a
                 # node's first parent is placed: on to its second, then any others
                 b = node._b
                 if b is not None:
                     if b._seen_by is not walk:
                         b._seen_by = walk
-                        if b._a is not None:
-                            push(b)
-                            fresh = True
-                            continue
+                        ba = b._a
+                        if ba is not None:
+                            bb = b._b
+                            # a second parent whose own parents are leaves or placed (the w·x of a sum) is
+                            # placed here after them, without a trip through the path
+                            if (ba._seen_by is walk or ba._a is None) and not b._rest and \
+                                    (bb is None or bb._seen_by is walk or bb._a is None):
+                                if ba._seen_by is not walk:
+                                    ba._seen_by = walk
+                                    append(ba)
+                                if bb is not None and bb._seen_by is not walk:
+                                    bb._seen_by = walk
+                                    append(bb)
+                            else:
+                                push(node)
+                                node, fresh = b, True
+                                continue
                         append(b)
                     if node._rest:
                         others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
@@ -289,14 +301,16 @@ def topo_order(roots: Iterable) -> list:
                             if parent._seen_by is not walk:
                                 parent._seen_by = walk
                                 if parent._a is not None:
-                                    push(parent)
-                                    fresh = True
+                                    push(node)
+                                    node, fresh = parent, True
                                     break
                                 append(parent)
                         if fresh:
                             continue
-                append(path.pop())
-                fresh = False
+                append(node)
+                if not below:
+                    break
+                node, fresh = pop(), False
     return order
 
 

@@ -51,6 +51,8 @@ def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, rest: tuple
 
 
 def _as_float(x) -> float:
+    if type(x) is float or type(x) is int:  # the common case, without the slower checks of numbers.Real
+        return float(x)
     if isinstance(x, (bool, np.bool_)):
         raise TypeError("Value() takes an int, float or numpy scalar; got bool (use 0.0 or 1.0)")
     if isinstance(x, (numbers.Real, np.integer, np.floating)):
@@ -62,8 +64,9 @@ def _lift(x):
     """A Value stays itself; a plain number becomes a constant leaf (no gradient); anything else: None."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, (numbers.Real, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
-        return Value(x, requires_grad=False)
+    if type(x) is float or type(x) is int or \
+            (isinstance(x, (numbers.Real, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))):
+        return Value(x, None, False)  # requires_grad=False, passed by position: a keyword costs more here
     return None
 
 
