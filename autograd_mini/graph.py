@@ -247,6 +247,13 @@ def topo_order(roots: Iterable) -> list:
     for root in roots:
         if not isinstance(root, Node):
             raise TypeError(f"topo_order expects Value or Tensor nodes, got {type(root).__name__}")
+    return _walk(roots, None)
+
+
+def _walk(roots: list, zero) -> list:
+    """topo_order()'s walk. ``backward()`` passes the zero gradient of scalar nodes as ``zero``: each
+    intermediate node's gradient is reset to it as the node is placed, while the node is at hand
+    (a pass of its own over a large graph costs as much again)."""
     order: list = []
     append = order.append
     walk = object()  # this walk's mark: a node whose _seen_by is walk has been visited
@@ -256,15 +263,19 @@ def topo_order(roots: Iterable) -> list:
             if root._seen_by is walk:
                 continue
             root._seen_by = walk
+            if root._a is None:  # a leaf
+                append(root)
+                continue
             below: list = []  # the path under ``node``, each node on it a child of the one above it
             push, pop = below.append, below.pop
-            node, fresh = root, True  # fresh: node was just reached, its first parents are still to visit
+            # node: the op node being expanded (only op nodes go on the path); fresh: just reached, so
+            # its first parents are still to visit (a node back on top after a pop has its first parent placed)
+            node, fresh = root, True
             while True:
                 if fresh:
-                    # descend along first parents not visited yet, as deep as they go; a leaf is placed at once.
-                    # (A node back on top after a pop has had its first parent placed already.)
+                    # descend along first parents not visited yet, as deep as they go; a leaf is placed at once
                     a = node._a
-                    while a is not None and a._seen_by is not walk:
+                    while a._seen_by is not walk:
                         a._seen_by = walk
                         if a._a is None:
                             append(a)
@@ -273,40 +284,51 @@ def topo_order(roots: Iterable) -> list:
                         node, a = a, a._a
                 # node's first parent is placed: on to its second, then any others
                 b = node._b
-                if b is not None:
-                    if b._seen_by is not walk:
-                        b._seen_by = walk
-                        ba = b._a
-                        if ba is not None:
-                            bb = b._b
-                            # a second parent whose own parents are leaves or placed (the w·x of a sum) is
-                            # placed here after them, without a trip through the path
-                            if (ba._seen_by is walk or ba._a is None) and not b._rest and \
-                                    (bb is None or bb._seen_by is walk or bb._a is None):
-                                if ba._seen_by is not walk:
-                                    ba._seen_by = walk
-                                    append(ba)
-                                if bb is not None and bb._seen_by is not walk:
-                                    bb._seen_by = walk
-                                    append(bb)
-                            else:
+                if b is not None and b._seen_by is not walk:
+                    b._seen_by = walk
+                    ba = b._a
+                    if ba is None:  # a leaf
+                        append(b)
+                    else:
+                        # an op node whose own parents are leaves or placed (the w·x of a sum) is placed here,
+                        # after them, without a trip through the path
+                        if ba._seen_by is not walk:
+                            if ba._a is not None:
                                 push(node)
                                 node, fresh = b, True
                                 continue
-                        append(b)
-                    if node._rest:
-                        others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
-                        fresh = False
-                        for parent in others:
-                            if parent._seen_by is not walk:
-                                parent._seen_by = walk
-                                if parent._a is not None:
-                                    push(node)
-                                    node, fresh = parent, True
-                                    break
-                                append(parent)
-                        if fresh:
+                            ba._seen_by = walk
+                            append(ba)
+                        bb = b._b
+                        if bb is not None and bb._seen_by is not walk:
+                            if bb._a is not None or b._rest:
+                                push(node)
+                                node, fresh = b, False
+                                continue
+                            bb._seen_by = walk
+                            append(bb)
+                        elif b._rest:
+                            push(node)
+                            node, fresh = b, False
                             continue
+                        if zero is not None:
+                            b.grad = zero
+                        append(b)
+                if node._rest:
+                    others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
+                    fresh = False
+                    for parent in others:
+                        if parent._seen_by is not walk:
+                            parent._seen_by = walk
+                            if parent._a is not None:
+                                push(node)
+                                node, fresh = parent, True
+                                break
+                            append(parent)
+                    if fresh:
+                        continue
+                if zero is not None:
+                    node.grad = zero
                 append(node)
                 if not below:
                     break
@@ -328,17 +350,18 @@ def backward(root: Node, grad=None) -> None:
     gc.disable()
     order: list = []
     try:
-        order = topo_order([root])
         zero = root._zero_grad  # one graph holds nodes of one class
-        for node in order:
-            node._has_grad = node.requires_grad
-            if node._op is not None:
-                node.grad = _NoContributionYet(node) if zero is None else zero
+        order = _walk([root], zero)  # float gradients of intermediate nodes are reset by the walk
+        if zero is None:
+            for node in order:
+                if node._op is not None:
+                    node.grad = _NoContributionYet(node)
         if root._op is None:
             root.grad += seed  # a leaf root accumulates like every other leaf
         else:
             root.grad = seed
         for node in reversed(order):
+            node._has_grad = node.requires_grad
             op = node._op
             if op is None:
                 continue
