@@ -32,6 +32,7 @@ REQUIREMENTS = ("numpy", "tqdm", "graphviz", "micrograd")
 # (script, extra arguments for --quick)
 BENCHMARKS = (
     ("bench_value_mlp.py", ["--quick"]),
+    ("bench_microgpt.py", ["--quick"]),
     ("bench_train.py", ["--quick"]),
     ("bench_models.py", ["--repeats", "4"]),
     ("bench_conv.py", ["--quick"]),
