@@ -11,10 +11,9 @@ model code runs on two engines:
 
 Two workloads. ``block`` (the one with the targets): documents are generated full names (given,
 middle and family name) of 16 characters or more, so every step is one full block of 16 positions,
-about 139,000 nodes: the size the issue measured (about 146,000 with microgpt's own engine, whose
-subtraction and negation make extra nodes). ``names``: single given names of 2–10 letters, like
-microgpt's names.txt: 3 to 11 positions, 20,000 to 100,000 nodes a step, where the collector has
-less to scan and the ratio is lower.
+about 138,000 nodes, near the size the issue describes (about 146,000 nodes a step). ``names``:
+single given names of 2–10 letters, like microgpt's names.txt: 3 to 11 positions, about 26,000 to
+92,000 nodes a step.
 
 Each engine trains in a process of its own, as a user runs it: a plain loop, the cycle collector
 on, no switch. A step's time is the CPU time of its process (``time.process_time``), so that other
