@@ -1,8 +1,10 @@
 """The scalar node :class:`Value` and its ops.
 
 Each op below keeps its forward rule (in ``Value``'s method) next to its backward rule
-(the op's ``vjp``), and the backward rule states the derivative in the notes' words.
-Code written for micrograd's ``Value`` (``data``, ``grad``, ``backward()``, ``relu()``,
+(the op's ``vjp``), and the backward rule states the derivative in the notes' words. A rule
+computes the local derivative first and multiplies it by g, (dz/da) · g, as microgpt's engine
+does: a model then gives the same floats on both engines, to the last bit. Code written for
+micrograd's or microgpt's ``Value`` (``data``, ``grad``, ``backward()``, ``relu()``,
 arithmetic with numbers, ``**``) runs unchanged.
 
 >>> x1, w1, x2, w2, b = Value(2.0), Value(-3.0), Value(0.0), Value(1.0), Value(6.8813735870195432)
@@ -190,9 +192,9 @@ class _Pow(Op):
     def vjp(self, out, g):
         # z = a^b = exp(b log a): dz/da = b a^(b-1), dz/db = a^b log a (rules at a = 0 above)
         a, b = out._a, out._b
-        da = 0.0 if b.data == 0.0 else g * b.data * _pow(a.data, b.data - 1.0)
+        da = 0.0 if b.data == 0.0 else b.data * _pow(a.data, b.data - 1.0) * g
         if a.data > 0.0:
-            db = g * out.data * math.log(a.data)
+            db = out.data * math.log(a.data) * g
         elif a.data == 0.0:
             db = 0.0 if b.data >= 0.0 else -math.inf * g
         else:
@@ -229,7 +231,7 @@ class _Sigmoid(Op):
     def vjp(self, out, g):
         # a = σ(z): da/dz = a(1 - a)
         a = out.data
-        return (g * a * (1.0 - a),)
+        return (a * (1.0 - a) * g,)
 
 
 class _Tanh(Op):
