@@ -5,7 +5,7 @@ BOS token that starts and ends a name) is embedded, one or more transformer laye
 causal multi-head attention with a cache of the keys and values seen so far, a ReLU MLP, each
 with a residual connection) turn it into logits over the next token, and the cost of a name is
 the mean of −log p(next token) over its positions. Every number is a scalar node, so one
-training step builds a graph of about 150,000 nodes.
+training step on a name of 16 characters or more (a full block) builds a graph of about 138,000 nodes.
 
 The model code is engine-agnostic: it uses only ``+ - * /``, ``** number``, ``log``, ``exp``,
 ``relu`` and ``sum()`` (starting from 0) of the ``Value`` class it is given, so the same code runs
@@ -186,6 +186,8 @@ class GPT:
 
     def loss(self, tokens: list[int]):
         """The mean over positions of −log p(next token): a name's cost J, one node."""
+        if len(tokens) < 2:
+            raise ValueError(f"a document needs at least one token after BOS to predict; got tokens {tokens}")
         n = min(self.block_size, len(tokens) - 1)
         keys, values = [[] for _ in range(self.n_layer)], [[] for _ in range(self.n_layer)]
         losses = []
@@ -224,6 +226,9 @@ class Adam:
         self.t = 0
 
     def step(self, loss) -> float:
+        if self.t >= self.num_steps:
+            raise RuntimeError(f"this Adam loop was made for num_steps={self.num_steps}; one more step would "
+                               "take the learning rate below 0")
         loss.backward()
         b1, b2 = self.beta1, self.beta2
         lr_t = self.learning_rate * (1 - self.t / self.num_steps)

@@ -115,3 +115,18 @@ def test_labels_name_each_layer_and_head_for_a_picture():
     # a head's own rows of W_q, W_k, W_v carry its name: rows 4..7 are head 1's with head_dim 4
     assert model.state_dict["layer0.attn_wq"][5][0].label == "layer0.head1.wq[5][0]"
     assert math.isclose(J.data, math.log(tokenizer.vocab_size), rel_tol=0.2)
+
+
+def test_bad_input_says_what_is_wrong():
+    tokenizer = CharTokenizer(["ab"])
+    model = GPT(Value, tokenizer.vocab_size, n_embd=4, n_head=2)
+    with pytest.raises(ValueError, match=r"characters \['z'\] are not in the tokenizer's vocabulary 'ab'"):
+        tokenizer.encode("az")
+    with pytest.raises(ValueError, match="at least one token after BOS"):
+        model.loss(tokenizer.encode("")[:1])
+    with pytest.raises(ValueError, match=r"n_embd \(6\) must be a multiple of n_head \(4\)"):
+        GPT(Value, 3, n_embd=6, n_head=4)
+    trainer = Adam(model.parameters(), num_steps=1)
+    trainer.step(model.loss(tokenizer.encode("ab")))
+    with pytest.raises(RuntimeError, match="num_steps=1"):
+        trainer.step(model.loss(tokenizer.encode("ab")))
