@@ -88,7 +88,7 @@ class Node:
     ``requires_grad`` is False for data (X, Y, x1, constants): no gradient flows into it.
     """
 
-    # A GPT step makes about 150,000 scalar nodes, so a node stores only what every node needs and
+    # A GPT step makes about 140,000 scalar nodes, so a node stores only what every node needs and
     # its creation sets only that: the value, the gradient, the op, the parents, whether a gradient
     # flows into it, and the mark of the last topo_order() walk that reached it (``_seen_by``: a slot
     # read is cheaper than a lookup in a set of visited nodes). The parents sit in three slots (the
