@@ -26,7 +26,7 @@ pictures: system-deps venv
 	$(BIN)/python docs/make_pictures.py
 
 # Every benchmark on every Python 3.10-3.13 found (pyenv, PATH), one table of ratios per Python;
-# each Python gets its own environment in .bench-venvs/. `make bench ARGS=--quick`: about 80 s.
+# each Python gets its own environment in .bench-venvs/. `make bench ARGS=--quick`: about 130 s.
 # ARGS="--torch SPEC" installs PyTorch (a requirement or a wheel file) where it is missing.
 bench:
 	$(PYTHON) benchmarks/run_all.py $(ARGS)

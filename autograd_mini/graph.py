@@ -88,13 +88,15 @@ class Node:
     ``requires_grad`` is False for data (X, Y, x1, constants): no gradient flows into it.
     """
 
-    # The parents sit in three slots (the first, the second, a tuple of any others) rather than
-    # in a tuple of their own: a scalar node is then one object for Python's cycle collector
-    # to track instead of two, which halves the collector's work while a graph is built.
-    # ``_seen_by`` is the mark of the last topo_order() walk that reached the node (a slot read is
-    # cheaper than a lookup in a set of visited nodes).
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_rest", "_ctx", "has_grad", "requires_grad",
-                 "_seen_by")
+    # A GPT step makes about 140,000 scalar nodes, so a node stores only what every node needs and
+    # its creation sets only that: the value, the gradient, the op, the parents, whether a gradient
+    # flows into it, and the mark of the last topo_order() walk that reached it (``_seen_by``: a slot
+    # read is cheaper than a lookup in a set of visited nodes). The parents sit in three slots (the
+    # first, the second, a tuple of any others) rather than in a tuple of their own, so that a scalar
+    # node is one object for Python's cycle collector to track, not two. ``_label`` and ``_has_grad``
+    # stay empty (nothing to store when the node is made, nothing for the collector to visit) until a
+    # name is given or backward() reaches the node; ``label`` and ``has_grad`` read them with a default.
+    __slots__ = ("data", "grad", "_op", "_a", "_b", "_rest", "requires_grad", "_seen_by", "_label", "_has_grad")
 
     #: The zero gradient that every node of the class may share, when it is immutable (a float);
     #: None where gradients are arrays: ``backward()`` then takes an intermediate node's first
@@ -104,6 +106,20 @@ class Node:
     #: None, or a function that refuses a backward pass over a graph whose data changed after it was
     #: recorded (Tensor's version check); called once per pass, never per node, so Value pays nothing.
     _check_unchanged = None
+
+    @property
+    def label(self) -> str | None:
+        """The node's name, or None."""
+        return getattr(self, "_label", None)
+
+    @label.setter
+    def label(self, name: str | None) -> None:
+        self._label = name
+
+    @property
+    def has_grad(self) -> bool:
+        """True once a ``backward()`` pass has given this node its gradient (False again after ``zero_grad()``)."""
+        return getattr(self, "_has_grad", False)
 
     @property
     def op(self) -> Op | None:
@@ -123,13 +139,6 @@ class Node:
         if self._b is None:
             return (a,)
         return (a, self._b, *self._rest)
-
-    @_parents.setter
-    def _parents(self, parents: tuple) -> None:
-        n = len(parents)
-        self._a = parents[0] if n else None
-        self._b = parents[1] if n > 1 else None
-        self._rest = tuple(parents[2:])
 
     @property
     def ctx(self):
@@ -245,6 +254,13 @@ def topo_order(roots: Iterable) -> list:
     for root in roots:
         if not isinstance(root, Node):
             raise TypeError(f"topo_order expects Value or Tensor nodes, got {type(root).__name__}")
+    return _walk(roots, None)
+
+
+def _walk(roots: list, zero) -> list:
+    """topo_order()'s walk. ``backward()`` passes the zero gradient of scalar nodes as ``zero``: each
+    intermediate node's gradient is reset to it as the node is placed, while the node is at hand
+    (a pass of its own over a large graph costs as much again)."""
     order: list = []
     append = order.append
     walk = object()  # this walk's mark: a node whose _seen_by is walk has been visited
@@ -254,47 +270,76 @@ def topo_order(roots: Iterable) -> list:
             if root._seen_by is walk:
                 continue
             root._seen_by = walk
-            path = [root]  # the nodes being expanded, each a parent of the one before
-            push = path.append
-            fresh = True  # the path's top was just pushed: its first parents are still to visit
-            while path:
-                node = path[-1]
+            if root._a is None:  # a leaf
+                append(root)
+                continue
+            below: list = []  # the path under ``node``, each node on it a child of the one above it
+            push, pop = below.append, below.pop
+            # node: the op node being expanded (only op nodes go on the path); fresh: just reached, so
+            # its first parents are still to visit (a node back on top after a pop has its first parent placed)
+            node, fresh = root, True
+            while True:
                 if fresh:
-                    # descend along first parents not visited yet, as deep as they go; a leaf is placed at once.
-                    # (A node back on top after a pop has had its first parent placed already.)
+                    # descend along first parents not visited yet, as deep as they go; a leaf is placed at once
                     a = node._a
-                    while a is not None and a._seen_by is not walk:
+                    while a._seen_by is not walk:
                         a._seen_by = walk
                         if a._a is None:
                             append(a)
                             break
-                        push(a)
+                        push(node)
                         node, a = a, a._a
                 # node's first parent is placed: on to its second, then any others
                 b = node._b
-                if b is not None:
-                    if b._seen_by is not walk:
-                        b._seen_by = walk
-                        if b._a is not None:
-                            push(b)
-                            fresh = True
-                            continue
+                if b is not None and b._seen_by is not walk:
+                    b._seen_by = walk
+                    ba = b._a
+                    if ba is None:  # a leaf
                         append(b)
-                    if node._rest:
-                        others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
-                        fresh = False
-                        for parent in others:
-                            if parent._seen_by is not walk:
-                                parent._seen_by = walk
-                                if parent._a is not None:
-                                    push(parent)
-                                    fresh = True
-                                    break
-                                append(parent)
-                        if fresh:
+                    else:
+                        # an op node whose own parents are leaves or placed (the w·x of a sum) is placed here,
+                        # after them, without a trip through the path
+                        if ba._seen_by is not walk:
+                            if ba._a is not None:
+                                push(node)
+                                node, fresh = b, True
+                                continue
+                            ba._seen_by = walk
+                            append(ba)
+                        bb = b._b
+                        if bb is not None and bb._seen_by is not walk:
+                            if bb._a is not None or b._rest:
+                                push(node)
+                                node, fresh = b, False
+                                continue
+                            bb._seen_by = walk
+                            append(bb)
+                        elif b._rest:
+                            push(node)
+                            node, fresh = b, False
                             continue
-                append(path.pop())
-                fresh = False
+                        if zero is not None:
+                            b.grad = zero
+                        append(b)
+                if node._rest:
+                    others = others_left.get(node) or others_left.setdefault(node, iter(node._rest))
+                    fresh = False
+                    for parent in others:
+                        if parent._seen_by is not walk:
+                            parent._seen_by = walk
+                            if parent._a is not None:
+                                push(node)
+                                node, fresh = parent, True
+                                break
+                            append(parent)
+                    if fresh:
+                        continue
+                if zero is not None:
+                    node.grad = zero
+                append(node)
+                if not below:
+                    break
+                node, fresh = pop(), False
     return order
 
 
@@ -313,19 +358,20 @@ def backward(root: Node, grad=None) -> None:
     gc.disable()
     order: list = []
     try:
-        order = topo_order([root])
+        zero = root._zero_grad  # one graph holds nodes of one class
+        order = _walk([root], zero)  # float gradients of intermediate nodes are reset by the walk
         if root._check_unchanged is not None:
             root._check_unchanged(order)
-        for node in order:
-            node.has_grad = node.requires_grad
-            if node._op is not None:
-                zero = node._zero_grad
-                node.grad = _NoContributionYet(node) if zero is None else zero
+        if zero is None:
+            for node in order:
+                if node._op is not None:
+                    node.grad = _NoContributionYet(node)
         if root._op is None:
             root.grad += seed  # a leaf root accumulates like every other leaf
         else:
             root.grad = seed
         for node in reversed(order):
+            node._has_grad = node.requires_grad
             op = node._op
             if op is None:
                 continue

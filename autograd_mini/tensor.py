@@ -73,9 +73,7 @@ def _make(data: np.ndarray, op: Op, parents: tuple, ctx=None) -> "Tensor":
     _set_data(out, data)
     out._version = _assignments
     out.grad = None
-    out.label = None
     out._ctx = ctx
-    out.has_grad = False
     out._seen_by = None
     for parent in parents:
         if parent.requires_grad:  # recorded only when a parent needs a gradient
@@ -461,7 +459,8 @@ class Tensor(Node):
     counter does: the graph holds values computed from the old data.
     """
 
-    __slots__ = ("_version",)
+    # _ctx: the op's constant (an axis, an index, a shape; a Value's op holds its own); _version: see _assign
+    __slots__ = ("_ctx", "_version")
     __array_ufunc__ = None  # make numpy defer to Tensor's reflected operators (ndarray + Tensor)
 
     def __init__(self, data, requires_grad: bool = True, label: str | None = None, dtype=None):
@@ -469,10 +468,9 @@ class Tensor(Node):
         self.requires_grad = bool(requires_grad)
         self.grad = np.zeros_like(self.data) if self.requires_grad else None
         self.label = label
-        self._op = None
-        self._parents = ()
+        self._op = self._a = self._b = None
+        self._rest = ()
         self._ctx = None
-        self.has_grad = False
         self._seen_by = None
 
     def _assign(self, array) -> None:
@@ -579,7 +577,7 @@ class Tensor(Node):
         """Set this tensor's gradient to zeros (None stays None where no gradient is kept)."""
         if self.requires_grad:
             self.grad = np.zeros_like(self.data)
-        self.has_grad = False
+        self._has_grad = False
 
     # --------------------------------------------------------------- elementwise arithmetic
     def _lift(self, other):

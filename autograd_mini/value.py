@@ -1,8 +1,10 @@
 """The scalar node :class:`Value` and its ops.
 
 Each op below keeps its forward rule (in ``Value``'s method) next to its backward rule
-(the op's ``vjp``), and the backward rule states the derivative in the notes' words.
-Code written for micrograd's ``Value`` (``data``, ``grad``, ``backward()``, ``relu()``,
+(the op's ``vjp``), and the backward rule states the derivative in the notes' words. A rule
+computes the local derivative first and multiplies it by g, (dz/da) · g, as microgpt's engine
+does: a model then gives the same floats on both engines, to the last bit. Code written for
+micrograd's or microgpt's ``Value`` (``data``, ``grad``, ``backward()``, ``relu()``,
 arithmetic with numbers, ``**``) runs unchanged.
 
 >>> x1, w1, x2, w2, b = Value(2.0), Value(-3.0), Value(0.0), Value(1.0), Value(6.8813735870195432)
@@ -14,6 +16,7 @@ arithmetic with numbers, ``**``) runs unchanged.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -28,30 +31,31 @@ __all__ = ["Value", "weighted_sum"]
 _new = object.__new__
 
 
-def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, ctx=None, rest: tuple = ()) -> "Value":
-    """Build the result of ``op`` on the parents ``a`` (, ``b``, ``*rest``) without re-checking
-    ``data`` (the ops produce floats)."""
+def _make(data: float, op: Op, a: "Value", b: "Value | None" = None, rest: tuple = ()) -> "Value":
+    """The result ``data`` of ``op`` on the parents ``a`` (, ``b``, ``*rest``): the one constructor every
+    op calls. It sets only what every node needs (the ops produce floats, so ``data`` is not re-checked)."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = None
-    out._ctx = ctx
-    out.has_grad = False
     out._seen_by = None
     # recorded only when a parent needs a gradient: an op on data alone is data again
-    if (a.requires_grad or (b is not None and b.requires_grad) or any(p.requires_grad for p in rest)) \
+    if (a.requires_grad or (b is not None and b.requires_grad) or (rest and any(p.requires_grad for p in rest))) \
             and (recording.everywhere or grad_mode.enabled):
         out.requires_grad = True
         out._op = op
-        out._a, out._b, out._rest = a, b, rest
+        out._a = a
+        out._b = b
+        out._rest = rest
     else:
         out.requires_grad = False
-        out._op = None
-        out._a, out._b, out._rest = None, None, ()
+        out._op = out._a = out._b = None
+        out._rest = ()
     return out
 
 
 def _as_float(x) -> float:
+    if type(x) is float or type(x) is int:  # the common case, without the slower checks of numbers.Real
+        return float(x)
     if isinstance(x, (bool, np.bool_)):
         raise TypeError("Value() takes an int, float or numpy scalar; got bool (use 0.0 or 1.0)")
     if isinstance(x, (numbers.Real, np.integer, np.floating)):
@@ -63,8 +67,9 @@ def _lift(x):
     """A Value stays itself; a plain number becomes a constant leaf (no gradient); anything else: None."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, (numbers.Real, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_)):
-        return Value(x, requires_grad=False)
+    if type(x) is float or type(x) is int or \
+            (isinstance(x, (numbers.Real, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))):
+        return Value(x, None, False)  # requires_grad=False, passed by position: a keyword costs more here
     return None
 
 
@@ -134,8 +139,8 @@ class _Div(Op):
     def vjp(self, out, g):
         # z = a / b: dz/da = 1/b, dz/db = -a/b², computed as -(a/b)/b = -z/b: b² would overflow
         # for |b| > 1e154 and underflow to 0 for |b| < 1e-154, where z/b stays finite
-        a, b = out._a, out._b
-        return (_div(g, b.data), -_div(out.data, b.data) * g)
+        b = out._b.data
+        return (_div(1.0, b) * g, -_div(out.data, b) * g)
 
 
 class _Neg(Op):
@@ -149,21 +154,25 @@ class _Neg(Op):
 
 
 class _PowConst(Op):
-    """z = a^k for a number k. At a = 0 the rule of :class:`_Pow` holds: a^0 = 1 is a constant, so
-    dz/da = 0 for k = 0 (not 0 · 0^(-1) = nan); 0^k = inf for k < 0, with dz/da = k · 0^(k-1) = ±inf."""
+    """z = a^k for a number k: one op per exponent, which holds k (``ctx``). At a = 0 the rule of
+    :class:`_Pow` holds: a^0 = 1 is a constant, so dz/da = 0 for k = 0 (not 0 · 0^(-1) = nan);
+    0^k = inf for k < 0, with dz/da = k · 0^(k-1) = ±inf."""
 
+    __slots__ = ("ctx",)
     name = "**"
     formula = "{0}^{k}"
     nformula = ("{k} · {0}^({k}-1)",)
     dformula = ("{k}·{0}^({k}-1)",)
 
+    def __init__(self, k: float):
+        self.ctx = k
+
     def vjp(self, out, g):
         # z = a^k (k a number): dz/da = k a^(k-1); 0 for k = 0, where z = 1 does not depend on a
-        a = out._a
-        k = out._ctx
+        k = self.ctx
         if k == 0.0:
             return (0.0,)
-        return (g * k * _pow(a.data, k - 1),)
+        return (k * _pow(out._a.data, k - 1) * g,)
 
 
 class _Pow(Op):
@@ -184,9 +193,9 @@ class _Pow(Op):
     def vjp(self, out, g):
         # z = a^b = exp(b log a): dz/da = b a^(b-1), dz/db = a^b log a (rules at a = 0 above)
         a, b = out._a, out._b
-        da = 0.0 if b.data == 0.0 else g * b.data * _pow(a.data, b.data - 1.0)
+        da = 0.0 if b.data == 0.0 else b.data * _pow(a.data, b.data - 1.0) * g
         if a.data > 0.0:
-            db = g * out.data * math.log(a.data)
+            db = out.data * math.log(a.data) * g
         elif a.data == 0.0:
             db = 0.0 if b.data >= 0.0 else -math.inf * g
         else:
@@ -211,7 +220,7 @@ class _Log(Op):
 
     def vjp(self, out, g):
         # a = log z: da/dz = 1/z  (inf at z = 0, matching log(0) = -inf)
-        return (_div(g, out._a.data),)
+        return (_div(1.0, out._a.data) * g,)
 
 
 class _Sigmoid(Op):
@@ -223,7 +232,7 @@ class _Sigmoid(Op):
     def vjp(self, out, g):
         # a = σ(z): da/dz = a(1 - a)
         a = out.data
-        return (g * a * (1.0 - a),)
+        return (a * (1.0 - a) * g,)
 
 
 class _Tanh(Op):
@@ -251,13 +260,19 @@ class _Relu(Op):
 
 
 class _LeakyRelu(Op):
+    """a = max(slope·z, z): one op per slope, which holds it (``ctx``)."""
+
+    __slots__ = ("ctx",)
     name = "leaky_relu"
     formula = "max({k}·{0}, {0})"
     dformula = ("1 if {0} ≥ 0 else {k}",)
 
+    def __init__(self, slope: float):
+        self.ctx = slope
+
     def vjp(self, out, g):
         # a = max(slope·z, z): da/dz = slope (0.01) where z < 0 else 1
-        return (g if out._a.data >= 0.0 else g * out._ctx,)
+        return (g if out._a.data >= 0.0 else g * self.ctx,)
 
     # the bend at z = 0 (see kinks): the side of 0 and |z|
     kink = staticmethod(side_of_zero)
@@ -277,8 +292,13 @@ class _CrossEntropy(Op):
 
 ADD, SUB, MUL, DIV, NEG = _Add(), _Sub(), _Mul(), _Div(), _Neg()
 CROSS_ENTROPY = _CrossEntropy()
-POW_CONST, POW, EXP, LOG = _PowConst(), _Pow(), _Exp(), _Log()
-SIGMOID, TANH, RELU, LEAKY_RELU = _Sigmoid(), _Tanh(), _Relu(), _LeakyRelu()
+POW, EXP, LOG = _Pow(), _Exp(), _Log()
+SIGMOID, TANH, RELU = _Sigmoid(), _Tanh(), _Relu()
+
+
+# an op with a constant is made once per constant and shared by every node that uses it
+_pow_const = functools.lru_cache(maxsize=256)(_PowConst)
+_leaky_relu = functools.lru_cache(maxsize=256)(_LeakyRelu)
 
 
 def sigmoid(z: float) -> float:
@@ -331,12 +351,15 @@ class Value(Node):
         self.data = data if type(data) is float else _as_float(data)
         self.requires_grad = bool(requires_grad)
         self.grad = 0.0
-        self.label = label
-        self._op = None
-        self._a, self._b, self._rest = None, None, ()
-        self._ctx = None
-        self.has_grad = False
-        self._seen_by = None
+        self._op = self._a = self._b = self._seen_by = None
+        self._rest = ()
+        if label is not None:
+            self._label = label
+
+    @property
+    def _ctx(self):
+        # a Value's constant (an exponent, a slope) is held by its op
+        return getattr(self._op, "ctx", None)
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -351,55 +374,63 @@ class Value(Node):
     def zero_grad(self) -> None:
         """Set this node's gradient to 0."""
         self.grad = 0.0
-        self.has_grad = False
+        self._has_grad = False
 
     # arithmetic
     def __add__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(self.data + other.data, ADD, self, other)
 
     def __radd__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(other.data + self.data, ADD, other, self)
 
     def __sub__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(self.data - other.data, SUB, self, other)
 
     def __rsub__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(other.data - self.data, SUB, other, self)
 
     def __mul__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(self.data * other.data, MUL, self, other)
 
     def __rmul__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(other.data * self.data, MUL, other, self)
 
     def __truediv__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(_div(self.data, other.data), DIV, self, other)
 
     def __rtruediv__(self, other):
-        other = _lift(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _lift(other)
+            if other is None:
+                return NotImplemented
         return _make(_div(other.data, self.data), DIV, other, self)
 
     def __neg__(self):
@@ -414,7 +445,7 @@ class Value(Node):
         k = _lift(other)
         if k is None:
             return NotImplemented
-        return _make(_pow(self.data, k.data), POW_CONST, self, ctx=k.data)
+        return _make(_pow(self.data, k.data), _pow_const(k.data), self)
 
     def __rpow__(self, other):
         base = _lift(other)
@@ -451,7 +482,7 @@ class Value(Node):
     def leaky_relu(self, slope: float = 0.01):
         """max(slope·z, z); the notes use slope = 0.01."""
         z = self.data
-        return _make(z if z >= 0.0 else slope * z, LEAKY_RELU, self, ctx=float(slope))
+        return _make(z if z >= 0.0 else slope * z, _leaky_relu(float(slope)), self)
 
     def cross_entropy(self, y):
         """The notes' loss of one example, L(a, y) = -(y log a + (1 - y) log(1 - a)), as one node.

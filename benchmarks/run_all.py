@@ -9,7 +9,7 @@ its ratios are left out, with a note, where it is not. The package itself is imp
 this checkout (PYTHONPATH), never installed. BLAS (numpy's and PyTorch's) runs on one thread.
 
     python benchmarks/run_all.py            # the full run (several minutes per Python)
-    python benchmarks/run_all.py --quick    # about 80 s for four Pythons: fewer repeats, smaller sizes
+    python benchmarks/run_all.py --quick    # about 130 s for four Pythons: fewer repeats, smaller sizes
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ REQUIREMENTS = ("numpy", "tqdm", "graphviz", "micrograd")
 # (script, extra arguments for --quick)
 BENCHMARKS = (
     ("bench_value_mlp.py", ["--quick"]),
+    ("bench_microgpt.py", ["--quick"]),
     ("bench_train.py", ["--quick"]),
     ("bench_models.py", ["--repeats", "4"]),
     ("bench_conv.py", ["--quick"]),
@@ -112,7 +113,7 @@ def print_table(minor: str, version: str, rows: list) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a one-minute pass: fewer repeats, smaller sizes")
+    parser.add_argument("--quick", action="store_true", help="a pass of about two minutes: fewer repeats, smaller sizes")
     parser.add_argument("--python", action="append", choices=MINORS, help="only this Python (repeatable)")
     parser.add_argument("--torch", metavar="SPEC", help="install PyTorch from this requirement or wheel where missing")
     args = parser.parse_args()

@@ -38,9 +38,20 @@ def example(tmp_path_factory):
 
 
 def test_there_is_an_example_per_section_of_the_notes_and_for_the_cnn_the_initialisations_and_gradcheck():
-    # 01-07 follow the notes; 08 a CNN, 09 the initialisations, 10 the course's gradient-checking exercise
-    assert [p.stem[:2] for p in EXAMPLES] == [f"{i:02d}" for i in range(1, 11)]
-    assert {"08_cnn", "09_initialization", "10_gradient_checking"} <= {p.stem for p in EXAMPLES}
+    # 01-07 follow the notes; 08 a CNN, 09 the initialisations, 10 the course's gradient-checking exercise,
+    # 11 microgpt's GPT
+    assert [p.stem[:2] for p in EXAMPLES] == [f"{i:02d}" for i in range(1, 12)]
+    assert {"08_cnn", "09_initialization", "10_gradient_checking", "11_microgpt"} <= {p.stem for p in EXAMPLES}
+
+
+def test_11_trains_the_gpt_and_draws_one_box_per_part(example):
+    stdout, _ = example("11_microgpt")
+    costs = [float(J) for J in re.findall(rf"J = ({NUMBER})$", stdout, flags=re.M)]
+    assert len(costs) == 30 and all(0 < J < 4 for J in costs)
+    means = [float(m) for m in re.search(r"mean J per pass: (.+)$", stdout, flags=re.M).group(1).split(", ")]
+    assert means[0] > means[1] > means[2]  # it learns
+    # embed, the norm before attention, 4 heads, attention's output, the MLP, lm_head, the loss and J
+    assert re.search(r"nodes in 11 named parts$", stdout, flags=re.M)
 
 
 def test_the_readme_names_every_example():
