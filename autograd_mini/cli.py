@@ -930,35 +930,60 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; set AUTOGRAD_MINI_DEBUG=1 to see the traceback behind an error line."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    args = argparse.Namespace(command=None)  # until parsed: an error then names no subcommand
     try:
-        with _terminate_as_interrupt():
+        with _terminate_as_interrupt():  # from the start: Ctrl-C while the parser is built is an interrupt too
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.command is None:
+                parser.print_help()
+                return 0
             return args.run(args)
+    except BaseException as exc:
+        return _exit_status(exc, args)
+
+
+def _exit_status(exc: BaseException, args: argparse.Namespace) -> int:
+    """Say what stopped the command, in one line, and return its exit status (or re-raise a bug).
+
+    A signal's KeyboardInterrupt can be replaced on its way out: a file being written when it came
+    closes in a ``with`` block's exit and raises an error of its own (a closed file, a broken zip).
+    The interrupt behind such an error is what stopped the run, and is what is reported."""
+    cause = exc
+    while cause is not None and not isinstance(cause, KeyboardInterrupt):
+        cause = cause.__context__
+    if cause is not None:
+        exc = cause
+    try:
+        raise exc
+    except SystemExit:
+        raise
     except (MemoryError, RecursionError) as exc:
         if os.environ.get("AUTOGRAD_MINI_DEBUG"):
             raise
         what = ("ran out of memory" if isinstance(exc, MemoryError)
                 else "the input is nested too deeply for Python's recursion limit")
-        print(f"autograd-mini {args.command}: error: {what}; try smaller sizes", file=sys.stderr)
+        print(f"{_who(args)}: error: {what}; try smaller sizes", file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, ValueError, OSError, RuntimeError) as exc:
         # ValueError covers the library's ShapeError, DataError and ExpressionError; RuntimeError
         # viz's GraphvizNotInstalled. Anything else is a bug and keeps its traceback.
         if os.environ.get("AUTOGRAD_MINI_DEBUG"):
             raise
-        print(f"autograd-mini {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{_who(args)}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except FloatingPointError as exc:  # training diverged: the run failed, the input was fine
-        print(f"autograd-mini {args.command}: {exc}", file=sys.stderr)
+        print(f"{_who(args)}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM: the run's temporary files are gone, its old outputs kept
         terminated = isinstance(exc, _Terminated)
-        print(f"autograd-mini {args.command}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        print(f"{_who(args)}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
         return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+
+
+def _who(args: argparse.Namespace) -> str:
+    """The program and its subcommand, as an error line starts ("autograd-mini train")."""
+    return f"autograd-mini {args.command}" if args.command else "autograd-mini"
 
 
 class _Terminated(KeyboardInterrupt):

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -304,7 +305,7 @@ if mode == "kill":
             except ProcessLookupError:
                 pass
             rc = finish(pid)
-            said = (out.parent / "stderr.txt").read_text()[-2000:] if rc == 99 else ""
+            said = (out.parent / "stderr.txt").read_text()[-2000:] if rc not in (0, 130, 143, -2, -9, -15) else ""
             record(signal=name, rc=rc, committed=os.stat(out).st_ino != inode, stderr=said)
 else:  # a file size limit (ulimit -f): the run fails when a file grows past it
     for size in map(int, mode.split(",")):
@@ -355,7 +356,7 @@ def test_a_killed_or_interrupted_run_leaves_the_previous_outputs_byte_for_byte(o
     for name in ("SIGKILL", "SIGINT", "SIGTERM"):
         stopped = [r for r in records if r["signal"] == name and not r["committed"]]
         assert len(stopped) >= 10, (name, records)  # most rounds stop a run before it could finish
-    assert {r["rc"] for r in records if r["signal"] == "SIGINT" and not r["committed"]} <= {130, 99, -2}
+    assert {r["rc"] for r in records if r["signal"] == "SIGINT" and not r["committed"]} <= {130, -2}
     assert {r["rc"] for r in records if r["signal"] == "SIGTERM" and not r["committed"]} <= {143, -15}
     assert cli.main(["train", "--epochs", "3", "--out", str(out), "--no-progress"]) == 0
     assert leftovers(out) == []  # a killed run's temporary folder and lock, removed by the next run
@@ -417,3 +418,36 @@ def test_two_runs_started_together_never_mix_their_outputs(tmp_path):
             assert code == 0 or "another autograd-mini run" in stderr, results
         assert snapshot(out) in (expected[2], expected[3])
         assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("signal_error, status, said", [(KeyboardInterrupt, 130, "interrupted"),
+                                                        (cli._Terminated, 143, "terminated")])
+@pytest.mark.parametrize("replaced_by", [ValueError("I/O operation on closed file."), zipfile.BadZipFile("truncated"),
+                                         AttributeError("'NoneType' object has no attribute 'write'")])
+def test_a_signal_whose_interrupt_a_closing_file_replaces_is_still_reported_as_the_signal(
+        monkeypatch, capsys, signal_error, status, said, replaced_by):
+    """Ctrl-C or SIGTERM in the middle of writing a file: the file's ``with`` block closes it on the way out and
+    can raise an error of its own, which replaces the interrupt. The run still ends as an interrupted one (130,
+    143, one line), not as a usage error (2) or a traceback."""
+    def run(args):
+        try:
+            raise signal_error
+        finally:
+            raise replaced_by
+
+    monkeypatch.setattr(cli, "_train", run)
+    assert cli.main(["train"]) == status
+    assert capsys.readouterr().err == f"autograd-mini train: {said}\n"
+
+
+@pytest.mark.parametrize("error", [ValueError("bad shape"), TypeError("a bug")])
+def test_an_error_with_no_interrupt_behind_it_is_an_error_line_or_a_bug_with_its_traceback(monkeypatch, capsys, error):
+    def run(args):
+        raise error
+
+    monkeypatch.setattr(cli, "_train", run)
+    if isinstance(error, ValueError):
+        assert cli.main(["train"]) == 2 and capsys.readouterr().err == "autograd-mini train: error: bad shape\n"
+    else:
+        with pytest.raises(TypeError, match="a bug"):
+            cli.main(["train"])
