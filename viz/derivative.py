@@ -18,7 +18,7 @@ import graphviz
 import numpy as np
 
 from ._chain import needs_grad
-from ._format import fmt_value, html_label_text
+from ._format import fmt_result, fmt_value, html_label_text
 from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
 from ._style import KIND_STYLE, new_digraph, node_kind
 from .steps import _backward_steps, _view
@@ -53,6 +53,11 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
         rows = [head] + [html_label_text(line) for line in wrap(step.formula)]
         if show_values and not needs_grad(node):
             rows.append(f'<FONT COLOR="#4b5563">{html_label_text("none: data takes no gradient")}</FONT>')
+        elif show_values and node.has_grad and np.ndim(step.value) and np.size(step.value) <= 32:
+            # a small matrix entry by entry, as the frames print it (columns aligned), so the learner can redo it
+            lines = fmt_result(step.value, precision, filters=node in view.filters).split("\n")
+            rows += ['<FONT FACE="DejaVu Sans Mono">' + html_label_text(("= " if k == 0 else "  ") + line)
+                     .replace(" ", "&#160;") + "</FONT>" for k, line in enumerate(lines)]
         elif show_values:
             value = fmt_value(step.value, precision) if node.has_grad else "not computed yet"
             rows += [f'<FONT COLOR="#4b5563">{html_label_text(line)}</FONT>' for line in wrap(f"= {value}")]
