@@ -269,5 +269,6 @@ def forward_formula(node, names: Names, precision: int = 4, numbers: bool = Fals
     """How ``node`` was computed from its parents (``σ(z)``, ``W1 A0``), by name or with numbers."""
     k = _constant(node._ctx, precision)
     if numbers:
-        return _fill(_forward_template(node), node, lambda n: fmt_number(n.data, precision), "", k)
+        template = node._op.numbers_formula or _forward_template(node)
+        return _fill(template, node, lambda n: fmt_number(n.data, precision), "", k)
     return _fill(_forward_template(node), node, names.symbol, "", k)
