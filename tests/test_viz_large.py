@@ -204,10 +204,54 @@ def test_every_piece_of_advice_in_the_size_messages_works_when_followed(tmp_path
     big = micrograd_demo(m=2)
     big.backward()
     src = draw_graph(big).source
-    assert "raise" not in src and "past the render cap of 1,500 nodes" in src
+    n = len(topo_order([big]))
+    assert "raise" not in src and f"drawing all {n:,} nodes is past the render cap of 1,500 nodes" in src
+    assert "every node is past" not in src  # the nodes together are past the cap, not each node
     render(draw_graph(big), tmp_path / "collapsed.svg")
     with pytest.raises(GraphTooLarge, match=r"render's max_nodes, the render cap.*draw it collapsed \(draw_graph "
                                             r"with max_nodes below the node count"):
         render(draw_graph(big, max_nodes=10**6), tmp_path / "every.svg")
     render(draw_graph(big, max_nodes=len(topo_order([big])) - 1), tmp_path / "below.svg")  # as told: collapsed
     assert "drawn per neuron" in (tmp_path / "below.svg").read_text()
+
+
+def test_a_derivative_graph_over_max_nodes_is_refused_before_drawing_and_each_piece_of_advice_works(tmp_path):
+    import time
+
+    import pytest
+
+    from viz import GraphTooLarge, draw_derivative_graph, render, step_through
+    from viz_nets import micrograd_demo
+
+    big = micrograd_demo(m=2)  # 2,302 gradient nodes: past the render cap too
+    big.backward()
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLarge, match="draw_derivative_graph's max_nodes") as refused:
+        draw_derivative_graph(big)
+    assert time.perf_counter() - start < 10  # refused before anything is drawn (drawing it took minutes)
+    said = str(refused.value)
+    assert "draw it collapsed (draw_graph with max_nodes below" not in said and "pass max_nodes" not in said
+    assert "past the render cap of 1,500 nodes" in said
+    told = re.search(r"draw_graph\(root, max_nodes=(\d+)\) draws the computational graph collapsed, each box with "
+                     r"its gradients, and step_through\(root, collapse=True, max_nodes=(\d+)\) steps through", said)
+    collapsed = draw_graph(big, max_nodes=int(told.group(1)))  # as told: collapsed, and it renders
+    render(collapsed, tmp_path / "collapsed.svg")
+    assert "drawn per neuron" in collapsed.source and "<BR/>dw, db: min " in collapsed.source  # its gradients
+    page = step_through(big, collapse=True, max_nodes=int(told.group(2)))
+    assert "drawn per neuron" in page.html
+    # render's cap on a derivative graph drawn past it: the advice names the collapsed computational graph
+    with pytest.raises(GraphTooLarge, match="render's max_nodes") as refused:
+        render(draw_derivative_graph(big, max_nodes=10**6), tmp_path / "every.svg")
+    told = re.search(r"the derivative graph has no collapsed form, but draw_graph\(root, max_nodes=(\d+)\) draws the "
+                     "computational graph collapsed", str(refused.value))
+    as_told = draw_graph(big, max_nodes=int(told.group(1)))
+    render(as_told, tmp_path / "as_told.svg")
+    assert "drawn per neuron" in as_told.source
+
+    small = scalar_mlp((2, 4, 4, 1))  # under the render cap: raising max_nodes is offered, and works
+    small.backward()
+    with pytest.raises(GraphTooLarge, match="more than the 20 of draw_derivative_graph's max_nodes") as refused:
+        draw_derivative_graph(small, max_nodes=20)
+    raised = int(re.search(r"or pass max_nodes=(\d+)", str(refused.value)).group(1))
+    render(draw_derivative_graph(small, max_nodes=raised), tmp_path / "raised.svg")
+    assert f"{raised}. " in (tmp_path / "raised.svg").read_text()  # every gradient node, numbered 1 to the last

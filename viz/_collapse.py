@@ -293,19 +293,21 @@ def every_node(nodes: int, call: str) -> str:
     "draw_graph(…, max_nodes=5,432)"), or, past the render cap, that this view is the one to read."""
     if nodes <= MAX_RENDER_NODES:
         return f"{call} draws every node"
-    return (f"every node is past the render cap of {MAX_RENDER_NODES:,} nodes that Graphviz lays out in a few "
-            "seconds (render's max_nodes), so this view is the one to read")
+    return (f"drawing all {nodes:,} nodes is past the render cap of {MAX_RENDER_NODES:,} nodes that Graphviz lays "
+            "out in a few seconds, so this view is the one to read")
 
 
 def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int, *, rankdir: str,
-                   precision: int, title: str | None, _page: bool = False, advice: str | None = None) -> graphviz.Digraph:
-    """The collapsed picture; its title says how many nodes were folded into how many boxes and how to
-    see every node (``advice``; draw_graph's by default)."""
+                   precision: int, title: str | None, _page: bool = False, advice: str | None = None,
+                   why: str | None = None) -> graphviz.Digraph:
+    """The collapsed picture; its title says why it is collapsed (``why``: the node count past
+    ``max_nodes`` by default), how many nodes were folded into how many boxes and how to see every node
+    (``advice``; draw_graph's by default)."""
     boxes = collapse(order, names, keys, max_nodes)
     count = len(boxes.members)
     advice = advice or every_node(len(order), f"draw_graph(…, max_nodes={len(order)})")
-    note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {boxes.how}, "
-            f"{count:,} box{'es' if count != 1 else ''} ({advice})")
+    why = why or f"{len(order):,} nodes exceed max_nodes={max_nodes}"
+    note = f"{why}: drawn {boxes.how}, {count:,} box{'es' if count != 1 else ''} ({advice})"
     if _page:  # the page's title is a paragraph, not one line as wide as the whole drawing
         note = "\n".join(textwrap.wrap(note, 140))
     g = new_digraph("computational_graph_collapsed", rankdir, html_label_text(f"{title}\n{note}" if title else note))

@@ -259,7 +259,7 @@ def _tooltip(view, node) -> str:
 def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_derivatives: bool = False,
                precision: int = 4, color_by_grad: bool = False, params=None, cluster=None,
                max_nodes: int = 500, title: str | None = None, show_values: bool = True, _page: bool = False,
-               _view: tuple = (1372, 545)) -> graphviz.Digraph:
+               _view: tuple = (1372, 545), _note=None) -> graphviz.Digraph:
     """Draw the graph of ``roots`` (one Value/Tensor or several) as a :class:`graphviz.Digraph`.
 
     Each node shows its label (the notes' symbol), data and grad (a Tensor: its shape and
@@ -279,7 +279,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
       the graph asks what a practice sheet asks: only the leaves' given numbers are drawn; a collapsed
       picture still sums up its boxes);
     * ``max_nodes``: beyond it the picture collapses to one box per neuron, else per layer
-      (or per ``cluster`` group) and its title says so.
+      (or per ``cluster`` group) and its title says so (``_note``, (why, advice): in the command line's words).
     """
     roots = as_roots(roots)
     if not isinstance(max_nodes, int) or max_nodes < 1:
@@ -288,8 +288,9 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
     order, names = view.order, view.names
     keys = cluster_key(cluster, order) if cluster is not None else None
     if len(order) > max_nodes:
+        why, advice = _note or (None, None)
         return draw_collapsed(order, names, keys, max_nodes, rankdir="LR" if rankdir == "auto" else rankdir,
-                              precision=precision, title=title)
+                              precision=precision, title=title, advice=advice, why=why)
     columns = layer_columns(view) if rankdir == "auto" and keys is None else None
     if columns is not None:  # a net: a column per layer, the layers side by side
         rankdir = "TB"
