@@ -112,9 +112,10 @@ def test_a_long_chain_collapses_into_a_readable_number_of_stretches():
     for _ in range(6000):
         total = total + x
     src = draw_graph(total, max_nodes=500).source
-    assert "drawn per stretch, 24 boxes" in src
+    assert "drawn per stretch, 25 boxes" in src  # 24 stretches and the input x they all use
     captions = [c for _, c in BOX.findall(src)]
-    assert captions[0] == "nodes 1–251 of 6,001" and captions[-1].endswith("–6,001 of 6,001")
+    assert captions[0] == "the input x" and captions[1] == "s2 = x + x … s251 = s250 + x"
+    assert captions[-1].endswith("… s6001 = s6000 + x") and "<BR/>nodes 5,752–6,001 of 6,001 " in src
     one = draw_graph(Value(1.0, label="a") * 2, max_nodes=1).source
     assert "1 box (" in one  # and never "1 boxes"
 
@@ -255,3 +256,33 @@ def test_a_derivative_graph_over_max_nodes_is_refused_before_drawing_and_each_pi
     raised = int(re.search(r"or pass max_nodes=(\d+)", str(refused.value)).group(1))
     render(draw_derivative_graph(small, max_nodes=raised), tmp_path / "raised.svg")
     assert f"{raised}. " in (tmp_path / "raised.svg").read_text()  # every gradient node, numbered 1 to the last
+
+
+def test_a_chain_collapses_to_stretches_that_read_as_formulas_with_the_shared_input_apart():
+    import json
+
+    from autograd_mini.expr import build_expression
+    from viz import step_through
+
+    f, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
+    f.backward()
+    src = draw_graph(f, max_nodes=24).source
+    assert '"s2 = x + x, s3 = s2 + x, s4 = s3 + x"' in src and '"s59 = s58 + x, f = s59 + x"' in src
+    page = step_through(f, collapse=True, max_nodes=24).html
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+    texts = [frame["text"] for frame in frames]
+    assert texts[0] == "s2 = x + x, s3 = s2 + x, s4 = s3 + x\nnodes 2–4 of 60 (s2 is what node 2 computes): 3 +\n" \
+                       "s2: 4\ns3: 6\ns4: 8"
+    assert "s59 = s58 + x, f = s59 + x\nnodes 59–60 of 60 (s59 is what node 59 computes): 2 +\nds59: 1\ndf: 1" in texts
+    # x's gradient is its own frame's, the last, never summed up with a stretch's (no mean of 60 and the 1s)
+    assert texts[-1] == "the input x\nused 60 times, by 59 nodes: dx is the sum of the 60 terms they pass back\ndx: 60"
+    assert not any("mean" in text or "dx" in text for text in texts[:-1])
+    assert "Zoom in (+, the wheel or a pinch) to read the boxes: with follow on, each frame pans to its box" in \
+        " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    x = Value(2.0, label="x")
+    long = x
+    for _ in range(399):  # a longer stretch: its first, the ones between, its last
+        long = long + x
+    long.backward()
+    src = draw_graph(long, max_nodes=24).source
+    assert '"s2 = x + x … s18 = s17 + x"' in src and "<BR/>s3 … s17: min 6  mean 20  max 34<BR/>" in src

@@ -342,3 +342,14 @@ def test_the_collapsed_micrograd_mlp_page_is_a_column_of_neurons_per_layer_reada
     headings = page.execute_script("return Array.from(document.querySelectorAll('#stage text'))"
                                    ".map(function (t) { return t.textContent; })")
     assert [h for h in headings if re.fullmatch(r"layer \d", h)] == ["layer 1", "layer 2", "layer 3"]
+
+
+def test_the_collapsed_60_term_page_reads_at_10_px_after_fit(browser, tmp_path):  # noqa: F811
+    from autograd_mini.expr import build_expression
+    from test_viz_html import SMALLEST_TEXT
+
+    f, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
+    f.backward()
+    page = open_page(browser, f, tmp_path / "sum60.html", collapse=True, max_nodes=24)
+    page.find_element("id", "fit").click()
+    assert page.execute_script(SMALLEST_TEXT) >= 10  # the stretches in rows (3.75 px as one long strip)
