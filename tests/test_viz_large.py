@@ -142,10 +142,14 @@ def test_the_micrograd_demo_collapses_to_one_box_per_neuron_shared_by_the_exampl
     assert [c for c in captions if c.startswith("layer 3")] == ["layer 3, neuron 1: z = w·a[2&#93; + b"]
     # the hinge loss's relu is no layer: the loss is a box of its own, and so is the L2 term
     assert not any(c.startswith("layer 4") for c in captions)
-    assert "the loss: J = 0.1 · Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R" in captions
+    # 0.1 is 1/m, the mean over the m = 10 examples; c(i) said for what the graph knows of it: a constant
+    # that multiplies z[3](i) (micrograd's -y(i); the graph keeps only the number)
+    assert "the loss: J = (1/10) Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R" in captions
     assert "the regulariser: R = 0.0001 · Σ p²" in captions
-    loss = labels[captions["the loss: J = 0.1 · Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R"]]
-    assert f"i = 1, …, {m}: the examples" in loss and f"J: {L.data:.4g}" in loss
+    loss = labels[captions["the loss: J = (1/10) Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R"]]
+    assert f"i = 1, …, {m}: the examples (m = {m}; (1/{m}) Σᵢ is the mean over them)" in loss
+    assert "c(i): the constant that example i&#x27;s term multiplies z[3&#93;(i) by (-1, 1)" in loss
+    assert "a number of example i" not in loss and f"J: {L.data:.4g}" in loss
     assert "p: each of the 337 parameters" in labels[captions["the regulariser: R = 0.0001 · Σ p²"]]
 
     # layer 2, neuron 5: its 16 weights and bias apart from its activations over the 10 examples
@@ -286,3 +290,21 @@ def test_a_chain_collapses_to_stretches_that_read_as_formulas_with_the_shared_in
     long.backward()
     src = draw_graph(long, max_nodes=24).source
     assert '"s2 = x + x … s18 = s17 + x"' in src and "<BR/>s3 … s17: min 6  mean 20  max 34<BR/>" in src
+
+
+def test_the_collapsed_micrograd_mlp_steps_back_through_each_layer_from_neuron_1_to_16():
+    import json
+
+    from viz import step_through
+    from viz_nets import micrograd_demo
+
+    L = micrograd_demo(m=2)
+    L.backward()
+    page = step_through(L, collapse=True).html
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+    backward = [f["name"] for f in frames if f["pass"] == "backward"]
+    for layer, source in ((2, "a[1]"), (1, "x")):  # a teacher's order in a layer: 1 to 16, as the picture numbers
+        neurons = [name for name in backward if name.startswith(f"layer {layer}, neuron ")]
+        assert neurons == [f"layer {layer}, neuron {k}: a = relu(w·{source} + b)" for k in range(1, 17)]
+    layers = [int(re.match(r"layer (\d)", name).group(1)) for name in backward if name.startswith("layer")]
+    assert layers == sorted(layers, reverse=True)  # and from the loss back, layer by layer

@@ -441,14 +441,17 @@ def _box_frame(kind, k, total, box, edges, sources, text) -> dict:
 
 
 def _box_backward_order(boxes, edges) -> list:
-    """The boxes that hold a gradient, each as soon as every box using it is done, from the loss back."""
+    """The boxes that hold a gradient, each as soon as every box using it is done, from the loss back; a
+    layer's neurons 1 to n, as a teacher goes through them."""
     count = len(boxes.members)
     needing = {box for box in range(count) if any(n.requires_grad for n in boxes.members[box])}
     waiting = {box: sum(1 for a, b in edges if a == box and b in needing) for box in needing}
     ready = [box for box in needing if waiting[box] == 0]
+    # a box ranks as the last its forward pass completed, a neuron as the last of its layer
+    rank = {box: max(column) for column in boxes.layers.values() for box in column}
     out = []
     while ready:
-        ready.sort(key=lambda b: -b)  # of the final ones, the box the forward pass completed last
+        ready.sort(key=lambda b: (-rank.get(b, b), b))  # of the final ones, the latest layer first
         box = ready.pop(0)
         out.append(box)
         for a, b in edges:
