@@ -197,9 +197,11 @@ def _collapse_chain(order: list, names: Names, used_by: dict, max_nodes: int) ->
         return names.grad(node) if node.label or node._op is None else f"d{name(node)}"
 
     captions, details, values = [], [], []
+    inputs = 0
     for nodes in members:
         if key_of[nodes[0]][0] == "input":
             (leaf,) = nodes
+            inputs += 1
             uses, users = len(used_by[leaf]), len({id(c) for c, _ in used_by[leaf]})
             captions.append(f"the input {name(leaf)}")
             details.append([f"used {uses:,} times, by {users:,} nodes: {grad(leaf)} is the sum of the {uses:,} terms "
@@ -210,8 +212,8 @@ def _collapse_chain(order: list, names: Names, used_by: dict, max_nodes: int) ->
         formulas = [f"{name(n)} = {forward_formula(n, names, symbol=name)}" for n in computed]
         captions.append(", ".join(formulas) if len(formulas) <= 3 else f"{formulas[0]} … {formulas[-1]}")
         first, last = names.position[nodes[0]] + 1, names.position[nodes[-1]] + 1
-        details.append([f"nodes {first:,}–{last:,} of {len(order):,} (s{first} is what node {first} computes): "
-                        f"{_op_counts(nodes)}"])
+        details.append([f"nodes {first:,}–{last:,} of {len(order):,}: {_op_counts(nodes)}"]
+                       + ["sk: what node k computes"] * (len(captions) == 1 + inputs))  # said on the first stretch
         shown = [(name(n), grad(n), [n]) for n in nodes if n.label or n._op is not None]
         if len(shown) > 3:  # the first and the last, the ones between summed up
             between = (f"{shown[1][0]} … {shown[-2][0]}", f"{shown[1][1]} … {shown[-2][1]}",
@@ -372,6 +374,8 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
             lines[box] = (f'\t{ids[box]} [label=<{label}> tooltip="{html_text(held)}" fillcolor="{fill}" '
                           f'color="{border}" height=0.25 margin="0.08,0.03" id="n{box}"]\n')
         else:
+            if boxes.how == "per stretch":  # a formula a line, as on the page
+                held = held.replace(", ", "\n", boxes.captions[box].count(", "))
             lines[box] = (f'\t{ids[box]} [label=<{html_label_text(chr(10).join((held, data, grad)))}> '
                           f'fillcolor="{fill}" color="{border}"]\n')
     edges = {}
