@@ -358,8 +358,10 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
     why = why or f"{len(order):,} nodes exceed max_nodes={max_nodes}"
     note = f"{why}: drawn {boxes.how}, {count:,} box{'es' if count != 1 else ''} ({advice})"
     if _page:  # the page's title is a paragraph, not one line as wide as the whole drawing
-        note = "\n".join(textwrap.wrap(note + ". Zoom in (+, the wheel or a pinch) to read the boxes: with follow on, "
-                                      "each frame pans to its box, and its text says what the box computes", 140))
+        if boxes.how == "per stretch":  # many small boxes of formulas: how to read them
+            note += (". Zoom in (+, the wheel or a pinch) to read the boxes: with follow on, each frame pans to its "
+                     "box, and its text says what the box computes")
+        note = "\n".join(textwrap.wrap(note, 140))
     g = new_digraph("computational_graph_collapsed", rankdir, html_label_text(f"{title}\n{note}" if title else note))
     fill, border = KIND_STYLE["intermediate"]
     ids = _box_ids(boxes)
