@@ -136,7 +136,8 @@ def _graph_pictures(root, run: RunFolder, stem: str, max_nodes: int = 300, max_s
                              f"{backward} backward), more than --max-steps {max_steps}: raise --max-steps to "
                              f"{forward + backward}, or draw it collapsed (--collapse)")
     drawn = COLLAPSED_BOXES if collapse else max_nodes
-    page = viz.step_through(root, max_nodes=drawn, max_steps=max_steps, collapse=collapse)
+    note = _collapsed_note(len(order), forward + backward, max_nodes, max_steps) if collapse else None
+    page = viz.step_through(root, max_nodes=drawn, max_steps=max_steps, collapse=collapse, _note=note)
     exercise = None
     if practice is not None:
         if collapse:
@@ -150,12 +151,12 @@ def _graph_pictures(root, run: RunFolder, stem: str, max_nodes: int = 300, max_s
                              .replace("practice_scope", "--practice-scope")) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PictureTooLarge)
-        graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=drawn)
+        graph = viz.draw_graph(root, edge_derivatives=True, max_nodes=drawn, _note=note)
         viz.render_all(graph, [run.path(f"{stem}_graph.svg", "computational graph (SVG)"),
                                run.path(f"{stem}_graph.png", "computational graph (PNG)"),
                                run.path(f"{stem}_graph.dot", "computational graph (DOT source)")], max_nodes)
         if backward <= max_nodes:
-            viz.render_all(viz.draw_derivative_graph(root),
+            viz.render_all(viz.draw_derivative_graph(root, max_nodes=max_nodes),
                            [run.path(f"{stem}_derivatives.svg", "derivative graph (SVG)"),
                             run.path(f"{stem}_derivatives.png", "derivative graph (PNG)")], max_nodes)
         else:
@@ -167,7 +168,12 @@ def _graph_pictures(root, run: RunFolder, stem: str, max_nodes: int = 300, max_s
             continue
         big = warning.message
         run.unlist(big.path)
-        offer = "" if collapse else "; --collapse draws a collapsed picture that reads as a whole"
+        if big.path.name.endswith("_derivatives.png"):  # --collapse collapses the other two pictures, not this one
+            offer = "; the derivative graph has no collapsed form" + (
+                "" if collapse else " (--collapse draws the computational graph and the step-through page collapsed, "
+                                    "each box with its gradients)")
+        else:
+            offer = "" if collapse else "; --collapse draws a collapsed picture that reads as a whole"
         print(f"note: {big.path.name} not written: at {big.width:,} × {big.height:,} px it is too large to read as a "
               f"whole at any zoom; {big.path.with_suffix('.svg').name} holds it (zoom in a browser){offer}",
               file=sys.stderr)
@@ -177,6 +183,15 @@ def _graph_pictures(root, run: RunFolder, stem: str, max_nodes: int = 300, max_s
     if exercise is not None:
         exercise.save(run.path(f"{stem}_practice.html", "practice page: work out each value and gradient "
                                                            "before it shows (open in a browser)"))
+
+
+def _collapsed_note(nodes: int, frames: int, max_nodes: int, max_steps: int) -> tuple:
+    """Why ``graph --collapse`` drew boxes and how to see every node, in the command's flags (why, advice)."""
+    from viz._collapse import every_node
+
+    raised = [f"--max-nodes {nodes}"] * (nodes > max_nodes) + [f"--max-steps {frames}"] * (frames > max_steps)
+    call = "the same command without --collapse" + (f", with {' '.join(raised)}," if raised else "")
+    return f"{nodes:,} nodes, collapsed as --collapse asks", every_node(nodes, call)
 
 
 def _how_trained(batch_size, m: int, epochs: int, learning_rate: float, lambd: float, optimizer=None,

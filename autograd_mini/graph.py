@@ -54,7 +54,9 @@ class Op:
       ``g = dL/d(out)``, return one contribution ``dL/d(parent)`` per parent, in parent
       order, or ``None`` for a parent that needs no gradient;
     * ``formula``: how the output is computed, ``{0}``, ``{1}`` standing for the parents
-      (``"σ({0})"``), shown in the pictures' forward pass;
+      (``"σ({0})"``), shown in the pictures' forward pass; optional beside it:
+      ``numbers_formula``, the same written to take numbers where ``formula`` would misread
+      with them (``1 · log(0.525)``, where ``y log a`` would give ``1 log 0.525``);
     * ``dformula``: per parent, the local derivative d(out)/d(parent) as the notes write
       it, with ``{out}``, ``{0}``, ``{1}`` standing for the names of the output and the
       parents and ``{k}`` for the op's constant. ``viz`` draws the derivative graph
@@ -68,6 +70,7 @@ class Op:
     __slots__ = ()
     name = "?"
     formula = ""
+    numbers_formula = ""
     dformula: tuple[str, ...] = ()
     nformula: tuple[str, ...] = ()
     dterm: tuple[str, ...] = ()

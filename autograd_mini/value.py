@@ -216,6 +216,7 @@ class _Exp(Op):
 class _Log(Op):
     name = "log"
     formula = "log {0}"
+    numbers_formula = "log({0})"
     dformula = ("1/{0}",)
 
     def vjp(self, out, g):
@@ -281,6 +282,7 @@ class _LeakyRelu(Op):
 class _CrossEntropy(Op):
     name = "cross_entropy"
     formula = "-({1} log {0} + (1 - {1}) log(1 - {0}))"
+    numbers_formula = "-({1} · log({0}) + (1 - {1}) · log(1 - {0}))"
     dformula = ("-{1}/{0} + (1 - {1})/(1 - {0})", "log(1 - {0}) - log {0}")
 
     def vjp(self, out, g):

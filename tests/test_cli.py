@@ -1,5 +1,6 @@
 """The `autograd-mini` command end to end, through `python -m autograd_mini` in a subprocess."""
 
+import html
 import json
 import os
 import re
@@ -218,6 +219,11 @@ def test_bad_arguments_give_one_line_and_exit_code_2(args, message, bad_csv, tmp
     assert message in lines[0] and "Traceback" not in result.stderr
 
 
+def words(page: str) -> str:
+    """A page's text without its tags, a title wrapped over several lines read as one."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
 def balanced_sum(n: int) -> str:
     """x + x + … (n times) written as a balanced tree, shallow enough for the expression limits."""
     return "x" if n == 1 else f"({balanced_sum(n // 2)}+{balanced_sum(n - n // 2)})"
@@ -236,8 +242,13 @@ def test_graph_refuses_a_graph_over_max_nodes_and_each_piece_of_advice_works(tmp
     assert (tmp_path / "raised" / "expression_steps.html").stat().st_size > 0
     result = run("graph", expression, "--set", "x=2", "--collapse", "--out", tmp_path / "collapsed")
     assert result.returncode == 0, result.stderr
-    assert "400 nodes exceed max_nodes=24: drawn per stretch" in (tmp_path / "collapsed" / "expression_graph.dot").read_text()
-    assert (tmp_path / "collapsed" / "expression_steps.html").stat().st_size > 0
+    told = "400 nodes, collapsed as --collapse asks: drawn per stretch"
+    advice = "the same command without --collapse, with --max-nodes 400 --max-steps 799, draws every node"
+    for name in ("expression_graph.dot", "expression_steps.html"):  # in the command's words, as followed above
+        text = (tmp_path / "collapsed" / name).read_text()
+        text = words(text) if name.endswith(".html") else text
+        assert told in text and advice in text and "max_nodes" not in text and "step_through(" not in text, name
+    assert raised.groups() == ("400", "799")
 
     result = run("graph", "+".join(["x"] * 40), "--set", "x=2", "--max-steps", "20", "--out", tmp_path / "steps")
     assert result.returncode == 2 and "79 frames (39 forward, 40 backward), more than --max-steps 20" in result.stderr
@@ -255,11 +266,25 @@ def test_graph_of_a_60_term_sum_leaves_out_pngs_too_large_to_read_and_offers_the
     assert written == ["expression_derivatives.svg", "expression_graph.dot", "expression_graph.svg",
                        "expression_steps.html"]
     notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
-    assert len(notes) == 2 and all("too large to read as a whole at any zoom" in n and "--collapse" in n for n in notes)
+    assert len(notes) == 2 and all("too large to read as a whole at any zoom" in n for n in notes)
+    graph_note, derivatives_note = notes
+    assert "expression_graph.png" in graph_note and "--collapse draws a collapsed picture" in graph_note
+    # --collapse does not collapse the derivative graph, and its note says so rather than offer it
+    assert "expression_derivatives.png" in derivatives_note and "collapsed picture" not in derivatives_note
+    assert "the derivative graph has no collapsed form (--collapse draws the computational graph and the " \
+           "step-through page collapsed, each box with its gradients)" in derivatives_note
     assert "expression_graph.png" not in result.stdout  # not listed as written
     result = run("graph", "+".join(["x"] * 60), "--set", "x=2", "--collapse", "--out", tmp_path / "collapsed")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "collapsed" / "expression_graph.png").stat().st_size > 0  # the collapsed picture fits
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "expression_derivatives.png not written" in notes[0]  # as its note said
+    assert notes[0].endswith("the derivative graph has no collapsed form")
+    page = words((tmp_path / "collapsed" / "expression_steps.html").read_text())
+    assert "60 nodes, collapsed as --collapse asks" in page and "max_nodes=24" not in page
+    # its advice, followed from the command line: every node, on the page and in the graph
+    assert "(the same command without --collapse draws every node)" in page
+    assert len(re.findall(r'<g id="n\d+" class="node">', (tmp_path / "sum" / "expression_steps.html").read_text())) == 60
 
 
 def test_check_names_a_negative_seed():

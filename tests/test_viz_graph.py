@@ -44,8 +44,9 @@ def test_logistic_graph_nodes_labels_values_and_edges():
     # values from the notes' example: z = 0.5·1 - 0.25·2 + 0.1 = 0.1, a = σ(0.1), dz = a - y
     a = 1 / (1 + np.exp(-0.1))
     assert "data 0.1 " in by_name["z"] and f"grad {a - 1:.4g}" in by_name["z"]
-    assert f"data {a:.4g}" in by_name["a"] and "op sigmoid" in by_name["a"]
-    assert "op wᵀx + b" in by_name["z"] and "grad -0.475" in by_name["w1"]  # dw1 = x1·dz, x1 = 1
+    assert f"data {a:.4g}" in by_name["a"] and by_name["a"].startswith("a = σ(z) ")
+    assert by_name["z"].startswith("z = w1·x1 + w2·x2 + b ") and "grad -0.475" in by_name["w1"]  # dw1 = x1·dz, x1 = 1
+    assert by_name["L"].startswith("L = -(y log a + (1 - y) log(1 - a)) ")
     assert "grad none (data)" in by_name["x1"] and "grad none (data)" in by_name["y"]
     assert "grad -0.95" in by_name["w2"]  # dw2 = x2·dz, x2 = 2
     # each edge runs parent -> result, in the forward direction
@@ -134,7 +135,8 @@ def test_tensor_two_layer_net():
     # 16 entries: every one is drawn, so the learner can redo the numbers
     assert " ".join(f"{v:.4g}" for v in X.data.ravel()) in texts["X"]
     assert "grad none (data)" in texts["X"]  # X takes no gradient
-    assert "op @" in texts["W1X"] and "op relu" in texts["A1"]  # the unlabelled W1 @ X named from its parents
+    # the unlabelled W1 @ X named from its parents, its name its formula; A1 with its formula
+    assert texts["W1X"].startswith("W1X (3, 8) data") and texts["A1"].startswith("A1 (3, 8) = max(0, Z1) data")
 
 
 def test_several_roots_and_bad_input():
@@ -169,3 +171,22 @@ def test_clusters_by_layer():
     tensor = Tensor(np.ones((1, 1)), label="W1")
     with pytest.raises(ValueError, match="cluster"):
         draw_graph(tensor, cluster="colour")
+
+
+@pytest.mark.parametrize("which", ["notes", "logistic", "deepnet", "softmax", "cnn"])
+def test_a_node_says_its_formula_with_the_pictures_names_never_the_ops_code_name(which):
+    from viz_nets import deep_net_cost, logistic_cost, small_cnn_cost, softmax_cost
+
+    root = {"notes": logistic_graph, "logistic": logistic_cost, "deepnet": lambda: deep_net_cost()[0],
+            "softmax": softmax_cost, "cnn": small_cnn_cost}[which]()
+    root.backward()
+    texts = {plain(label).split()[0]: plain(label) for label, _ in nodes_of(draw_graph(root).source).values()}
+    code_names = re.compile(r"\bop\b|ᵀ@|cross_entropy|\bsigmoid\b|W A \+ b|\bmax_pool\b(?!\()|\bconv2d\b")
+    assert not [t for t in texts.values() if code_names.search(t)], texts
+    expected = {"notes": {"a": "a = σ(z)", "L": "L = -(y log a + (1 - y) log(1 - a))"},
+                "logistic": {"Z": "Z (1, 4) = wᵀX + b", "wᵀX": "wᵀX (1, 4) data"},
+                "deepnet": {"Z1": "Z1 (4, 8) = W1 A0 + b1", "Z3": "Z3 (1, 8) = W3 A2 + b3", "A1": "A1 (4, 8) = max(0, Z1)"},
+                "softmax": {"Z2": "Z2 (3, 6) = W2 A1 + b2"},
+                "cnn": {"Z1": "Z1 (4, 6, 6, 2) = conv(X, W1) + b1", "P1": "P1 (4, 3, 3, 2) = max_pool(A1)"}}[which]
+    for name, start in expected.items():
+        assert texts[name].startswith(start), texts[name]

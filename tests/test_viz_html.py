@@ -269,10 +269,11 @@ def test_pages_for_the_micrograd_demo_net_and_a_60_term_expression(browser, tmp_
     heads = [(f["pass"], f["text"].split(":")[0]) for f in frames]
     neurons = [[f"layer {l}, neuron {j}" for j in range(1, n + 1)] for l, n in ((1, 16), (2, 16), (3, 1))]
     # a frame per neuron shared by the 10 examples, the regulariser and the loss; backward from the loss back,
-    # each box as soon as every box using it is done (the L2 term before the neurons whose parameters it reads)
+    # each box as soon as every box using it is done (the L2 term before the neurons whose parameters it reads),
+    # a layer's neurons 1 to 16 as a teacher goes through them
     assert heads == ([("forward", h) for h in sum(neurons, [])] + [("forward", "the regulariser"), ("forward", "the loss")]
                      + [("backward", "the loss"), ("backward", "the regulariser")]
-                     + [("backward", h) for layer in reversed(neurons) for h in reversed(layer)])
+                     + [("backward", h) for layer in reversed(neurons) for h in layer])
     press(page, "END")
     assert text(page, "counter").startswith(f"backward pass {sum(f['pass'] == 'backward' for f in frames)}")
     assert f"{nodes:,} nodes exceed max_nodes=300: drawn per neuron" in text(page, "stage")

@@ -112,9 +112,10 @@ def test_a_long_chain_collapses_into_a_readable_number_of_stretches():
     for _ in range(6000):
         total = total + x
     src = draw_graph(total, max_nodes=500).source
-    assert "drawn per stretch, 24 boxes" in src
+    assert "drawn per stretch, 25 boxes" in src  # 24 stretches and the input x they all use
     captions = [c for _, c in BOX.findall(src)]
-    assert captions[0] == "nodes 1–251 of 6,001" and captions[-1].endswith("–6,001 of 6,001")
+    assert captions[0] == "the input x" and captions[1] == "s2 = x + x … s251 = s250 + x"
+    assert captions[-1].endswith("… s6001 = s6000 + x") and "<BR/>nodes 5,752–6,001 of 6,001: 250 +<BR/>" in src
     one = draw_graph(Value(1.0, label="a") * 2, max_nodes=1).source
     assert "1 box (" in one  # and never "1 boxes"
 
@@ -141,10 +142,14 @@ def test_the_micrograd_demo_collapses_to_one_box_per_neuron_shared_by_the_exampl
     assert [c for c in captions if c.startswith("layer 3")] == ["layer 3, neuron 1: z = w·a[2&#93; + b"]
     # the hinge loss's relu is no layer: the loss is a box of its own, and so is the L2 term
     assert not any(c.startswith("layer 4") for c in captions)
-    assert "the loss: J = 0.1 · Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R" in captions
+    # 0.1 is 1/m, the mean over the m = 10 examples; c(i) said for what the graph knows of it: a constant
+    # that multiplies z[3](i) (micrograd's -y(i); the graph keeps only the number)
+    assert "the loss: J = (1/10) Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R" in captions
     assert "the regulariser: R = 0.0001 · Σ p²" in captions
-    loss = labels[captions["the loss: J = 0.1 · Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R"]]
-    assert f"i = 1, …, {m}: the examples" in loss and f"J: {L.data:.4g}" in loss
+    loss = labels[captions["the loss: J = (1/10) Σᵢ relu(1 + c(i) · z[3&#93;(i)) + R"]]
+    assert f"i = 1, …, {m}: the examples (m = {m}; (1/{m}) Σᵢ is the mean over them)" in loss
+    assert "c(i): the constant that example i&#x27;s term multiplies z[3&#93;(i) by (-1, 1)" in loss
+    assert "a number of example i" not in loss and f"J: {L.data:.4g}" in loss
     assert "p: each of the 337 parameters" in labels[captions["the regulariser: R = 0.0001 · Σ p²"]]
 
     # layer 2, neuron 5: its 16 weights and bias apart from its activations over the 10 examples
@@ -204,10 +209,102 @@ def test_every_piece_of_advice_in_the_size_messages_works_when_followed(tmp_path
     big = micrograd_demo(m=2)
     big.backward()
     src = draw_graph(big).source
-    assert "raise" not in src and "past the render cap of 1,500 nodes" in src
+    n = len(topo_order([big]))
+    assert "raise" not in src and f"drawing all {n:,} nodes is past the render cap of 1,500 nodes" in src
+    assert "every node is past" not in src  # the nodes together are past the cap, not each node
     render(draw_graph(big), tmp_path / "collapsed.svg")
     with pytest.raises(GraphTooLarge, match=r"render's max_nodes, the render cap.*draw it collapsed \(draw_graph "
                                             r"with max_nodes below the node count"):
         render(draw_graph(big, max_nodes=10**6), tmp_path / "every.svg")
     render(draw_graph(big, max_nodes=len(topo_order([big])) - 1), tmp_path / "below.svg")  # as told: collapsed
     assert "drawn per neuron" in (tmp_path / "below.svg").read_text()
+
+
+def test_a_derivative_graph_over_max_nodes_is_refused_before_drawing_and_each_piece_of_advice_works(tmp_path):
+    import time
+
+    import pytest
+
+    from viz import GraphTooLarge, draw_derivative_graph, render, step_through
+    from viz_nets import micrograd_demo
+
+    big = micrograd_demo(m=2)  # 2,302 gradient nodes: past the render cap too
+    big.backward()
+    start = time.perf_counter()
+    with pytest.raises(GraphTooLarge, match="draw_derivative_graph's max_nodes") as refused:
+        draw_derivative_graph(big)
+    assert time.perf_counter() - start < 10  # refused before anything is drawn (drawing it took minutes)
+    said = str(refused.value)
+    assert "draw it collapsed (draw_graph with max_nodes below" not in said and "pass max_nodes" not in said
+    assert "past the render cap of 1,500 nodes" in said
+    told = re.search(r"draw_graph\(root, max_nodes=(\d+)\) draws the computational graph collapsed, each box with "
+                     r"its gradients, and step_through\(root, collapse=True, max_nodes=(\d+)\) steps through", said)
+    collapsed = draw_graph(big, max_nodes=int(told.group(1)))  # as told: collapsed, and it renders
+    render(collapsed, tmp_path / "collapsed.svg")
+    assert "drawn per neuron" in collapsed.source and "<BR/>dw, db: min " in collapsed.source  # its gradients
+    page = step_through(big, collapse=True, max_nodes=int(told.group(2)))
+    assert "drawn per neuron" in page.html
+    # render's cap on a derivative graph drawn past it: the advice names the collapsed computational graph
+    with pytest.raises(GraphTooLarge, match="render's max_nodes") as refused:
+        render(draw_derivative_graph(big, max_nodes=10**6), tmp_path / "every.svg")
+    told = re.search(r"the derivative graph has no collapsed form, but draw_graph\(root, max_nodes=(\d+)\) draws the "
+                     "computational graph collapsed", str(refused.value))
+    as_told = draw_graph(big, max_nodes=int(told.group(1)))
+    render(as_told, tmp_path / "as_told.svg")
+    assert "drawn per neuron" in as_told.source
+
+    small = scalar_mlp((2, 4, 4, 1))  # under the render cap: raising max_nodes is offered, and works
+    small.backward()
+    with pytest.raises(GraphTooLarge, match="more than the 20 of draw_derivative_graph's max_nodes") as refused:
+        draw_derivative_graph(small, max_nodes=20)
+    raised = int(re.search(r"or pass max_nodes=(\d+)", str(refused.value)).group(1))
+    render(draw_derivative_graph(small, max_nodes=raised), tmp_path / "raised.svg")
+    assert f"{raised}. " in (tmp_path / "raised.svg").read_text()  # every gradient node, numbered 1 to the last
+
+
+def test_a_chain_collapses_to_stretches_that_read_as_formulas_with_the_shared_input_apart():
+    import json
+
+    from autograd_mini.expr import build_expression
+    from viz import step_through
+
+    f, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
+    f.backward()
+    src = draw_graph(f, max_nodes=24).source
+    assert '"s2 = x + x, s3 = s2 + x, s4 = s3 + x"' in src and '"s59 = s58 + x, f = s59 + x"' in src
+    page = step_through(f, collapse=True, max_nodes=24).html
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+    texts = [frame["text"] for frame in frames]
+    assert texts[0] == "s2 = x + x, s3 = s2 + x, s4 = s3 + x\nnodes 2–4 of 60: 3 +\nsk: what node k computes\n" \
+                       "s2: 4\ns3: 6\ns4: 8"
+    assert "s59 = s58 + x, f = s59 + x\nnodes 59–60 of 60: 2 +\nds59: 1\ndf: 1" in texts
+    # x's gradient is its own frame's, the last, never summed up with a stretch's (no mean of 60 and the 1s)
+    assert texts[-1] == "the input x\nused 60 times, by 59 nodes: dx is the sum of the 60 terms they pass back\ndx: 60"
+    assert not any("mean" in text or "dx" in text for text in texts[:-1])
+    assert "Zoom in (+, the wheel or a pinch) to read the boxes: with follow on, each frame pans to its box" in \
+        " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    x = Value(2.0, label="x")
+    long = x
+    for _ in range(399):  # a longer stretch: its first, the ones between, its last
+        long = long + x
+    long.backward()
+    src = draw_graph(long, max_nodes=24).source
+    assert '"s2 = x + x … s18 = s17 + x"' in src and "<BR/>s3 … s17: min 6  mean 20  max 34<BR/>" in src
+
+
+def test_the_collapsed_micrograd_mlp_steps_back_through_each_layer_from_neuron_1_to_16():
+    import json
+
+    from viz import step_through
+    from viz_nets import micrograd_demo
+
+    L = micrograd_demo(m=2)
+    L.backward()
+    page = step_through(L, collapse=True).html
+    frames = json.loads(re.search(r'id="frames">(.*?)</script>', page).group(1))["frames"]
+    backward = [f["name"] for f in frames if f["pass"] == "backward"]
+    for layer, source in ((2, "a[1]"), (1, "x")):  # a teacher's order in a layer: 1 to 16, as the picture numbers
+        neurons = [name for name in backward if name.startswith(f"layer {layer}, neuron ")]
+        assert neurons == [f"layer {layer}, neuron {k}: a = relu(w·{source} + b)" for k in range(1, 17)]
+    layers = [int(re.match(r"layer (\d)", name).group(1)) for name in backward if name.startswith("layer")]
+    assert layers == sorted(layers, reverse=True)  # and from the loss back, layer by layer

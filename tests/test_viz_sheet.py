@@ -341,3 +341,24 @@ def test_the_ready_sheets_are_the_notes_graph_m_example_logistic_regression_and_
     assert [n.data.shape for n in View(roots["logistic_regression"]).order if n.label == "X"] == [(2, 4)]
     assert sorted(n.data.shape for n in View(roots["deepnet_2_4_3_1"]).order if n.label and n.label[0] == "W") == \
         [(1, 3), (3, 4), (4, 2)]
+
+
+def test_the_sheet_says_how_the_key_writes_numbers_and_that_log_is_ln_and_writes_a_product_with_log_with_a_dot():
+    from viz._format import fmt_number
+
+    for name, root in GRAPHS.items():
+        sheet = _sheet(root)
+        intro = " ".join("".join(sheet.text["blank"]).split())
+        assert "Write each number as the key prints it: rounded to at most 4 significant digits, without trailing " \
+               "zeros" in intro, name
+        assert "Here log is the natural logarithm, ln (base e)." in intro, name  # every one of these takes a log
+        for q in sheet.questions["answers"]:  # and the key does print them so
+            for box in q["boxes"]:
+                assert fmt_number(float(box), 4) == box.strip(), (name, q["ask"], box)
+    answers = " ".join("".join(_sheet(GRAPHS["notes_graph"]).text["answers"]).split())
+    assert "= -(1 · log(0.525) + (1 - 1) · log(1 - 0.525))" in answers and "1 log 0.525" not in answers
+    x, y = Tensor(np.array([[1.0, 2.0]]), label="x"), Tensor(np.array([[3.0], [4.0]]), label="y")
+    J = (x @ y).sum()
+    J.label = "J"
+    J.backward()
+    assert "logarithm" not in "".join(_sheet(J).text["blank"])  # said only where a sheet takes a log

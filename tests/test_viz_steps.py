@@ -61,7 +61,7 @@ def test_deep_net_derivative_graph_and_frames_say_sum_transpose_shapes_and_no_in
     assert not AUTO_NAME.search(re.sub(r"<[^>]+>", " ", graph))
     for name in ("A0", "W1", "b1", "Z1", "A1", "Z3", "J"):
         assert f"<B>{name}</B>" in graph
-    assert "W1A0" not in graph and "<I>W A + b</I>" in graph  # the layer is one node, Z1 = W1 A0 + b1
+    assert "W1A0" not in graph and "= W1 A0 + b1" in graph  # the layer is one node, Z1 = W1 A0 + b1
     assert "A3 = σ(Z3)" in graph  # A[L] = σ(Z[L]), computed inside the stable cost node, shown on it
 
 

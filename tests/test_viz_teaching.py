@@ -242,6 +242,53 @@ def test_deep_net_derivative_graph_fits_a_16_by_9_slide_at_10_px():
     assert smallest * scale >= 10, (width, height, smallest * scale)
 
 
+def _derivative_node(source: str, name: str) -> list:
+    """The lines of the derivative graph's node ``name``, as plain text."""
+    label = re.search(r'^\t"%s" \[label=<(.*?)> fillcolor' % re.escape(name), source, re.M).group(1)
+    rows = re.findall(r"<TD[^>]*>(.*?)</TD>", label)
+    return [html.unescape(re.sub(r"<[^>]+>", "", row)).replace("\xa0", " ") for row in rows]
+
+
+def _numbers(lines: list) -> list:
+    return re.findall(r"-?\d[\d.]*(?:e[+-]?\d+)?", " ".join(lines))
+
+
+def test_the_derivative_graph_shows_a_matrix_of_up_to_32_entries_entry_by_entry():
+    import numpy as np
+
+    from viz import draw_derivative_graph
+    from viz._format import fmt_number
+
+    J, _ = deep_net_cost()
+    J.backward()
+    source = draw_derivative_graph(J).source
+    nodes = {n.label: n for n in J.topo_order() if n.label}
+    for name, node in (("∂J/∂Z3", nodes["Z3"]), ("dW2", nodes["W2"]), ("∂J/∂A2", nodes["A2"]), ("db1", nodes["b1"])):
+        lines = _derivative_node(source, name)
+        assert not any("min" in line for line in lines), lines
+        values = lines[next(k for k, line in enumerate(lines) if line.startswith("= ")):]
+        assert _numbers(values) == [fmt_number(v) for v in node.grad.ravel()], (name, lines)
+    # a larger one (∂J/∂Z2 of m = 40 examples: 120 entries) stays a summary, with its shape
+    J40, _ = deep_net_cost(m=40)
+    J40.backward()
+    assert any(line.startswith("= shape (3, 40): min") for line in _derivative_node(draw_derivative_graph(J40).source,
+                                                                                    "∂J/∂Z2"))
+
+    J = small_cnn_cost()
+    J.backward()
+    source = draw_derivative_graph(J).source
+    W1, W2 = (next(n for n in J.topo_order() if n.label == name) for name in ("W1", "W2"))
+    dW2 = _derivative_node(source, "dW2")
+    assert _numbers(dW2[dW2.index(next(line for line in dW2 if line.startswith("= "))):]) == \
+        [fmt_number(v) for v in W2.grad.ravel()]
+    dW1 = _derivative_node(source, "dW1")  # the filter bank: filter 1's 3 × 3 grid beside filter 2's
+    at = next(k for k, line in enumerate(dW1) if "filter 1" in line)
+    assert "filter 2" in dW1[at]
+    for i in range(3):
+        assert _numbers(dW1[at + 1 + i:at + 2 + i]) == \
+            [fmt_number(v) for v in np.concatenate([W1.grad[i, :, 0, 0], W1.grad[i, :, 0, 1]])], dW1
+
+
 def test_a_filter_bank_is_printed_and_drawn_as_its_f_by_f_grids_side_by_side():
     import numpy as np
 
@@ -295,3 +342,14 @@ def test_the_collapsed_micrograd_mlp_page_is_a_column_of_neurons_per_layer_reada
     headings = page.execute_script("return Array.from(document.querySelectorAll('#stage text'))"
                                    ".map(function (t) { return t.textContent; })")
     assert [h for h in headings if re.fullmatch(r"layer \d", h)] == ["layer 1", "layer 2", "layer 3"]
+
+
+def test_the_collapsed_60_term_page_reads_at_10_px_after_fit(browser, tmp_path):  # noqa: F811
+    from autograd_mini.expr import build_expression
+    from test_viz_html import SMALLEST_TEXT
+
+    f, _ = build_expression("+".join(["x"] * 60), {"x": 2.0})
+    f.backward()
+    page = open_page(browser, f, tmp_path / "sum60.html", collapse=True, max_nodes=24)
+    page.find_element("id", "fit").click()
+    assert page.execute_script(SMALLEST_TEXT) >= 10  # the stretches in rows (3.75 px as one long strip)

@@ -265,9 +265,11 @@ def _fill(template: str, child, symbol, out: str, k: str) -> str:
     return template.format(*parents, out=out, k=k)
 
 
-def forward_formula(node, names: Names, precision: int = 4, numbers: bool = False) -> str:
-    """How ``node`` was computed from its parents (``σ(z)``, ``W1 A0``), by name or with numbers."""
+def forward_formula(node, names: Names, precision: int = 4, numbers: bool = False, symbol=None) -> str:
+    """How ``node`` was computed from its parents (``σ(z)``, ``W1 A0``), by name (``symbol``'s, names' by
+    default) or with numbers."""
     k = _constant(node._ctx, precision)
     if numbers:
-        return _fill(_forward_template(node), node, lambda n: fmt_number(n.data, precision), "", k)
-    return _fill(_forward_template(node), node, names.symbol, "", k)
+        template = node._op.numbers_formula or _forward_template(node)
+        return _fill(template, node, lambda n: fmt_number(n.data, precision), "", k)
+    return _fill(_forward_template(node), node, symbol or names.symbol, "", k)

@@ -13,12 +13,15 @@ a node whose consumers all sit in one group joins that group; a node shared by s
 groups (an input x, a neuron's output) stays a group of its own. A neuron's layer is one
 more than the deepest neuron feeding it. A Tensor activation is a whole layer (Z1 → A1).
 When the neurons are still too many, the picture is drawn per layer; when a graph has no
-layers to speak of (a long chain of sums), it is cut into stretches of consecutive nodes.
+layers to speak of (a long chain of sums), it is cut into stretches of consecutive nodes, each captioned
+with its formulas (``s58 = s57 + x``), laid out in rows like text, and an input every stretch uses (x)
+gets a box of its own, so its gradient is never summed up with theirs.
 Each box says what it holds, and sums up its outputs' values and gradients (min/mean/max).
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import Names, consumers
+from ._chain import Names, consumers, forward_formula
 from ._format import fmt_number, html_label_text, html_text
 from ._graphviz import dot_id
 from ._mlp import ACTIVATIONS, MLP, find_mlp
@@ -136,8 +139,7 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
         how, key_of = "per layer", {node: layer_key(node) for node in order}
     if len(set(key_of.values())) < 3 and len(order) > 2 * STRETCHES and how != "per group":
         # no layers to speak of (a chain of sums is one box): stretches of consecutive nodes
-        size = -(-len(order) // min(STRETCHES, max_nodes))
-        how, key_of = "per stretch", {node: ("stretch", i // size) for i, node in enumerate(order)}
+        return _collapse_chain(order, names, used_by, max_nodes)
     index = _ordered_boxes(order, key_of)
     box_of = {node: index[key_of[node]] for node in order}
     members: list = [[] for _ in index]
@@ -152,10 +154,7 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
     layers: dict = {}
     for box, nodes in enumerate(members):
         key = key_of[nodes[0]]
-        if how == "per stretch":
-            first, last = names.position[nodes[0]] + 1, names.position[nodes[-1]] + 1
-            captions.append(f"nodes {first:,}–{last:,} of {len(order):,}")
-        elif how == "per layer" and key[0] == "layer":
+        if how == "per layer" and key[0] == "layer":
             captions.append(f"layer {key[1]}")
         elif how == "per layer":
             captions.append("the loss" if order[-1] in nodes else f"after layer {key[1]}")
@@ -174,6 +173,56 @@ def collapse(order: list, names: Names, keys: dict | None, max_nodes: int) -> Co
               for what in ["out" if len(outs) == 1 else f"{len(outs)} outputs"]]
     details = [[f"{len(nodes):,} node{'s' if len(nodes) > 1 else ''}: {_op_counts(nodes)}"] for nodes in members]
     return Collapsed(how, box_of, captions, members, outputs, layers, details, values)
+
+
+def _collapse_chain(order: list, names: Names, used_by: dict, max_nodes: int) -> Collapsed:
+    """Stretches of consecutive nodes, each captioned with its formulas (``s58 = s57 + x``: s58 is what
+    node 58 computes), and a box of its own for each input that several stretches use (x of x + x + …),
+    so that its gradient, the sum of every term it gets, is never summed up with a stretch's."""
+    chain = [n for n in order if n._op is not None or len(used_by[n]) < 2]
+    size = -(-len(chain) // min(STRETCHES, max_nodes))
+    stretch = {node: i // size for i, node in enumerate(chain)}
+    key_of = {node: ("stretch", stretch[node]) if node in stretch else ("input", names.position[node])
+              for node in order}
+    index = _ordered_boxes(order, key_of)
+    box_of = {node: index[key_of[node]] for node in order}
+    members: list = [[] for _ in index]
+    for node in order:
+        members[box_of[node]].append(node)
+
+    def name(node):  # an unlabelled node by its number in the forward pass, so that a stretch reads as a chain
+        return names.symbol(node) if node.label or node._op is None else f"s{names.position[node] + 1}"
+
+    def grad(node):
+        return names.grad(node) if node.label or node._op is None else f"d{name(node)}"
+
+    captions, details, values = [], [], []
+    inputs = 0
+    for nodes in members:
+        if key_of[nodes[0]][0] == "input":
+            (leaf,) = nodes
+            inputs += 1
+            uses, users = len(used_by[leaf]), len({id(c) for c, _ in used_by[leaf]})
+            captions.append(f"the input {name(leaf)}")
+            details.append([f"used {uses:,} times, by {users:,} nodes: {grad(leaf)} is the sum of the {uses:,} terms "
+                            "they pass back"])
+            values.append([(name(leaf), grad(leaf), [leaf])])
+            continue
+        computed = [n for n in nodes if n._op is not None]
+        formulas = [f"{name(n)} = {forward_formula(n, names, symbol=name)}" for n in computed]
+        captions.append(", ".join(formulas) if len(formulas) <= 3 else f"{formulas[0]} … {formulas[-1]}")
+        first, last = names.position[nodes[0]] + 1, names.position[nodes[-1]] + 1
+        details.append([f"nodes {first:,}–{last:,} of {len(order):,}: {_op_counts(nodes)}"]
+                       + ["sk: what node k computes"] * (len(captions) == 1 + inputs))  # said on the first stretch
+        shown = [(name(n), grad(n), [n]) for n in nodes if n.label or n._op is not None]
+        if len(shown) > 3:  # the first and the last, the ones between summed up
+            between = (f"{shown[1][0]} … {shown[-2][0]}", f"{shown[1][1]} … {shown[-2][1]}",
+                       [n for _, _, (n,) in shown[1:-1]])
+            shown = [shown[0], between, shown[-1]]
+        values.append(shown)
+    outputs = [[n for n in nodes if not used_by[n] or any(box_of[c] != box for c, _ in used_by[n])] or nodes[-1:]
+               for box, nodes in enumerate(members)]
+    return Collapsed("per stretch", box_of, captions, members, outputs, {}, details, values)
 
 
 def _op_counts(nodes: list) -> str:
@@ -293,20 +342,25 @@ def every_node(nodes: int, call: str) -> str:
     "draw_graph(…, max_nodes=5,432)"), or, past the render cap, that this view is the one to read."""
     if nodes <= MAX_RENDER_NODES:
         return f"{call} draws every node"
-    return (f"every node is past the render cap of {MAX_RENDER_NODES:,} nodes that Graphviz lays out in a few "
-            "seconds (render's max_nodes), so this view is the one to read")
+    return (f"drawing all {nodes:,} nodes is past the render cap of {MAX_RENDER_NODES:,} nodes that Graphviz lays "
+            "out in a few seconds, so this view is the one to read")
 
 
 def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int, *, rankdir: str,
-                   precision: int, title: str | None, _page: bool = False, advice: str | None = None) -> graphviz.Digraph:
-    """The collapsed picture; its title says how many nodes were folded into how many boxes and how to
-    see every node (``advice``; draw_graph's by default)."""
+                   precision: int, title: str | None, _page: bool = False, advice: str | None = None,
+                   why: str | None = None) -> graphviz.Digraph:
+    """The collapsed picture; its title says why it is collapsed (``why``: the node count past
+    ``max_nodes`` by default), how many nodes were folded into how many boxes and how to see every node
+    (``advice``; draw_graph's by default)."""
     boxes = collapse(order, names, keys, max_nodes)
     count = len(boxes.members)
     advice = advice or every_node(len(order), f"draw_graph(…, max_nodes={len(order)})")
-    note = (f"{len(order):,} nodes exceed max_nodes={max_nodes}: drawn {boxes.how}, "
-            f"{count:,} box{'es' if count != 1 else ''} ({advice})")
+    why = why or f"{len(order):,} nodes exceed max_nodes={max_nodes}"
+    note = f"{why}: drawn {boxes.how}, {count:,} box{'es' if count != 1 else ''} ({advice})"
     if _page:  # the page's title is a paragraph, not one line as wide as the whole drawing
+        if boxes.how == "per stretch":  # many small boxes of formulas: how to read them
+            note += (". Zoom in (+, the wheel or a pinch) to read the boxes: with follow on, each frame pans to its "
+                     "box, and its text says what the box computes")
         note = "\n".join(textwrap.wrap(note, 140))
     g = new_digraph("computational_graph_collapsed", rankdir, html_label_text(f"{title}\n{note}" if title else note))
     fill, border = KIND_STYLE["intermediate"]
@@ -317,10 +371,13 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
         held, data, grad = box_texts(boxes, box, precision, hide_unknown=not _page)
         if _page:  # the page: a box's name and formula; its numbers are in its frames and on hover and Tab
             name = boxes.in_layer.get(box, boxes.captions[box]) if framed else boxes.captions[box]
-            label = html_label_text("\n".join(textwrap.wrap(name, 44)))
+            wrapped = name.split(", ") if boxes.how == "per stretch" else textwrap.wrap(name, 44)  # a formula a line
+            label = html_label_text("\n".join(wrapped))
             lines[box] = (f'\t{ids[box]} [label=<{label}> tooltip="{html_text(held)}" fillcolor="{fill}" '
                           f'color="{border}" height=0.25 margin="0.08,0.03" id="n{box}"]\n')
         else:
+            if boxes.how == "per stretch":  # a formula a line, as on the page
+                held = held.replace(", ", "\n", boxes.captions[box].count(", "))
             lines[box] = (f'\t{ids[box]} [label=<{html_label_text(chr(10).join((held, data, grad)))}> '
                           f'fillcolor="{fill}" color="{border}"]\n')
     edges = {}
@@ -334,6 +391,9 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
         g.body.extend(neuron_columns(boxes, ids, lines, edges, _from_frames(boxes, edges)))
         return g
     g.body.extend(lines.values())
+    if boxes.how == "per stretch":
+        g.graph_attr["rankdir"] = "TB"
+        g.body.extend(_rows(boxes, ids, edges))
     for column in boxes.layers.values():
         if len(column) > 1:  # a layer's neurons side by side, 1 to n, as the picture numbers them
             chain = " -> ".join(ids[box] for box in column)
@@ -342,6 +402,22 @@ def draw_collapsed(order: list, names: Names, keys: dict | None, max_nodes: int,
         g.graph_attr["concentrate"] = "true"
     g.body.extend(f"\t{ids[a]} -> {ids[b]}" + (f" [{attrs}]" if attrs else "") + "\n" for (a, b), attrs in edges.items())
     return g
+
+
+def _rows(boxes: Collapsed, ids: list, edges: dict) -> list:
+    """Stretches in rows read left to right, line by line, like text (top to bottom, each row's first
+    box under the one above); an arrow to the next row or from a shared input does not pull boxes
+    out of their row. Returns the rows' DOT lines; ``edges``' attributes are updated."""
+    chain = [box for box in range(len(boxes.members)) if any(n._op is not None for n in boxes.members[box])]
+    per_row = math.ceil(math.sqrt(1.2 * len(chain)))
+    rows = [chain[start:start + per_row] for start in range(0, len(chain), per_row)]
+    row_of = {box: r for r, row in enumerate(rows) for box in row}
+    for (a, b), attrs in edges.items():
+        if a not in row_of or row_of[a] != row_of[b]:
+            edges[(a, b)] = " ".join(filter(None, (attrs, "constraint=false" if a in row_of else "weight=0")))
+    out = [f"\t{{rank=same; {'; '.join(ids[box] for box in row)}}}\n" for row in rows]
+    out += [f"\t{ids[above[0]]} -> {ids[below[0]]} [style=invis weight=10]\n" for above, below in zip(rows, rows[1:])]
+    return out
 
 
 def _box_ids(boxes: Collapsed) -> list:

@@ -19,6 +19,7 @@ relu(1 − y·z)) sums no weights, so it is no neuron.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -85,12 +86,13 @@ class MLP:
     examples: int           # how many examples run through the net
     n_params: int
     _varying: list = field(default_factory=list)  # the per-example numbers of the last formula (its c(i))
+    _times: str = ""                               # what c(i) multiplies in the last formula ("z[3](i)")
     _last: str = ""                                # the last formula written
 
     def box_formula(self, node, head: str = "J") -> str:
         """The formula the loss (or regulariser, R) box computes, with a sum over the examples written Σᵢ."""
         head = "R" if node is self.reg_root else head
-        self._varying = []
+        self._varying, self._times = [], ""
         self._last = f"{head} = {self._render(node, node)}"
         return self._last
 
@@ -98,11 +100,14 @@ class MLP:
         """What the symbols of the last :meth:`box_formula` stand for."""
         out = []
         if self.examples > 1 and "(i)" in self._last:
-            out.append(f"i = 1, …, {self.examples}: the examples")
+            mean = f"; (1/{self.examples}) Σᵢ is the mean over them" if f"(1/{self.examples}) Σᵢ" in self._last else ""
+            out.append(f"i = 1, …, {self.examples}: the examples (m = {self.examples}{mean})")
         if self._varying:
             values = sorted(set(self._varying))
             shown = ", ".join(fmt_number(v) for v in values) if len(values) <= 4 else "a different value each"
-            out.append(f"c(i): a number of example i in the formula ({shown})")
+            # the graph keeps only the number, not where it came from (micrograd's -y(i)): said as it is
+            out.append(f"c(i): the constant that example i's term multiplies {self._times} by ({shown})" if self._times
+                       else f"c(i): a constant of example i's term that differs from one example to the next ({shown})")
         return out
 
     # a small printer: neurons' outputs by their symbol, the regulariser as R, parameters as p, a chain
@@ -127,7 +132,10 @@ class MLP:
         if name == "*" and node.parents[0] is node.parents[1]:
             return f"{_wrap(parts[0][0])}²", parts[0][1]
         if name == "*":
-            parts.sort(key=lambda part: part[0] != "{}")  # a number first: 0.1 · Σ, not Σ · 0.1
+            parts.sort(key=lambda part: part[0] != "{}")  # a number first: 0.5 · Σ, not Σ · 0.5
+            (first, number), (second, _) = parts if len(parts) == 2 else (parts[0], ("", []))
+            if first == "{}" and second.startswith("Σᵢ ") and abs(number[0] * self.examples - 1) < 1e-12:
+                return f"(1/{self.examples}) {second}", parts[1][1]  # the mean over the examples, 1/m
             return " · ".join(_wrap(t) for t, _ in parts), [v for _, vs in parts for v in vs]
         if name == "**" and len(parts) == 1:  # a power by a number k, kept beside the op
             k = fmt_number(node._ctx)
@@ -169,6 +177,8 @@ class MLP:
                 else:
                     body += "c(i)" + rest
                     self._varying += column
+                    times = re.match(r" · (\w+(?:\[\d+\])?(?:\(i\))?)", rest)
+                    self._times = times.group(1) if times else ""
             over = "ᵢ" if len(members) == self.examples else f" ({len(members)} terms)"
             if text == "p²" and len(members) == self.n_params:
                 over = ""

@@ -18,16 +18,17 @@ import graphviz
 import numpy as np
 
 from ._chain import needs_grad
-from ._format import fmt_value, html_label_text
+from ._format import fmt_result, fmt_value, html_label_text
 from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
 from ._style import KIND_STYLE, new_digraph, node_kind
+from .render import MAX_RENDER_NODES, check_size
 from .steps import _backward_steps, _view
 
 __all__ = ["draw_derivative_graph"]
 
 
 def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, show_values: bool = True,
-                          title: str | None = None, show_data: bool = False) -> graphviz.Digraph:
+                          title: str | None = None, show_data: bool = False, max_nodes: int = 500) -> graphviz.Digraph:
     """Draw the backward pass of ``root`` (the loss L) as a graph of dL, da, dz, dw1, ...
 
     Each node shows its number in the teacher's order, its formula (a sum where a value is used
@@ -36,8 +37,17 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
     and ``show_values`` is set, its value. Data (X, x1, y) takes no gradient and is left out,
     unless ``show_data`` asks for its formula too (constants never get a node). ``rankdir``
     "auto" lays a long chain out top to bottom, so the picture fits a slide.
+
+    ``max_nodes``: a derivative graph of more gradient nodes is refused (:class:`GraphTooLarge`) before
+    anything is drawn, with what to do instead: it has no collapsed form, but the collapsed
+    computational graph and step-through page show each box's gradients.
     """
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int; got {max_nodes!r}")
     view = _view(root, precision, None)
+    drawn = set(view.backward_order(show_data))
+    check_size(len(drawn), sum(1 for node in drawn for child, _ in view.used_by[node] if child in drawn),
+               max_nodes, instead(len(drawn), max_nodes), "draw_derivative_graph's max_nodes")
     steps = _backward_steps(view, show_data)
     position = {step.node: k for k, step in enumerate(steps)}
     edges = [(position[child], position[node], term)
@@ -53,6 +63,11 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
         rows = [head] + [html_label_text(line) for line in wrap(step.formula)]
         if show_values and not needs_grad(node):
             rows.append(f'<FONT COLOR="#4b5563">{html_label_text("none: data takes no gradient")}</FONT>')
+        elif show_values and node.has_grad and np.ndim(step.value) and np.size(step.value) <= 32:
+            # a small matrix entry by entry, as the frames print it (columns aligned), so the learner can redo it
+            lines = fmt_result(step.value, precision, filters=node in view.filters).split("\n")
+            rows += ['<FONT FACE="DejaVu Sans Mono">' + html_label_text(("= " if k == 0 else "  ") + line)
+                     .replace(" ", "&#160;") + "</FONT>" for k, line in enumerate(lines)]
         elif show_values:
             value = fmt_value(step.value, precision) if node.has_grad else "not computed yet"
             rows += [f'<FONT COLOR="#4b5563">{html_label_text(line)}</FONT>' for line in wrap(f"= {value}")]
@@ -68,6 +83,19 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
         g.body.append(f"\t{dot_id(steps[a].dname)} -> {dot_id(steps[b].dname)} "
                       f"[{label_kind}=<{html_label_text(text)}> tooltip=\"{_quote(text)}\"]\n")
     return g
+
+
+def instead(nodes: int, below: int) -> str:
+    """What to do instead of drawing a derivative graph of ``nodes`` gradient nodes, each way one that
+    works when followed: the collapsed pictures (``below``: a max_nodes under the graph's node count,
+    which is never less than ``nodes``) and, under the render cap, a raised max_nodes."""
+    collapsed = (f"the derivative graph has no collapsed form, but draw_graph(root, max_nodes={below}) draws the computational graph "
+                 f"collapsed, each box with its gradients, and step_through(root, collapse=True, max_nodes={below}) "
+                 "steps through the boxes' gradients")
+    if nodes > MAX_RENDER_NODES:
+        return (f"{collapsed} (drawing all {nodes:,} gradient nodes is past the render cap of {MAX_RENDER_NODES:,} nodes that "
+                "Graphviz lays out in a few seconds)")
+    return f"{collapsed}; or pass max_nodes={nodes}"
 
 
 def _quote(text: str) -> str:

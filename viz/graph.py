@@ -23,7 +23,7 @@ from ._chain import _ATOM, FUSED_COSTS, Names, activation_name, as_roots, consum
     named_by_formula, needs_grad
 from ._collapse import draw_collapsed
 from ._format import filter_grids, fmt_array, fmt_number, html_label_text, visible_text, wrapped_row
-from ._graphviz import auto_rankdir, dot_id, edge_label_kind, wrap
+from ._graphviz import WRAP, auto_rankdir, dot_id, edge_label_kind, wrap
 from ._layout import column_body, layer_columns
 from ._rules import term
 from ._style import KIND_STYLE, grad_fill, new_digraph, node_kind
@@ -142,11 +142,11 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         under = side_by_side and np.size(node.data) > 32 and heading + len(str(node.data.shape)) > 20
         head += f'{"<BR/>" if under else " "}<FONT POINT-SIZE="11">{node.data.shape}</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>']
-    if formula and names.is_short(node):  # a short name says what it stands for
-        for line in wrap(f"= {formula}", 32):
+    # the formula as a teacher writes it, with the picture's names (σ(z), W1 A0 + b1), never the op's code name;
+    # a name that is its formula (wᵀX) says it once, and the page's frames say a long one
+    if formula and (names.is_short(node) or not (named_by_formula(symbol, formula) or page and len(formula) > 32)):
+        for line in wrap(f"= {formula}", 32 if page else WRAP):
             rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_label_text(line)}</TD></TR>')
-    elif formula and not (page and len(node._op.name) > 14):  # the page's frames say a long one
-        rows.append(_row("op", f"<I>{html_label_text(node._op.name)}</I>"))
     # up to 32 entries, every one is shown (min/mean/max beyond; every entry on hover, Tab and in the frame)
     entries = 32
     if not show_values and node._op is not None:
@@ -259,7 +259,7 @@ def _tooltip(view, node) -> str:
 def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_derivatives: bool = False,
                precision: int = 4, color_by_grad: bool = False, params=None, cluster=None,
                max_nodes: int = 500, title: str | None = None, show_values: bool = True, _page: bool = False,
-               _view: tuple = (1372, 545)) -> graphviz.Digraph:
+               _view: tuple = (1372, 545), _note=None) -> graphviz.Digraph:
     """Draw the graph of ``roots`` (one Value/Tensor or several) as a :class:`graphviz.Digraph`.
 
     Each node shows its label (the notes' symbol), data and grad (a Tensor: its shape and
@@ -279,7 +279,7 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
       the graph asks what a practice sheet asks: only the leaves' given numbers are drawn; a collapsed
       picture still sums up its boxes);
     * ``max_nodes``: beyond it the picture collapses to one box per neuron, else per layer
-      (or per ``cluster`` group) and its title says so.
+      (or per ``cluster`` group) and its title says so (``_note``, (why, advice): in the command line's words).
     """
     roots = as_roots(roots)
     if not isinstance(max_nodes, int) or max_nodes < 1:
@@ -288,8 +288,9 @@ def draw_graph(roots, *, rankdir: str = "auto", show_grads: bool = True, edge_de
     order, names = view.order, view.names
     keys = cluster_key(cluster, order) if cluster is not None else None
     if len(order) > max_nodes:
+        why, advice = _note or (None, None)
         return draw_collapsed(order, names, keys, max_nodes, rankdir="LR" if rankdir == "auto" else rankdir,
-                              precision=precision, title=title)
+                              precision=precision, title=title, advice=advice, why=why)
     columns = layer_columns(view) if rankdir == "auto" and keys is None else None
     if columns is not None:  # a net: a column per layer, the layers side by side
         rankdir = "TB"

@@ -441,14 +441,17 @@ def _box_frame(kind, k, total, box, edges, sources, text) -> dict:
 
 
 def _box_backward_order(boxes, edges) -> list:
-    """The boxes that hold a gradient, each as soon as every box using it is done, from the loss back."""
+    """The boxes that hold a gradient, each as soon as every box using it is done, from the loss back; a
+    layer's neurons 1 to n, as a teacher goes through them."""
     count = len(boxes.members)
     needing = {box for box in range(count) if any(n.requires_grad for n in boxes.members[box])}
     waiting = {box: sum(1 for a, b in edges if a == box and b in needing) for box in needing}
     ready = [box for box in needing if waiting[box] == 0]
+    # a box ranks as the last its forward pass completed, a neuron as the last of its layer
+    rank = {box: max(column) for column in boxes.layers.values() for box in column}
     out = []
     while ready:
-        ready.sort(key=lambda b: -b)  # of the final ones, the box the forward pass completed last
+        ready.sort(key=lambda b: (-rank.get(b, b), b))  # of the final ones, the latest layer first
         box = ready.pop(0)
         out.append(box)
         for a, b in edges:
@@ -460,10 +463,11 @@ def _box_backward_order(boxes, edges) -> list:
 
 
 def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_steps: int, max_nodes: int,
-                collapse: bool, notebook: bool = False, practice=None):
+                collapse: bool, notebook: bool = False, practice=None, note=None):
     """The page's Digraph (node ids n<i>, cells a_v<i> / a_g<i>, edges e<a>_<b>_<slot>), its frames, the
     nodes known from the start (leaves), how many nodes (or boxes) it draws and what Tab says of each;
-    ``practice`` (scope, nodes) puts practice mode's questions in the frames."""
+    ``practice`` (scope, nodes) puts practice mode's questions in the frames; ``note`` (why, advice): a
+    collapsed page's title in the caller's words (the command line's flags), step_through's by default."""
     (root,) = _one_root(root)
     if not root.has_grad:
         raise RuntimeError("no gradients yet: call backward() on the root (e.g. L.backward()) "
@@ -480,8 +484,9 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
                           f" (more than the render cap of {MAX_RENDER_NODES:,} nodes Graphviz lays out in a few "
                           "seconds, so raising max_nodes cannot help)"), "step_through's max_nodes")
         boxes = collapse_graph(order, view.names, None, max_nodes)
+        why, advice = note or (None, every_node(len(order), raised))
         graph = draw_collapsed(order, view.names, None, max_nodes, rankdir="LR" if rankdir == "auto" else rankdir,
-                               precision=precision, title=None, _page=True, advice=every_node(len(order), raised))
+                               precision=precision, title=None, _page=True, advice=advice, why=why)
         return (graph, *_box_frames(order, boxes, precision, max_steps))
     frames, leaves, count, info = _node_frames(view, max_steps, practice)
     graph = draw_graph(root, rankdir=rankdir, precision=precision, edge_derivatives=edge_derivatives,
@@ -623,16 +628,16 @@ def _notation(root) -> str:
 def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = "auto", precision: int = 4,
                  edge_derivatives: bool = False, max_steps: int = 500, max_nodes: int = 300,
                  collapse: bool = False, practice: bool = False, practice_scope: str = "all",
-                 practice_nodes=None) -> StepThrough:
+                 practice_nodes=None, _note=None) -> StepThrough:
     """The step-through page of ``root`` as a :class:`StepThrough` (shows inline in Jupyter);
-    the options are :func:`step_through_html`'s. A net is laid out for a 1400 × 900 window; the notebook's
+    the options are :func:`step_through_html`'s (``_note``: the command line's words for a collapsed page). A net is laid out for a 1400 × 900 window; the notebook's
     output, 1000 px wide and as tall as the page, gets its own layout, made when it is first shown.
     A practice page's static fallback (the SVG a viewer without scripts shows) hides what it asks."""
     check_practice(practice, practice_scope, practice_nodes, edge_derivatives, collapse)
     asked = (practice_scope, None if practice_nodes is None else list(practice_nodes)) if practice else None
     options = (title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse)
-    return StepThrough(*_page(root, *options, practice=asked),
-                       notebook=functools.partial(_page, root, *options, notebook=True, practice=asked),
+    return StepThrough(*_page(root, *options, practice=asked, note=_note),
+                       notebook=functools.partial(_page, root, *options, notebook=True, practice=asked, note=_note),
                        kind="practice backprop" if practice else "step-through backprop")
 
 
@@ -643,11 +648,11 @@ _NOSCRIPT = ("Scripts are off here, so the drawing below shows every node with i
 
 
 def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse, notebook=False,
-          practice=None):
+          practice=None, note=None):
     """The page's HTML, its number of frames, the graph's SVG, the notebook frame's first height and, for a
     notebook, the graph as PNG too (one layout); a practice page's SVG and PNG hide what it asks."""
     graph, frames, leaves, count, info = _page_parts(root, rankdir, precision, edge_derivatives, max_steps,
-                                                     max_nodes, collapse, notebook, practice)
+                                                     max_nodes, collapse, notebook, practice, note)
     legend = "".join(f'<span class="chip" style="background:{fill};border-color:{border}"></span>{kind}'
                      for kind, (fill, border) in KIND_STYLE.items())
     data = {"nodes": count, "leaves": leaves, "frames": frames, "info": info}

@@ -93,11 +93,17 @@ def _digraph(graph) -> graphviz.Digraph:
     return draw_graph(graph)
 
 
-def _check_source(source: str, max_nodes: int) -> None:
+def _check_source(graph: graphviz.Digraph, max_nodes: int) -> None:
+    source = graph.source
     nodes = len(_NODE_LINE.findall(source))
+    if graph.name == "derivative_graph":  # it has no collapsed form; the computational graph's shows its gradients
+        collapsed = ("the derivative graph has no collapsed form, but draw_graph(root, max_nodes="
+                     f"{min(max_nodes, 300)}) draws the computational graph collapsed, each box with its gradients")
+    else:
+        collapsed = ("draw it collapsed (draw_graph with max_nodes below the node count: one box per neuron, layer "
+                     "or stretch of a chain)")
     check_size(nodes, len(_EDGE_LINE.findall(source)), max_nodes,
-               "draw it collapsed (draw_graph with max_nodes below the node count: one box per neuron, layer or "
-               f"stretch of a chain), render a smaller graph, or pass max_nodes={nodes} (Graphviz then takes minutes)",
+               f"{collapsed}, render a smaller graph, or pass max_nodes={nodes} (Graphviz then takes minutes)",
                "render's max_nodes, the render cap: past it Graphviz takes more than a few seconds to lay a graph out")
 
 
@@ -151,9 +157,9 @@ def svg_text(graph, max_nodes: int = MAX_RENDER_NODES) -> str:
 
 def svg_and_png(graph, max_nodes: int = MAX_RENDER_NODES, png: bool = True) -> tuple:
     """The graph as SVG text and, from the same layout, PNG bytes (None past the PNG cap, or not asked for)."""
-    source = _digraph(graph).source
-    _check_source(source, max_nodes)
-    drawn = _run_dot(source, ["svg", "png"] if png else ["svg"])
+    graph = _digraph(graph)
+    _check_source(graph, max_nodes)
+    drawn = _run_dot(graph.source, ["svg", "png"] if png else ["svg"])
     picture = drawn.get("png")
     return drawn["svg"].decode("utf-8"), picture if isinstance(picture, bytes) else None
 
@@ -170,10 +176,11 @@ def render_all(graph, paths, max_nodes: int = MAX_RENDER_NODES, max_pixels: int 
             raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt or 'none'!r} for {path} "
                              f"(give the path a suffix such as .svg)")
         formats.append(fmt)
-    source = _digraph(graph).source
+    graph = _digraph(graph)
+    source = graph.source
     drawn = [fmt for fmt in dict.fromkeys(formats) if fmt != "dot"]
     if drawn:
-        _check_source(source, max_nodes)
+        _check_source(graph, max_nodes)
     content = _run_dot(source, drawn, max_pixels) if drawn else {}
     content["dot"] = source.encode("utf-8")
     written = []
@@ -203,7 +210,7 @@ def render(graph, path, format: str | None = None, max_nodes: int = MAX_RENDER_N
     if fmt == "dot":
         content = graph.source.encode("utf-8")
     else:
-        _check_source(graph.source, max_nodes)
+        _check_source(graph, max_nodes)
         content = _run_dot(graph.source, [fmt], max_pixels)[fmt]
         if isinstance(content, tuple):
             raise GraphTooLarge(f"{path.name} not written: {_too_large(*content, max_pixels)}; render(..., "

@@ -182,6 +182,18 @@ def _question_html(q: Question, answers: bool) -> str:
     return "".join(parts) + "</div>"
 
 
+def _digits(asked: list, precision: int) -> str:
+    """How the key writes a number (fmt_number: ``g`` style), said so that a learner's answer can match it."""
+    text = f"rounded to at most {precision} significant digits, without trailing zeros"
+    exponent = next((c for q in asked for row in q.cells for c in row if "e" in c), None)
+    return text + (f", a very small or large number in e-notation ({exponent})" if exponent else "")
+
+
+def _uses_log(step: Step) -> bool:
+    """Whether the step's formula, its numbers or the notes' lines beside it take a logarithm."""
+    return any(re.search(r"\blog\b", text) for text in (step.formula, step.numbers, *step.where, *step.notes))
+
+
 def _notation(view: View) -> str:
     root = view.names.symbol(view.root)
     if not view.names.partial:
@@ -225,8 +237,8 @@ td.box {{ border: .8pt solid #000; width: 17mm; min-width: 17mm; height: 9mm; pa
 <h1>{title}</h1>
 <div class="who"><span>Name</span><span>Date</span></div>
 <p>Fill in every box: first each value in the order of the forward pass, then each gradient from the {cost} back, in
-the order below, left to right and down (each gradient as soon as every node that uses it has passed its term back). Write each number to
-{precision} significant digits, a matrix entry by entry in the grid of its shape. The graph gives the inputs and the
+the order below, left to right and down (each gradient as soon as every node that uses it has passed its term back). Write each number
+as the key prints it: {digits}, a matrix entry by entry in the grid of its shape.{log} The graph gives the inputs and the
 parameters; the answers begin on a page of their own.</p>
 <p>{notation}</p>
 <div class="graph">{blank_graph}</div>
@@ -290,7 +302,9 @@ def practice_sheet(root, path=None, *, title: str = "Backprop by hand", precisio
     backward = [q for q in asked if q.step.kind == "backward"]
     page = _PAGE.format(
         title=html_text(title), paper=paper, margin=f"{_MARGIN_MM:g}", content_mm=PAPERS[paper][0] - 2 * _MARGIN_MM,
-        cost=html_text(view.names.symbol(view.root)), precision=precision, notation=html_text(_notation(view)),
+        cost=html_text(view.names.symbol(view.root)), digits=html_text(_digits(asked, precision)),
+        log=" Here log is the natural logarithm, ln (base e)." if any(_uses_log(q.step) for q in asked) else "",
+        notation=html_text(_notation(view)),
         blank_graph=blank, answer_graph=answer_graph,
         forward="".join(_question_html(q, False) for q in forward),
         backward="".join(_question_html(q, False) for q in backward),
