@@ -5,7 +5,6 @@ run into the same folder is refused."""
 
 import json
 import os
-import signal
 import stat
 import subprocess
 import sys
@@ -13,7 +12,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from autograd_mini import DeepNet, cli, save_model
