@@ -4,6 +4,7 @@
 * notes_graph.png, notes_derivatives.png: the notes' one-example graph after backward (as
   `make demo` draws it: each edge with its local derivative) and its derivative graph;
 * deepnet_derivatives.png: the derivative graph of DeepNet([2, 4, 3, 1]) on m = 4;
+* gpt_step.png: one training step of microgpt's GPT on Values, one box per part (the README's snippet);
   each with its DOT source beside it (NAME.gv), which the tests compare with what the code draws now;
 * step_through_notes.png, step_through_deepnet.png: the step-through pages in headless Chromium at
   1400 × 900 after "fit" (the notes' graph at dz, DeepNet on m = 4 at dW2);
@@ -21,7 +22,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent / "tests")]
 
+from autograd_mini import Value  # noqa: E402
 from autograd_mini.atomic import atomic_write  # noqa: E402
+from autograd_mini.gpt import GPT, Adam, CharTokenizer, make_names, part  # noqa: E402
 from autograd_mini.notes_graph import logistic_graph  # noqa: E402
 from test_viz_html import CHROMEDRIVER, CHROMIUM  # noqa: E402
 from viz import draw_derivative_graph, draw_graph, render, step_through_html  # noqa: E402
@@ -33,6 +36,18 @@ def deep_net_cost():
     return net_cost(m=4)[0]
 
 
+def gpt_step_cost():
+    """J of the README's GPT snippet: the tenth step of training on generated names (J.backward() done)."""
+    docs = make_names(300, seed=0)
+    tokenizer = CharTokenizer(docs)
+    model = GPT(Value, tokenizer.vocab_size, labels=True)
+    trainer = Adam(model.parameters(), num_steps=100)
+    for doc in docs[:10]:
+        J = model.loss(tokenizer.encode(doc))
+        trainer.step(J)
+    return J
+
+
 def sources() -> dict:
     """The DOT source of each Graphviz picture, by the picture's file name."""
     L = logistic_graph()
@@ -41,7 +56,8 @@ def sources() -> dict:
     J.backward()
     return {"notes_graph.png": draw_graph(L, edge_derivatives=True),
             "notes_derivatives.png": draw_derivative_graph(L),
-            "deepnet_derivatives.png": draw_derivative_graph(J)}
+            "deepnet_derivatives.png": draw_derivative_graph(J),
+            "gpt_step.png": draw_graph(gpt_step_cost(), cluster=part, rankdir="TB")}
 
 
 def graphs(folder: Path) -> list[Path]:

@@ -40,7 +40,7 @@ heading("one step's graph, one box per part: the name's forward pass, then backw
 doc = docs[0]
 J = model.loss(tokenizer.encode(doc))
 J.backward()
-graph = viz.draw_graph(J, cluster=part)
+graph = viz.draw_graph(J, cluster=part, rankdir="TB")  # top to bottom: the four heads side by side
 viz.render(graph, out / "gpt_step.png")
 print(f"{doc!r}: {len(topo_order([J])):,} nodes in {len({part(n) for n in topo_order([J])} - {None})} named parts")
 print(f"\nwrote gpt_step.png into {out}/")

@@ -21,10 +21,11 @@ def make_pictures():
 def test_the_readme_graph_pictures_are_drawn_by_the_current_code(make_pictures):
     # the DOT source, not the PNG's bytes: those change with Graphviz's version and the fonts installed
     drawn = make_pictures.sources()
-    assert list(drawn) == ["notes_graph.png", "notes_derivatives.png", "deepnet_derivatives.png"]
+    assert list(drawn) == ["notes_graph.png", "notes_derivatives.png", "deepnet_derivatives.png", "gpt_step.png"]
     stale = [name for name, g in drawn.items()
              if g.source != (DOCS / "img" / name.replace(".png", ".gv")).read_text(encoding="utf-8")]
     assert not stale, f"docs/img/{stale} differ from what the code draws now: run `make pictures` and commit them"
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
-    for name in ("notes_graph", "notes_derivatives", "deepnet_derivatives", "step_through_notes", "step_through_deepnet"):
+    for name in ("notes_graph", "notes_derivatives", "deepnet_derivatives", "gpt_step", "step_through_notes",
+                 "step_through_deepnet"):
         assert f"docs/img/{name}.png" in readme and (DOCS / "img" / f"{name}.png").exists()
