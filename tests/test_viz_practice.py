@@ -145,7 +145,7 @@ def test_slips_are_named_and_a_node_used_twice_gets_the_sum_of_both_terms(browse
     type_answer(browser, a.data * (1 - a.data))  # ∂a/∂z alone, without da
     assert "The local derivative alone: that is ∂a/∂z = a(1 - a); multiply it by the upstream gradient da" \
         in text(browser, "feedback")
-    assert "hint 2 of 3: the local derivative: ∂a/∂z = a(1 - a)" in text(browser, "text")
+    assert "hint 2 of 3: the local derivative ∂a/∂z = a(1 - a); so dz = da · a(1 - a)" in text(browser, "text")
     assert "dz gets one term, from a: dz = da · ∂a/∂z" in text(browser, "text")
     type_answer(browser, 5.0)  # no slip: only the next hint, the numbers plugged in
     assert "hint 3 of 3: dz = (-1.905) · 0.525 · (1 - 0.525)" in text(browser, "text")

@@ -110,8 +110,8 @@ def test_logistic_regression_names():
     steps = backprop_steps(J)
     assert [s.dname for s in steps] == ["∂J/∂J", "∂J/∂Z", "∂J/∂(wᵀX)", "dw", "db"]  # no wᵀ detour
     dw = steps[3]
-    assert dw.formula == "dw = X · (∂J/∂Z)ᵀ" and "shapes: (3, 4)·(4, 1) → (3, 1)" in "\n".join(dw.lines())
-    assert any("dw = (1/m) X dZᵀ, (n_x, m)(m, 1) → (n_x, 1) = (3, 4)(4, 1) → (3, 1)" in line for line in dw.lines())
+    assert dw.formula == "dw = X · (∂J/∂(wᵀX))ᵀ" and "shapes: (3, 4)·(4, 1) → (3, 1)" in "\n".join(dw.lines())
+    assert any("dw = (1/m) X dZᵀ, shapes (n_x, m)(m, 1) → (n_x, 1); here (3, 4)(4, 1) → (3, 1)" in line for line in dw.lines())
 
 
 def test_backward_steps_of_the_notes_graph_with_numbers_and_the_notes():

@@ -73,7 +73,30 @@ def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_
         assert "the course's softmax: dZ2 = A2 - Y" in dZ2 and "notes" not in dZ2, dZ2
     if which == "logistic":
         w_frame = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dw")
-        assert "dw = (1/m) X dZᵀ" in w_frame["text"] and "(2, 4)(4, 1) → (2, 1)" in w_frame["text"]
+        assert "dw = (1/m) X dZᵀ, shapes (n_x, m)(m, 1) → (n_x, 1); here (2, 4)(4, 1) → (2, 1)" in w_frame["text"]
+        # the chain as it runs: w's gradient comes from the node wᵀX, whose gradient equals ∂J/∂Z
+        assert "dw = X · (∂J/∂(wᵀX))ᵀ" in w_frame["text"], w_frame["text"]
+        assert "∂J/∂(wᵀX) = ∂J/∂Z, as Z = wᵀX + b" in w_frame["text"], w_frame["text"]
+
+
+@pytest.mark.parametrize("which", list(GRAPHS))
+def test_no_practice_question_or_hint_prints_the_same_symbol_on_both_sides(which):
+    from viz import step_through_html
+
+    for scope in ("all", "closed forms"):
+        root = GRAPHS[which]()
+        root.backward()
+        asked = [f["practice"] for f in frames_of(step_through_html(root, practice=True, practice_scope=scope))
+                 if "practice" in f]
+        assert asked
+        for question in asked:
+            for line in [question["question"], *question["hints"], *(s["says"] for s in question["slips"])]:
+                assert not same_symbol_equation(line), (scope, line)
+    if which in ("deepnet", "logistic"):  # the cost's local derivative named as a teacher does, with the notes' dZ
+        z = "Z3" if which == "deepnet" else "Z"
+        a = "A3" if which == "deepnet" else "A"
+        hints = next(q["hints"] for q in asked if q["ask"] == f"dZ{z[1:]}" or q["ask"] == f"d{z}")
+        assert any(f"(σ({z}) - Y)/m = ({a} - Y)/m" in h and f"∂J/∂{z} = d{z}/m" in h for h in hints), hints
 
 
 @pytest.mark.parametrize("which", ["deepnet", "deepnet_l2"])

@@ -112,8 +112,8 @@ def _tensor_forms(node, view) -> list[ClosedForm]:
             n_x, m = layer.A_prev.data.shape
             formula = f"(1/m) {X} {dZ}ᵀ"
             forms.append(ClosedForm(view.grad(node), formula, 1, f"the notes: {view.grad(node)} = {formula}, "
-                                    f"(n_x, m)(m, 1) → (n_x, 1) = ({n_x}, {m})({m}, 1) → ({n_x}, 1): the same "
-                                    f"vector, as {relation}"))
+                                    f"shapes (n_x, m)(m, 1) → (n_x, 1); here ({n_x}, {m})({m}, 1) → ({n_x}, 1): "
+                                    f"the same vector, as {relation}"))
         elif part == "W":
             l2 = f" + (λ/m) {sym(node)}" if any(c._op.name == "L2" for c, _ in view.used_by[node]) else ""
             a_prev = sym(layer.A_prev)

@@ -24,7 +24,7 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import FUSED_COSTS, _fill, activation_name, number, paren
+from ._chain import FUSED_COSTS, _fill, activation_name, forward_formula, number, paren
 from ._format import fmt_number
 
 __all__ = ["Piece", "term", "join", "shape_text", "transposed", "forward_shapes", "backward_shapes"]
@@ -216,12 +216,18 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
             "sum", f"{_sum_words((1,), 2)}: {gs} → {ps}"), upstream=up)
     if name == "ᵀ@":
         w, X = child._parents
+        own, where = g, ""
+        role = view.role.get(child)
+        if up and role and role[0] == "product":  # say the chain: wᵀX's own gradient is ∂J/∂Z, as Z = wᵀX + b
+            own = view.grad(child)
+            Z = role[1].Z
+            where = f"{own} = {up}, as {sym(Z)} = {forward_formula(Z, view.names, view.precision)}"
         if i == 0:
-            return Piece(f"{sym(X)} · ({g})ᵀ", "+", f"{sym(X)} (on the left, times the gradient transposed)",
+            return Piece(f"{sym(X)} · ({own})ᵀ", "+", f"{sym(X)} (on the left, times the gradient transposed)",
                          shapes=("product", f"{shape_text(X.data.shape)}·{shape_text(out_shape[::-1])} → {ps}"),
-                         upstream=up)
-        return Piece(f"{sym(w)} · {g}", "+", f"{sym(w)} (on the left)",
-                     shapes=("product", f"{shape_text(w.data.shape)}·{gs} → {ps}"), upstream=up)
+                         where=where, upstream=own)
+        return Piece(f"{sym(w)} · {own}", "+", f"{sym(w)} (on the left)",
+                     shapes=("product", f"{shape_text(w.data.shape)}·{gs} → {ps}"), where=where, upstream=own)
     if name in ("+", "-", "*", "/"):
         other = child._parents[1 - i]
         if name in ("+", "-"):
