@@ -318,3 +318,31 @@ def test_the_collapsed_micrograd_mlp_page_is_a_column_of_neurons_per_layer_reada
     headings = page.execute_script("return Array.from(document.querySelectorAll('#stage text'))"
                                    ".map(function (t) { return t.textContent; })")
     assert [h for h in headings if re.fullmatch(r"layer \d", h)] == ["layer 1", "layer 2", "layer 3"]
+
+
+def test_the_frames_write_what_a_teacher_writes():
+    from autograd_mini import Value
+    from viz import step_through_html
+
+    def frames(which, **options):
+        root = GRAPHS[which]()
+        root.backward()
+        return frames_of(step_through_html(root, **options))
+
+    l2 = frames("deepnet_l2")
+    text = {f["pass"] + " " + f["name"]: f["text"] for f in l2}
+    assert text["forward R"].startswith("R = λ/(2m) Σ_l ‖W[l]‖²_F")  # not λ/2m, read as (λ/2)·m
+    assert not [f for f in l2 if "λ/2m" in f["text"]]
+    assert re.search(r"J = CE \+ R\n +?= 0\.6944 \+ 0\.4752\n +?= 1\.17", text["forward J"]), text["forward J"]
+    assert text["backward J"] == "∂J/∂J = 1 (the seed)"  # its value said once
+    dZ3 = text["backward Z3"]
+    assert dZ3.count("m = 8") == 1, dZ3
+    logistic = frames("logistic")
+    assert re.search(r"\nwith w = \[[^]]+\], X = \[[^]]+; [^]]+\]$", logistic[0]["text"]), logistic[0]["text"]
+    dW3 = next(f["practice"] for f in frames("deepnet", practice=True) if f.get("practice", {}).get("ask") == "dW3")
+    assert dW3["hints"][1] == "Z3 = W3 A2 + b3, so dW3 = ∂J/∂Z3 · A2ᵀ"
+    x = Value(2.0, label="x")
+    f = x + x
+    f.label = "f"
+    f.backward()
+    assert "dx: the gradient of the output f with respect to x" in step_through_html(f)

@@ -101,8 +101,11 @@ def _tensor_forms(node, view) -> list[ClosedForm]:
             # cross-entropy is the course's
             source = "the notes" if layer.g == "sigmoid" else f"the course's {layer.g}"
             formula = f"{activation_name(Z)} - {sym(_labels_of(layer.Z, view))}"
+            # the fused cost's frame states m already (its rule's "where")
+            said = any(isinstance(c._op, FUSED_COSTS) for c, _ in view.used_by[layer.Z])
             forms.append(ClosedForm(dZ, formula, view.m, f"{source}: {dZ} = {formula}, one column per "
-                                    f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m, m = {view.m}"))
+                                    f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m"
+                                    + ("" if said else f", m = {view.m}")))
         elif part == "Z" and layer.g:
             formula = f"{_d(sym(layer.A))} ∗ g′({Z})"
             forms.append(ClosedForm(dZ, formula, view.m, f"the notes: {dZ} = {formula}, g = {layer.g}, one column "

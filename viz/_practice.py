@@ -240,7 +240,8 @@ def _hints(step, view, form) -> list:
         parents = list(dict.fromkeys(view.names.symbol(p) for p in step.node._parents))
         first = (f"{step.head} is computed from {', '.join(parents)}, whose values are on the graph"
                  + (" (hover or Tab to a node for every entry)" if isinstance(step.node, Tensor) else ""))
-        numbers = f"{step.head} = {step.numbers}" if step.numbers and not isinstance(step.node, Tensor) else step.numbers
+        numbers = f"{step.head} = {step.numbers}" if step.numbers and not step.shapes_line else step.numbers
+        numbers = "; ".join(filter(None, (numbers, *step.where)))
         return [first, numbers or f"with the numbers: {step.formula}"]
     if not step.terms:
         return [f"{step.name} is the {'cost' if view.names.partial else 'loss'} itself: backprop starts from "
@@ -254,9 +255,15 @@ def _hints(step, view, form) -> list:
     terms = f"{d} gets {count}, from {_uses(step)}{said}"
     if n > 1:
         terms += f" ({_sum_of_terms(step)})"
-    local = "; ".join(_local_hint(step, t, view) for t in step.terms)
-    if any(t.upstream for t in step.terms):  # the cost's own local derivative is the answer's formula already
-        local += f"; so {step.formula}"
+    one = step.terms[0]
+    if n == 1 and one.upstream and not _elementwise(one) and not isinstance(one.node._op, FUSED_COSTS):
+        formula = _formula_of(one.node, view)  # Z3 = W3 A2 + b3, so dW3 = ∂J/∂Z3 · A2ᵀ
+        local = (f"{formula}, so {step.formula}" if formula != one.consumer else
+                 f"the node {formula} passes its gradient back through its formula: {step.formula}")
+    else:
+        local = "; ".join(_local_hint(step, t, view) for t in step.terms)
+        if any(t.upstream for t in step.terms):  # the cost's own local derivative is the answer's formula already
+            local += f"; so {step.formula}"
     if isinstance(step.node, Tensor):
         ups = list(dict.fromkeys(t.upstream for t in step.terms if t.upstream))
         numbers = ((step.numbers + "; " if step.numbers else "")

@@ -24,7 +24,7 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import FUSED_COSTS, _fill, activation_name, forward_formula, number, paren
+from ._chain import FUSED_COSTS, _fill, activation_name, forward_formula, fused_activation, number, paren
 from ._format import fmt_number
 
 __all__ = ["Piece", "term", "join", "shape_text", "transposed", "forward_shapes", "backward_shapes"]
@@ -113,7 +113,9 @@ def term(view, child, i: int) -> Piece:
     if isinstance(op, FUSED_COSTS):
         a, y, m = activation_name(sym(child._parents[0])), sym(child._parents[1]), child._ctx
         local = f"({a} - {y})/m" if i == 0 else f"-{sym(child._parents[0])}/m"
-        return _times(up, local, "∗", shapes=("elementwise", shape_text(parent.data.shape)),
+        # softmax couples a column's entries: its rule is the fused softmax-cross-entropy one, not elementwise
+        kind = "elementwise" if fused_activation(op) == "σ" else "columns"
+        return _times(up, local, "∗", shapes=(kind, shape_text(parent.data.shape)),
                       where=f"m = {m}, the number of examples (columns)")
     if name == "L2":
         lam = fmt_number(child._ctx, p)
@@ -381,6 +383,8 @@ def backward_shapes(pieces, out_shape) -> str:
     kinds = [piece.shapes for piece in pieces if piece.shapes]
     if not kinds or all(kind == "same" for kind, _ in kinds):
         return ""
+    if any(kind == "columns" for kind, _ in kinds):
+        return f"column by column, {out}: the fused softmax-cross-entropy rule (A - Y)/m, not elementwise"
     if all(kind in ("elementwise", "same") for kind, _ in kinds):
         return f"elementwise, {out}"
     parts = [text.rsplit(" → ", 1)[0] if " → " in text else text for kind, text in kinds]

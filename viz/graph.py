@@ -137,7 +137,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         if not named_by_formula(symbol, formula):  # Fᵀ says it once
             head += f"&#160;= {html_label_text(formula)}"
         formula = ""
-    if is_tensor:
+    if is_tensor and np.ndim(node.data):  # a number (J) has no shape worth printing: "J ()" said nothing
         # in a net's column, a min/mean/max node is narrow: its shape goes under a long header
         under = side_by_side and np.size(node.data) > 32 and heading + len(str(node.data.shape)) > 20
         head += f'{"<BR/>" if under else " "}<FONT POINT-SIZE="11">{node.data.shape}</FONT>'

@@ -351,7 +351,7 @@ def _frame(step, kind: str, node: int, edges: list, sources: list, position: dic
     """A frame as data: the node, its result, the chain-rule terms and where each comes from, the notes;
     the page renders the text from these."""
     lines = step.lines()
-    result = step.result().split("\n")
+    result = [] if step.kind == "backward" and not step.terms else step.result().split("\n")  # the seed: said once
     work = ""
     if step.numbers:
         work = lines[1].lstrip()
@@ -617,7 +617,9 @@ def _notation(root) -> str:
     if isinstance(root, __import__("autograd_mini").Tensor):
         return ("∂J/∂Z: autodiff's gradient of the cost J; the notes' dZ (one column per example) is "
                 "m · ∂J/∂Z; dW, db are ∂J/∂W, ∂J/∂b")
-    return "dx: the gradient of the loss at x"
+    # the root need not be a loss (f = x + x + …): name it as the graph does
+    output = f"the output {root.label}" if root.label else "the graph's output"
+    return f"dx: the gradient of {output} with respect to x"
 
 
 def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = "auto", precision: int = 4,
