@@ -346,3 +346,17 @@ def test_the_frames_write_what_a_teacher_writes():
     f.label = "f"
     f.backward()
     assert "dx: the gradient of the output f with respect to x" in step_through_html(f)
+
+
+def test_the_conv_frames_say_the_padding_and_the_notes_size_formula():
+    from viz import step_through_html
+
+    root = GRAPHS["cnn"]()
+    root.backward()
+    frames = frames_of(step_through_html(root))
+    conv = next(f for f in frames if f["pass"] == "forward" and f["formula"].startswith("Z1 = conv("))["text"]
+    assert "→ (4, 6, 6, 2)" in conv  # 6 − 3 + 1 = 4 without the padding: the frame says why it is 6
+    assert "p = 1, s = 1, the notes' size n_H = ⌊(n_H_prev + 2p - f)/s⌋ + 1: n_H = ⌊(6 + 2·1 - 3)/1⌋ + 1 = 6" \
+        in conv, conv
+    dW1 = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dW1")["text"]
+    assert "windows of X padded with p = 1, stride s = 1" in dW1, dW1

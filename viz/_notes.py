@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ._chain import FUSED_COSTS, activation_name, fused_activation, number
 from ._format import fmt_number, fmt_result
 
@@ -159,5 +161,13 @@ def forward_notes(node, view) -> list[str]:
         norms = " + ".join(f"‖{names.symbol(W)}‖²" for W in node._parents)
         return [f"λ = {fmt_number(lambd, p)}, m = {view.m}: {names.symbol(node)} = ({fmt_number(lambd, p)}/"
                 f"(2·{view.m}))·({norms}) = {fmt_number(lambd / (2 * view.m), p)} · {fmt_number(squares, p)}"]
+    if op.name == "conv2d":  # the notes' output size, with the padding and stride the shapes line leaves out
+        stride, pad = node._ctx
+        _, n_H, n_W, _ = np.shape(node._parents[0].data)
+        f = np.shape(node._parents[1].data)[0]
+        sizes = [f"{axis} = ⌊({n} + 2·{pad} - {f})/{stride}⌋ + 1 = {(n + 2 * pad - f) // stride + 1}"
+                 for axis, n in (("n_H", n_H), ("n_W", n_W))]
+        said = f"{sizes[0]}, n_W the same" if n_H == n_W else ", ".join(sizes)
+        return [f"p = {pad}, s = {stride}, the notes' size n_H = ⌊(n_H_prev + 2p - f)/s⌋ + 1: {said}"]
     return []
 

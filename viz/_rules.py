@@ -290,13 +290,18 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
                      upstream=up, where=f"avg-pool shares each window's gradient equally among its {f}·{f} entries")
     if name == "conv2d":
         A_prev, W, _ = (sym(n) for n in child._parents)
+        stride, pad = child._ctx
+        # the windows run over A_prev padded with p zeros on every side, s apart
+        windows = f"windows of {A_prev} padded with p = {pad}, stride s = {stride}" if pad else \
+            f"windows of {A_prev} (no padding, p = 0), stride s = {stride}"
         if i == 0:
             return Piece(f"Σ_windows {W} · {g}", "+", W, shapes=("other", f"{gs} → {ps}"), upstream=up,
-                         where=f"each window of {A_prev} gets {W} times its entry of {g}; overlapping windows add up")
+                         where=f"each of the {windows} gets {W} times its entry of {g}; overlapping windows add up"
+                               + ("; the padding's share is dropped" if pad else ""))
         if i == 1:
             return Piece(f"Σ_windows {A_prev}[window] · {g}", "+", f"{A_prev}[window]", shapes=(
                 "other", f"{shape_text(child._parents[0].data.shape)} and {gs} → {ps}"), upstream=up,
-                where=f"each filter's gradient adds, over every window, {A_prev}'s window times that window's "
+                where=f"each filter's gradient adds, over the {windows}, the window times that window's "
                       f"entry of {g}")
         return Piece(f"Σ_m,n_H,n_W {g}", "+", "1", shapes=("sum", f"Σ over m, n_H, n_W: {gs} → {ps}"), upstream=up)
     # any other op: the engine's own term template
