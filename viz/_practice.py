@@ -25,7 +25,7 @@ import numpy as np
 from autograd_mini import Tensor
 
 from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula
-from ._format import visible_text
+from ._format import fmt_result, visible_text
 from ._notes import closed_forms
 from .graph import _partial as paren_name
 
@@ -85,6 +85,12 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
         question = _question(step, view, form)
         if question is not None:
             frame["practice"] = question
+            if form is not None and form.factor != 1:  # the reveal shows the notes' value asked, beside autodiff's
+                shown = fmt_result(_array(step.value) * form.factor, view.precision).replace("\n", "\n  ")
+                line = visible_text(f"the notes' {form.symbol} = {form.formula} = m · {step.dname} (m = {view.m}), "
+                                    f"the value asked:\n  {shown}")
+                frame["notes"].append(line)
+                frame["text"] += "\n" + line
     if not any("practice" in frame for frame in frames):
         what = {"all": "one frame", "backward": "one backward frame",
                 "closed forms": "one gradient the notes have a closed form for (dz = a − y, dW[l], db[l], dZ[l], "
