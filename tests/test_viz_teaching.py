@@ -360,3 +360,63 @@ def test_the_conv_frames_say_the_padding_and_the_notes_size_formula():
         in conv, conv
     dW1 = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dW1")["text"]
     assert "windows of X padded with p = 1, stride s = 1" in dW1, dW1
+
+
+# every text of the page outside the drawing (frame text, legend, controls, practice panel), CSS px: the smallest
+SMALLEST_PAGE_TEXT = """var m = 1e9, what = '', all = document.body.querySelectorAll('*');
+for (var i = 0; i < all.length; i++) {
+  var e = all[i];
+  if (e.closest('#stage, script, style, noscript') || !e.getClientRects().length) { continue; }
+  var own = Array.prototype.some.call(e.childNodes, function (c) { return c.nodeType === 3 && c.textContent.trim(); });
+  if (!own && !/^(INPUT|SELECT|BUTTON)$/.test(e.tagName)) { continue; }
+  var size = parseFloat(getComputedStyle(e).fontSize);
+  if (size < m) { m = size; what = e.tagName + '#' + e.id + ' ' + (e.textContent || '').slice(0, 40); }
+}
+return [m, what];"""
+# where the drawing is and how tall the page is: the same in every frame, or the page jumps
+PLACE = """var v = document.getElementById('view').getBoundingClientRect(),
+    s = document.querySelector('#stage svg').getBoundingClientRect();
+return {view: [v.left, v.top, v.width, v.height], transform: document.getElementById('stage').style.transform,
+        scroll: document.documentElement.scrollHeight, inner: window.innerHeight,
+        inside: s.left >= v.left - 1 && s.right <= v.right + 1 && s.top >= v.top - 1 && s.bottom <= v.bottom + 1};"""
+
+
+def _micrograd_mlp():
+    from viz_nets import micrograd_demo
+
+    return micrograd_demo(m=10)
+
+
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "cnn", "mlp"])
+def test_nothing_moves_or_clips_between_frames_and_every_text_is_at_least_12_px(browser, tmp_path, which):  # noqa: F811
+    root = _micrograd_mlp() if which == "mlp" else GRAPHS[which]()
+    root.backward()
+    from viz import step_through_html
+
+    path = tmp_path / f"{which}.html"  # the default title, as long as a user's: the toolbar has less room
+    step_through_html(root, path, **({"collapse": True} if which == "mlp" else {}))
+    page = browser
+    page.get(path.as_uri())
+    frames = frames_of(path.read_text(encoding="utf-8"))
+    assert len(frames) >= 10  # the counter reaches two digits
+    page.find_element("id", "fit").click()
+    first = page.execute_script(PLACE)
+    smallest = page.execute_script(SMALLEST_PAGE_TEXT)
+    for k in range(1, len(frames)):
+        page.find_element("id", "next").click()
+        place = page.execute_script(PLACE)
+        assert place == first, (k, place, first)  # the toolbar never wraps: nothing below it moves
+        smallest = min(smallest, page.execute_script(SMALLEST_PAGE_TEXT))
+    assert first["inside"], "after fit the whole drawing is in the view"
+    assert first["scroll"] <= first["inner"], "the page needs no scrolling at 1400 × 900"
+    assert smallest[0] >= 12, smallest
+
+
+@pytest.mark.parametrize("which", ["notes", "logistic", "deepnet"])
+def test_every_text_of_a_practice_page_is_at_least_12_px(browser, tmp_path, which):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html", practice=True)
+    page.find_element("id", "hint").click()  # a hint and the feedback on show too
+    size, what = page.execute_script(SMALLEST_PAGE_TEXT)
+    assert size >= 12, what

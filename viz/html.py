@@ -66,8 +66,9 @@ h1 {{ font-size: 1.15em; margin: 0; }}
 html.js .bar {{ display: flex; }}
 button, select {{ font-size: .95em; padding: .2em .6em; color: inherit; background: #f3f4f6; border: 1px solid #9ca3af;
                   border-radius: 4px; }}
-#counter {{ font-weight: bold; min-width: 12em; }}
-#slider {{ flex: 1 1 10em; }}
+.bar > * {{ flex: none; white-space: nowrap; }}
+#counter {{ font: bold 14px "DejaVu Sans Mono", monospace; white-space: pre; width: {counter}ch; }}
+.bar > #slider {{ flex: 1 1 6em; min-width: 3em; }}
 #top {{ display: flex; flex-wrap: wrap; gap: .3em 1em; margin: 0 0 .4em; }}
 #text {{ display: none; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; line-height: 1.3; background: #f3f4f6;
          margin: 0; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; flex: 1 1 56em;
@@ -82,8 +83,8 @@ html:not(.js) #view {{ height: auto; overflow: auto; }}
 #view.dragging {{ cursor: grabbing; }}
 #stage {{ position: absolute; left: 0; top: 0; transform-origin: 0 0; }}
 html:not(.js) #stage {{ position: static; }}
-.hint {{ color: #4b5563; font-size: .85em; }}
-.legend {{ color: #374151; font-size: .85em; }}
+.hint {{ color: #4b5563; font-size: 13px; }}
+.legend {{ color: #374151; font-size: 13px; }}
 .note {{ border-left: 4px solid #2563eb; padding: .3em .6em; background: #eff6ff; color: #1e3a8a; }}
 .chip {{ display: inline-block; width: .9em; height: .9em; border: 2px solid; border-radius: 3px;
         vertical-align: middle; margin: 0 .25em 0 .8em; }}
@@ -495,6 +496,13 @@ _TEXT_WIDTH = 120
 _PANEL_HEIGHT = 120
 
 
+def _counter_text(frames) -> str:
+    """The toolbar's longest counter, "backward pass 12 / 12  (frame 18 / 18)" with every number at its widest:
+    the counter is that wide in every frame (a monospace font), so the toolbar never wraps or shifts."""
+    widest = "9" * len(str(max([len(frames)] + [f["of"] for f in frames if "of" in f])))
+    return f"backward pass {widest} / {widest}  (frame {widest} / {widest})"
+
+
 def _text_lines(frames) -> int:
     """The frame text's height in lines: the longest frame's (in practice mode, or its question with every
     hint, wrapped), from 4 to 12, the same for every frame."""
@@ -661,7 +669,7 @@ def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_node
                                                             "checks, H a hint, S show me, N the next frame."))
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
                         script=script, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT,
-                        frames=len(frames), text_lines=f"{1.3 * lines:.1f}",
+                        frames=len(frames), counter=len(_counter_text(frames)), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW,
                         noscript=html_text(_practice_page.NOSCRIPT if practice else _NOSCRIPT),
                         practice=panel if practice else "",
