@@ -420,3 +420,32 @@ def test_every_text_of_a_practice_page_is_at_least_12_px(browser, tmp_path, whic
     page.find_element("id", "hint").click()  # a hint and the feedback on show too
     size, what = page.execute_script(SMALLEST_PAGE_TEXT)
     assert size >= 12, what
+
+
+def test_a_page_too_large_to_read_says_so_and_its_longest_frame_fits_its_text_box(browser, tmp_path):  # noqa: F811
+    from autograd_mini import Value
+    from viz import step_through_html
+
+    x = Value(2.0, label="x")
+    f = x
+    for _ in range(59):
+        f = f + x
+    f.label = "f"
+    f.backward()
+    path = tmp_path / "sum60.html"
+    source = step_through_html(f, path, max_nodes=200)
+    note = re.search(r'<p class="note" id="large">(.*?)</p>', source).group(1)
+    assert note.startswith("This graph is too large to read as a whole: after fit its text is ")
+    for advice in ("follow on", "<code>collapse=True</code>", "<code>--collapse</code>"):
+        assert advice in note, note
+    frames = frames_of(source)
+    assert frames[-1]["text"].endswith("= 60")
+    browser.get(path.as_uri())
+    browser.find_element("id", "last").click()
+    box = browser.execute_script("var t = document.getElementById('text'); return [t.scrollHeight, t.clientHeight,"
+                                 " document.getElementById('more').classList.contains('on')];")
+    assert box[0] <= box[1] + 1 and not box[2], box  # "= 60" is in the box, not hidden below it
+
+    root = GRAPHS["deepnet"]()
+    root.backward()
+    assert 'id="large"' not in step_through_html(root)  # a readable page has no such note

@@ -301,7 +301,7 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
         if i == 1:
             return Piece(f"Σ_windows {A_prev}[window] · {g}", "+", f"{A_prev}[window]", shapes=(
                 "other", f"{shape_text(child._parents[0].data.shape)} and {gs} → {ps}"), upstream=up,
-                where=f"each filter's gradient adds, over the {windows}, the window times that window's "
+                where=f"each filter's gradient adds, over the {windows}, the window times its "
                       f"entry of {g}")
         return Piece(f"Σ_m,n_H,n_W {g}", "+", "1", shapes=("sum", f"Σ over m, n_H, n_W: {gs} → {ps}"), upstream=up)
     # any other op: the engine's own term template

@@ -89,6 +89,9 @@ html:not(.js) #stage {{ position: static; }}
 .chip {{ display: inline-block; width: .9em; height: .9em; border: 2px solid; border-radius: 3px;
         vertical-align: middle; margin: 0 .25em 0 .8em; }}
 #info {{ min-height: 1.3em; margin: 0; }}
+.note code {{ white-space: nowrap; }}
+#more {{ margin: 0 0 .3em; font-weight: bold; visibility: hidden; }}
+#more.on {{ visibility: visible; }}
 #stage .hidden {{ visibility: hidden; }}
 #stage .pending > polygon, #stage .pending > path, #stage .pending > g > a > polygon, #stage .pending > g > a > path {{ stroke-dasharray: 4 3; fill-opacity: .35; }}
 #stage .current > polygon, #stage .current > path, #stage .current > g > a > polygon,
@@ -124,7 +127,8 @@ html:not(.js) #stage {{ position: static; }}
 <label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div></header>
 {practice}<div id="top"><pre id="text" aria-live="polite"></pre>
 <div class="legend"><div>{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node</div>
-<div class="hint">{notation}</div><p id="info" class="hint" aria-live="polite">{how}</p></div></div>
+<div class="hint">{notation}</div>{large}<p id="more" class="hint">&#9660; this frame's text goes on below: scroll it</p>
+<p id="info" class="hint" aria-live="polite">{how}</p></div></div>
 <div id="view"><div id="stage">{svg}</div></div>
 <script type="application/json" id="frames">{data}</script>
 <script>{script}</script>
@@ -186,6 +190,7 @@ _SCRIPT = """
     counter.textContent = (f.pass === 'forward' ? 'forward pass ' : 'backward pass ') + f.step + ' / ' + f.of +
       '  (frame ' + (current + 1) + ' / ' + n + ')';
     text.textContent = render(f);
+    byId('more').classList.toggle('on', text.scrollHeight > text.clientHeight + 1);  // a long frame scrolls: say so
     slider.value = current + 1;
     byId('prev').disabled = byId('first').disabled = current === 0;
     byId('next').disabled = byId('last').disabled = current === n - 1;
@@ -504,12 +509,37 @@ def _counter_text(frames) -> str:
 
 
 def _text_lines(frames) -> int:
-    """The frame text's height in lines: the longest frame's (in practice mode, or its question with every
-    hint, wrapped), from 4 to 12, the same for every frame."""
+    """The frame text's height in lines: the longest frame's, wrapped (in practice mode also its question with
+    every hint), from 4 to 12, the same for every frame; a longer frame scrolls, and the page says so."""
+    def wrapped(lines):
+        return sum(max(1, -(-len(line) // _TEXT_WIDTH)) for line in lines)
+
     def asked(frame):
         q = frame.get("practice")
-        return 0 if q is None else sum(-(-len(line) // _TEXT_WIDTH) for line in [q["question"], *q["hints"]])
-    return min(max(max(max(frame["text"].count("\n") + 1, asked(frame)) for frame in frames), 4), 12)
+        return 0 if q is None else wrapped([q["question"], *q["hints"]])
+    return min(max(max(max(wrapped(frame["text"].split("\n")), asked(frame)) for frame in frames), 4), 12)
+
+
+# below this size after "fit" (CSS px) the drawing cannot be read as a whole, and the page says what to do
+_READABLE_PX = 8
+
+
+def _too_large(svg: str, view: tuple, collapse: bool) -> str:
+    """What the page says (HTML) when its drawing, fitted into ``view`` (CSS px), draws its text under
+    :data:`_READABLE_PX`; "" when it reads."""
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
+    sizes = [float(size) for size in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg)]
+    if not box or not sizes:
+        return ""
+    width, height = float(box.group(1)) * PT_TO_PX, float(box.group(2)) * PT_TO_PX
+    smallest = min(sizes) * PT_TO_PX * min(view[0] / width, view[1] / height, 1.0)
+    if smallest >= _READABLE_PX:
+        return ""
+    collapsed = "" if collapse else (" or draw it collapsed, one box per neuron, layer or stretch: "
+                                     "<code>collapse=True</code> in Python, <code>--collapse</code> with "
+                                     "<code>autograd-mini graph</code>")
+    return (f"This graph is too large to read as a whole: after fit its text is {smallest:.1f} px. Zoom in (+, the "
+            f"wheel) with follow on, which pans to each frame's node,{collapsed}.")
 
 
 def _graph_view(frames, notebook: bool = False) -> tuple:
@@ -664,6 +694,7 @@ def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_node
     lines = _text_lines(frames)
     raw, png = svg_and_png(graph, png=notebook)
     svg = _inline_svg(raw)
+    large = _too_large(svg, _graph_view(frames, notebook), collapse)
     script, script_hash = _script(practice is not None)
     panel = _practice_page.PANEL.format(tolerance=html_text(f"Tolerance: {TOLERANCE}. Keys: Tab to the field, Enter "
                                                             "checks, H a hint, S show me, N the next frame."))
@@ -671,6 +702,7 @@ def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_node
                         script=script, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT,
                         frames=len(frames), counter=len(_counter_text(frames)), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW,
+                        large=f'<p class="note" id="large">{large}</p>' if large else "",
                         noscript=html_text(_practice_page.NOSCRIPT if practice else _NOSCRIPT),
                         practice=panel if practice else "",
                         practice_style=_practice_page.STYLE.format(highlight=HIGHLIGHT) if practice else "")
