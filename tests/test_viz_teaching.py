@@ -449,3 +449,17 @@ def test_a_page_too_large_to_read_says_so_and_its_longest_frame_fits_its_text_bo
     root = GRAPHS["deepnet"]()
     root.backward()
     assert 'id="large"' not in step_through_html(root)  # a readable page has no such note
+
+
+@pytest.mark.parametrize("which", ["notes", "logistic", "deepnet"])
+def test_a_practice_page_keeps_the_graph_readable_after_fit_at_1400_by_900(browser, tmp_path, which):  # noqa: F811
+    from test_viz_html import SMALLEST_TEXT
+
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html", practice=True)
+    page.find_element("id", "fit").click()
+    assert page.execute_script(SMALLEST_TEXT) >= 12  # the answer panel beside the frame text, not above it
+    panel, text = (page.execute_script(f"return document.getElementById('{i}').getBoundingClientRect().top")
+                   for i in ("practice", "text"))
+    assert abs(panel - text) < 2

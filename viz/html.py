@@ -125,9 +125,9 @@ html:not(.js) #stage {{ position: static; }}
 <button id="zoomout" type="button" title="zoom out (-)" aria-label="zoom out">&minus;</button><button id="zoomin" type="button" title="zoom in (+)" aria-label="zoom in">+</button>
 <button id="fit" type="button" title="fit the graph in the window (0)">fit</button>
 <label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div></header>
-{practice}<div id="top"><pre id="text" aria-live="polite"></pre>
+<div id="top">{practice}<pre id="text" aria-live="polite"></pre>
 <div class="legend"><div>{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node</div>
-<div class="hint">{notation}</div>{large}<p id="more" class="hint">&#9660; this frame's text goes on below: scroll it</p>
+<div class="hint">{notation}</div>{practice_note}{large}<p id="more" class="hint">&#9660; this frame's text goes on below: scroll it</p>
 <p id="info" class="hint" aria-live="polite">{how}</p></div></div>
 <div id="view"><div id="stage">{svg}</div></div>
 <script type="application/json" id="frames">{data}</script>
@@ -497,8 +497,8 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
 
 # about this many characters of the frame text fit on a line of a 1400 px window beside the legend
 _TEXT_WIDTH = 120
-# practice mode's answer panel: about this tall (CSS px) above the frame text
-_PANEL_HEIGHT = 120
+# practice mode: the frame text's lines, its answer panel beside it as tall (a longer text or answer scrolls)
+_PRACTICE_LINES = 9
 
 
 def _counter_text(frames) -> str:
@@ -509,15 +509,14 @@ def _counter_text(frames) -> str:
 
 
 def _text_lines(frames) -> int:
-    """The frame text's height in lines: the longest frame's, wrapped (in practice mode also its question with
-    every hint), from 4 to 12, the same for every frame; a longer frame scrolls, and the page says so."""
+    """The frame text's height in lines: the longest frame's, wrapped, from 4 to 12, the same for every frame;
+    a longer frame scrolls, and the page says so. A practice page's is :data:`_PRACTICE_LINES`."""
     def wrapped(lines):
         return sum(max(1, -(-len(line) // _TEXT_WIDTH)) for line in lines)
 
-    def asked(frame):
-        q = frame.get("practice")
-        return 0 if q is None else wrapped([q["question"], *q["hints"]])
-    return min(max(max(max(wrapped(frame["text"].split("\n")), asked(frame)) for frame in frames), 4), 12)
+    if any("practice" in frame for frame in frames):
+        return _PRACTICE_LINES
+    return min(max(max(wrapped(frame["text"].split("\n")) for frame in frames), 4), 12)
 
 
 # below this size after "fit" (CSS px) the drawing cannot be read as a whole, and the page says what to do
@@ -543,13 +542,12 @@ def _too_large(svg: str, view: tuple, collapse: bool) -> str:
 
 
 def _graph_view(frames, notebook: bool = False) -> tuple:
-    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line,
-    practice mode's panel and the frame text, which is 13 px × 1.3 a line; in a notebook's output, 1000 px
+    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line and
+    the frame text (practice mode's panel beside it), which is 13 px × 1.3 a line; in a notebook's output, 1000 px
     wide, the frame grows with the page (data-height), so the view is taken as 700 px tall."""
     if notebook:
         return (972, 700)
-    panel = _PANEL_HEIGHT if any("practice" in frame for frame in frames) else 0
-    return (1372, 757 - 45 - panel - (13 * 1.3 * _text_lines(frames) + 12) - 26)
+    return (1372, 757 - 45 - (13 * 1.3 * _text_lines(frames) + 12) - 26)
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "auto",
@@ -696,17 +694,18 @@ def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_node
     svg = _inline_svg(raw)
     large = _too_large(svg, _graph_view(frames, notebook), collapse)
     script, script_hash = _script(practice is not None)
-    panel = _practice_page.PANEL.format(tolerance=html_text(f"Tolerance: {TOLERANCE}. Keys: Tab to the field, Enter "
-                                                            "checks, H a hint, S show me, N the next frame."))
+    note = _practice_page.TOLERANCE_NOTE.format(tolerance=html_text(
+        f"Tolerance: {TOLERANCE}. Keys: Tab to the field, Enter checks, H a hint, S show me, N the next frame."))
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
                         script=script, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT,
                         frames=len(frames), counter=len(_counter_text(frames)), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW,
                         large=f'<p class="note" id="large">{large}</p>' if large else "",
                         noscript=html_text(_practice_page.NOSCRIPT if practice else _NOSCRIPT),
-                        practice=panel if practice else "",
-                        practice_style=_practice_page.STYLE.format(highlight=HIGHLIGHT) if practice else "")
-    height = int(230 + 19 * lines + 460 + (_PANEL_HEIGHT if practice else 0))
+                        practice=_practice_page.PANEL if practice else "", practice_note=note if practice else "",
+                        practice_style=_practice_page.STYLE.format(highlight=HIGHLIGHT, height=f"{13 * 1.3 * lines + 10.4:.1f}")
+                        if practice else "")
+    height = int(230 + 19 * lines + 460)
     fallback = raw[raw.index("<svg"):]
     if practice is not None:
         fallback = _hide_asked(fallback, frames)
