@@ -463,3 +463,24 @@ def test_a_practice_page_keeps_the_graph_readable_after_fit_at_1400_by_900(brows
     panel, text = (page.execute_script(f"return document.getElementById('{i}').getBoundingClientRect().top")
                    for i in ("practice", "text"))
     assert abs(panel - text) < 2
+
+
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "softmax", "cnn"])
+def test_the_cost_is_drawn_outside_the_layer_boxes(browser, tmp_path, which):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html")
+    boxes = page.execute_script("""
+      function r(e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }
+      var nodes = {};
+      document.querySelectorAll('#stage .node').forEach(function (g) {
+        var t = g.querySelector('text'); if (t) { nodes[t.textContent.trim()] = r(g); } });
+      return [nodes, Array.prototype.map.call(document.querySelectorAll('#stage .cluster'), r)];""")
+    nodes, clusters = boxes
+    cost = [name for name in ("J", "Y", "CE", "R") if name in nodes]
+    assert "J" in cost and "Y" in cost
+    for name in cost:
+        left, top, right, bottom = nodes[name]
+        inside = [c for c in clusters if c[0] <= left and c[1] <= top and right <= c[2] and bottom <= c[3]]
+        assert not inside, (name, nodes[name], inside)
+    assert any(c[0] <= nodes["Z1"][0] and nodes["Z1"][2] <= c[2] for c in clusters if "Z1" in nodes) or which == "cnn"
