@@ -484,3 +484,16 @@ def test_the_cost_is_drawn_outside_the_layer_boxes(browser, tmp_path, which):  #
         inside = [c for c in clusters if c[0] <= left and c[1] <= top and right <= c[2] and bottom <= c[3]]
         assert not inside, (name, nodes[name], inside)
     assert any(c[0] <= nodes["Z1"][0] and nodes["Z1"][2] <= c[2] for c in clusters if "Z1" in nodes) or which == "cnn"
+
+
+def test_a_parameters_value_and_gradient_side_by_side_are_parted_by_a_rule():
+    from viz import step_through_html
+
+    root = GRAPHS["deepnet"]()
+    root.backward()
+    source = step_through_html(root)
+    nodes = {_texts(g)[0]: g for g in re.findall(r'<g id="n\d+" class="node">(.*?)\n</g>', source, re.S)}
+    for name in ("W1", "b1", "b2", "b3"):  # the parameters drawn with their gradient beside them
+        rules = re.findall(r'<polyline fill="none" stroke="#6b7280" points="([\d.\-]+),([\d.\-]+) ([\d.\-]+),([\d.\-]+) "',
+                           nodes[name])
+        assert any(x0 == x1 and y0 != y1 for x0, y0, x1, y1 in rules), (name, rules)  # a vertical rule
