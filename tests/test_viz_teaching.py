@@ -342,10 +342,13 @@ def test_the_frames_write_what_a_teacher_writes():
     dW3 = next(f["practice"] for f in frames("deepnet", practice=True) if f.get("practice", {}).get("ask") == "dW3")
     assert dW3["hints"][1] == "Z3 = W3 A2 + b3, so dW3 = ∂J/∂Z3 · A2ᵀ"
     x = Value(2.0, label="x")
-    f = x + x
+    f = x + x + x
     f.label = "f"
     f.backward()
-    assert "dx: the gradient of the output f with respect to x" in step_through_html(f)
+    page = step_through_html(f)
+    assert "dx: the gradient of the output f with respect to x" in page
+    assert frames_of(page)[0]["text"].split("\n") == [  # an unlabelled node's frame says what names it
+        "x + x", "      = 2 + 2", "      = 4", "x + x has no label: the picture names the node by its formula"]
 
 
 def test_the_conv_frames_say_the_padding_and_the_notes_size_formula():

@@ -160,9 +160,11 @@ def forward_steps(root, precision: int = 4, *, view=None) -> list[Step]:
         else:  # a Value, or a Tensor of numbers only (J = CE + R): the formula with the numbers
             numbers = forward_formula(node, names, precision, numbers=True)
         expression = forward_formula(node, names, precision)
+        where = _operands(node, view) if isinstance(node, Tensor) and not scalars else ()
+        if not node.label and named_by_formula(names.symbol(node), expression):  # "x + x" alone reads as no name
+            where += (f"{names.symbol(node)} has no label: the picture names the node by its formula",)
         steps.append(Step(k, len(computed), node, names.symbol(node), names.grad(node), (), node.data, precision,
-                          "forward", expression, numbers, tuple(forward_notes(node, view)),
-                          _operands(node, view) if isinstance(node, Tensor) and not scalars else (),
+                          "forward", expression, numbers, tuple(forward_notes(node, view)), where,
                           filters=node in view.filters))
     return steps
 
