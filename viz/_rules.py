@@ -389,7 +389,7 @@ def backward_shapes(pieces, out_shape) -> str:
     if not kinds or all(kind == "same" for kind, _ in kinds):
         return ""
     if any(kind == "columns" for kind, _ in kinds):
-        return f"column by column, {out}: the fused softmax-cross-entropy rule (A - Y)/m, not elementwise"
+        return f"column by column, {out}: the fused softmax-cross-entropy rule (softmax couples a column's entries)"
     if all(kind in ("elementwise", "same") for kind, _ in kinds):
         return f"elementwise, {out}"
     parts = [text.rsplit(" → ", 1)[0] if " → " in text else text for kind, text in kinds]
