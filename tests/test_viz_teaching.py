@@ -390,14 +390,15 @@ def _micrograd_mlp():
     return micrograd_demo(m=10)
 
 
-@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "cnn", "mlp"])
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "cnn", "mlp", "deepnet practice"])
 def test_nothing_moves_or_clips_between_frames_and_every_text_is_at_least_12_px(browser, tmp_path, which):  # noqa: F811
-    root = _micrograd_mlp() if which == "mlp" else GRAPHS[which]()
-    root.backward()
     from viz import step_through_html
 
-    path = tmp_path / f"{which}.html"  # the default title, as long as a user's: the toolbar has less room
-    step_through_html(root, path, **({"collapse": True} if which == "mlp" else {}))
+    graph, _, practice = which.partition(" ")
+    root = _micrograd_mlp() if graph == "mlp" else GRAPHS[graph]()
+    root.backward()
+    path = tmp_path / f"{graph}.html"  # the default title, as long as a user's: the toolbar has less room
+    step_through_html(root, path, collapse=graph == "mlp", practice=bool(practice))
     page = browser
     page.get(path.as_uri())
     frames = frames_of(path.read_text(encoding="utf-8"))

@@ -77,12 +77,9 @@ SCRIPT = """
   open = function (k) { return !state[k] || state[k].revealed; };
   var fields = byId('fields'), feedback = byId('feedback'), summary = byId('summary');
   function near(x, v, scale) { return Math.abs(x - v) <= Math.max(1e-2 * Math.abs(v), 1e-3 * scale); }
-  // the panel's height changes with what it says: the graph's view takes the rest (refitted unless zoomed)
+  // the panel keeps its height whatever it says (a long message scrolls inside it), so the graph's view stays
   function say(message, kind) {
-    var fitted_ = scale === fitted;
     feedback.textContent = message; feedback.className = kind || '';
-    size();
-    if (fitted_) { fit(); }
   }
   function where(q, k) {
     if (q.entry) { return q.entry.length === 2 ? ', row ' + (q.entry[0] + 1) + ', column ' + (q.entry[1] + 1) :
