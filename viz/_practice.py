@@ -229,7 +229,8 @@ def _local_hint(step, term, view) -> str:
         if notes:
             source = notes[0].line.split(":")[0]
             said = f" ({source}: {notes[0].symbol} = {notes[0].formula}, so {step.dname} = {notes[0].symbol}/m)"
-        return f"the {_role(term, view)} {formula} has local derivative with respect to {step.name} {_cost_local(term, view)}{said}"
+        return (f"the {_role(term, view)} {formula} has local derivative with respect to {step.name} "
+                f"{_cost_local(term, view)}{said}")
     if not term.upstream:  # the consumer is the cost itself, whose ∂J/∂J = 1 multiplies nothing
         return f"the cost node {formula} has local derivative {term.local} with respect to {step.name}"
     if _elementwise(term):

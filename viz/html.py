@@ -703,8 +703,8 @@ def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_node
                         large=f'<p class="note" id="large">{large}</p>' if large else "",
                         noscript=html_text(_practice_page.NOSCRIPT if practice else _NOSCRIPT),
                         practice=_practice_page.PANEL if practice else "", practice_note=note if practice else "",
-                        practice_style=_practice_page.STYLE.format(highlight=HIGHLIGHT, height=f"{13 * 1.3 * lines + 10.4:.1f}")
-                        if practice else "")
+                        practice_style=_practice_page.STYLE.format(
+                            highlight=HIGHLIGHT, height=f"{13 * 1.3 * lines + 10.4:.1f}") if practice else "")
     height = int(230 + 19 * lines + 460)
     fallback = raw[raw.index("<svg"):]
     if practice is not None:
