@@ -501,3 +501,18 @@ def test_a_parameters_value_and_gradient_side_by_side_are_parted_by_a_rule():
         rules = re.findall(r'<polyline fill="none" stroke="#6b7280" points="([\d.\-]+),([\d.\-]+) ([\d.\-]+),([\d.\-]+) "',
                            nodes[name])
         assert any(x0 == x1 and y0 != y1 for x0, y0, x1, y1 in rules), (name, rules)  # a vertical rule
+
+
+def test_a_frame_longer_than_its_text_box_says_that_it_scrolls(browser, tmp_path):  # noqa: F811
+    root = GRAPHS["deepnet"]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / "deepnet.html", practice=True)
+    state = ("var t = document.getElementById('text'); return [t.scrollHeight > t.clientHeight + 1, "
+             "document.getElementById('more').classList.contains('on')];")
+    assert page.execute_script(state) == [False, False]  # the question fits: no cue
+    frames = frames_of((tmp_path / "deepnet.html").read_text(encoding="utf-8"))
+    k = next(k for k, f in enumerate(frames) if f["gradient"] == "∂J/∂A2" and f["pass"] == "backward")
+    for _ in range(k):
+        page.find_element("id", "next").click()
+    page.find_element("id", "showme").click()  # revealed: 3 rows of 8 numbers and the notes, in the narrow box
+    assert page.execute_script(state) == [True, True]

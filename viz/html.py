@@ -190,7 +190,6 @@ _SCRIPT = """
     counter.textContent = (f.pass === 'forward' ? 'forward pass ' : 'backward pass ') + f.step + ' / ' + f.of +
       '  (frame ' + (current + 1) + ' / ' + n + ')';
     text.textContent = render(f);
-    byId('more').classList.toggle('on', text.scrollHeight > text.clientHeight + 1);  // a long frame scrolls: say so
     slider.value = current + 1;
     byId('prev').disabled = byId('first').disabled = current === 0;
     byId('next').disabled = byId('last').disabled = current === n - 1;
@@ -310,7 +309,10 @@ _SCRIPT = """
     document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + 20));
   }
   /*practice*/
-  window.addEventListener('resize', function () { size(); fit(); });
+  // a text longer than its box scrolls: say so, whoever wrote it (a frame, practice mode's question and hints)
+  function cue() { byId('more').classList.toggle('on', text.scrollHeight > text.clientHeight + 1); }
+  new MutationObserver(cue).observe(text, {childList: true, characterData: true, subtree: true});
+  window.addEventListener('resize', function () { size(); fit(); cue(); });
   size();
   fit();
   show(0);
