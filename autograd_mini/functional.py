@@ -173,7 +173,7 @@ def cross_entropy(A: Tensor, Y: Tensor) -> Tensor:
 class _L2(Op):
     __slots__ = ("dformula", "nformula")
     name = "L2"
-    formula = "(λ/2m) Σ_l ‖W[l]‖²_F"
+    formula = "λ/(2m) Σ_l ‖W[l]‖²_F"
 
     def __init__(self, n_weights: int):
         # one parent per W[l]; {k} is λ/m

@@ -145,7 +145,7 @@ def test_slips_are_named_and_a_node_used_twice_gets_the_sum_of_both_terms(browse
     type_answer(browser, a.data * (1 - a.data))  # ∂a/∂z alone, without da
     assert "The local derivative alone: that is ∂a/∂z = a(1 - a); multiply it by the upstream gradient da" \
         in text(browser, "feedback")
-    assert "hint 2 of 3: the local derivative: ∂a/∂z = a(1 - a)" in text(browser, "text")
+    assert "hint 2 of 3: the local derivative ∂a/∂z = a(1 - a); so dz = da · a(1 - a)" in text(browser, "text")
     assert "dz gets one term, from a: dz = da · ∂a/∂z" in text(browser, "text")
     type_answer(browser, 5.0)  # no slip: only the next hint, the numbers plugged in
     assert "hint 3 of 3: dz = (-1.905) · 0.525 · (1 - 0.525)" in text(browser, "text")
@@ -206,8 +206,13 @@ def test_a_factor_m_is_named_and_the_closed_forms_are_answered_as_the_notes_writ
         in text(browser, "text")
     Z3_node, Y = J.parents  # the fused cost J(Z3, Y)
     assert Z3_node is Z3
-    type_answer(browser, 1 / (1 + np.exp(-Z3.data)) - Y.data)  # the notes' dZ3 = A3 - Y, worked out by hand
+    dZ3 = 1 / (1 + np.exp(-Z3.data)) - Y.data
+    type_answer(browser, dZ3)  # the notes' dZ3 = A3 - Y, worked out by hand
     assert text(browser, "feedback").startswith("Right")
+    revealed = text(browser, "text")  # autodiff's ∂J/∂Z3, and the notes' dZ3 the learner typed with the relation
+    assert "the notes' dZ3 = A3 - Y = m · ∂J/∂Z3 (m = 8), the value asked:" in revealed, revealed
+    shown = revealed.split("the value asked:")[1].strip().strip("[]").split()
+    np.testing.assert_allclose([float(v) for v in shown], dZ3.ravel(), atol=1e-3)
     browser.find_element("id", "go").click()  # dW3: the notes' dW3 is autodiff's
     type_answer(browser, net.parameters["W3"].grad)
     assert text(browser, "feedback").startswith("Right")

@@ -73,7 +73,30 @@ def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_
         assert "the course's softmax: dZ2 = A2 - Y" in dZ2 and "notes" not in dZ2, dZ2
     if which == "logistic":
         w_frame = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dw")
-        assert "dw = (1/m) X dZᵀ" in w_frame["text"] and "(2, 4)(4, 1) → (2, 1)" in w_frame["text"]
+        assert "dw = (1/m) X dZᵀ, shapes (n_x, m)(m, 1) → (n_x, 1); here (2, 4)(4, 1) → (2, 1)" in w_frame["text"]
+        # the chain as it runs: w's gradient comes from the node wᵀX, whose gradient equals ∂J/∂Z
+        assert "dw = X · (∂J/∂(wᵀX))ᵀ" in w_frame["text"], w_frame["text"]
+        assert "∂J/∂(wᵀX) = ∂J/∂Z, as Z = wᵀX + b" in w_frame["text"], w_frame["text"]
+
+
+@pytest.mark.parametrize("which", list(GRAPHS))
+def test_no_practice_question_or_hint_prints_the_same_symbol_on_both_sides(which):
+    from viz import step_through_html
+
+    for scope in ("all", "closed forms"):
+        root = GRAPHS[which]()
+        root.backward()
+        asked = [f["practice"] for f in frames_of(step_through_html(root, practice=True, practice_scope=scope))
+                 if "practice" in f]
+        assert asked
+        for question in asked:
+            for line in [question["question"], *question["hints"], *(s["says"] for s in question["slips"])]:
+                assert not same_symbol_equation(line), (scope, line)
+    if which in ("deepnet", "logistic"):  # the cost's local derivative named as a teacher does, with the notes' dZ
+        z = "Z3" if which == "deepnet" else "Z"
+        a = "A3" if which == "deepnet" else "A"
+        hints = next(q["hints"] for q in asked if q["ask"] == f"dZ{z[1:]}" or q["ask"] == f"d{z}")
+        assert any(f"(σ({z}) - Y)/m = ({a} - Y)/m" in h and f"∂J/∂{z} = d{z}/m" in h for h in hints), hints
 
 
 @pytest.mark.parametrize("which", ["deepnet", "deepnet_l2"])
@@ -353,3 +376,201 @@ def test_the_collapsed_60_term_page_reads_at_10_px_after_fit(browser, tmp_path):
     page = open_page(browser, f, tmp_path / "sum60.html", collapse=True, max_nodes=24)
     page.find_element("id", "fit").click()
     assert page.execute_script(SMALLEST_TEXT) >= 10  # the stretches in rows (3.75 px as one long strip)
+
+
+def test_the_frames_write_what_a_teacher_writes():
+    from autograd_mini import Value
+    from viz import step_through_html
+
+    def frames(which, **options):
+        root = GRAPHS[which]()
+        root.backward()
+        return frames_of(step_through_html(root, **options))
+
+    l2 = frames("deepnet_l2")
+    text = {f["pass"] + " " + f["name"]: f["text"] for f in l2}
+    assert text["forward R"].startswith("R = λ/(2m) Σ_l ‖W[l]‖²_F")  # not λ/2m, read as (λ/2)·m
+    assert not [f for f in l2 if "λ/2m" in f["text"]]
+    assert re.search(r"J = CE \+ R\n +?= 0\.6944 \+ 0\.4752\n +?= 1\.17", text["forward J"]), text["forward J"]
+    assert text["backward J"] == "∂J/∂J = 1 (the seed)"  # its value said once
+    dZ3 = text["backward Z3"]
+    assert dZ3.count("m = 8") == 1, dZ3
+    logistic = frames("logistic")
+    assert re.search(r"\nwith w = \[[^]]+\], X = \[[^]]+; [^]]+\]$", logistic[0]["text"]), logistic[0]["text"]
+    dW3 = next(f["practice"] for f in frames("deepnet", practice=True) if f.get("practice", {}).get("ask") == "dW3")
+    assert dW3["hints"][1] == "Z3 = W3 A2 + b3, so dW3 = ∂J/∂Z3 · A2ᵀ"
+    x = Value(2.0, label="x")
+    f = x + x + x
+    f.label = "f"
+    f.backward()
+    page = step_through_html(f)
+    assert "dx: the gradient of the output f with respect to x" in page
+    assert frames_of(page)[0]["text"].split("\n") == [  # an unlabelled node's frame says what names it
+        "x + x", "      = 2 + 2", "      = 4", "x + x has no label: the picture names the node by its formula"]
+
+
+def test_the_conv_frames_say_the_padding_and_the_notes_size_formula():
+    from viz import step_through_html
+
+    root = GRAPHS["cnn"]()
+    root.backward()
+    frames = frames_of(step_through_html(root))
+    conv = next(f for f in frames if f["pass"] == "forward" and f["formula"].startswith("Z1 = conv("))["text"]
+    assert "→ (4, 6, 6, 2)" in conv  # 6 − 3 + 1 = 4 without the padding: the frame says why it is 6
+    assert "p = 1, s = 1, the notes' size n_H = ⌊(n_H_prev + 2p - f)/s⌋ + 1: n_H = ⌊(6 + 2·1 - 3)/1⌋ + 1 = 6" \
+        in conv, conv
+    dW1 = next(f for f in frames if f["pass"] == "backward" and f["gradient"] == "dW1")["text"]
+    assert "windows of X padded with p = 1, stride s = 1" in dW1, dW1
+
+
+# every text of the page outside the drawing (frame text, legend, controls, practice panel), CSS px: the smallest
+SMALLEST_PAGE_TEXT = """var m = 1e9, what = '', all = document.body.querySelectorAll('*');
+for (var i = 0; i < all.length; i++) {
+  var e = all[i];
+  if (e.closest('#stage, script, style, noscript') || !e.getClientRects().length) { continue; }
+  var own = Array.prototype.some.call(e.childNodes, function (c) { return c.nodeType === 3 && c.textContent.trim(); });
+  if (!own && !/^(INPUT|SELECT|BUTTON)$/.test(e.tagName)) { continue; }
+  var size = parseFloat(getComputedStyle(e).fontSize);
+  if (size < m) { m = size; what = e.tagName + '#' + e.id + ' ' + (e.textContent || '').slice(0, 40); }
+}
+return [m, what];"""
+# where the drawing is and how tall the page is: the same in every frame, or the page jumps
+PLACE = """var v = document.getElementById('view').getBoundingClientRect(),
+    s = document.querySelector('#stage svg').getBoundingClientRect();
+return {view: [v.left, v.top, v.width, v.height], transform: document.getElementById('stage').style.transform,
+        scroll: document.documentElement.scrollHeight, inner: window.innerHeight,
+        inside: s.left >= v.left - 1 && s.right <= v.right + 1 && s.top >= v.top - 1 && s.bottom <= v.bottom + 1};"""
+
+
+def _micrograd_mlp():
+    from viz_nets import micrograd_demo
+
+    return micrograd_demo(m=10)
+
+
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "cnn", "mlp", "deepnet practice"])
+def test_nothing_moves_or_clips_between_frames_and_every_text_is_at_least_12_px(browser, tmp_path, which):  # noqa: F811
+    from viz import step_through_html
+
+    graph, _, practice = which.partition(" ")
+    root = _micrograd_mlp() if graph == "mlp" else GRAPHS[graph]()
+    root.backward()
+    path = tmp_path / f"{graph}.html"  # the default title, as long as a user's: the toolbar has less room
+    step_through_html(root, path, collapse=graph == "mlp", practice=bool(practice))
+    page = browser
+    page.get(path.as_uri())
+    frames = frames_of(path.read_text(encoding="utf-8"))
+    assert len(frames) >= 10  # the counter reaches two digits
+    page.find_element("id", "fit").click()
+    first = page.execute_script(PLACE)
+    smallest = page.execute_script(SMALLEST_PAGE_TEXT)
+    for k in range(1, len(frames)):
+        page.find_element("id", "next").click()
+        place = page.execute_script(PLACE)
+        assert place == first, (k, place, first)  # the toolbar never wraps: nothing below it moves
+        smallest = min(smallest, page.execute_script(SMALLEST_PAGE_TEXT))
+    assert first["inside"], "after fit the whole drawing is in the view"
+    assert first["scroll"] <= first["inner"], "the page needs no scrolling at 1400 × 900"
+    assert smallest[0] >= 12, smallest
+
+
+@pytest.mark.parametrize("which", ["notes", "logistic", "deepnet"])
+def test_every_text_of_a_practice_page_is_at_least_12_px(browser, tmp_path, which):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html", practice=True)
+    page.find_element("id", "hint").click()  # a hint and the feedback on show too
+    size, what = page.execute_script(SMALLEST_PAGE_TEXT)
+    assert size >= 12, what
+
+
+def test_a_page_too_large_to_read_says_so_and_its_longest_frame_fits_its_text_box(browser, tmp_path):  # noqa: F811
+    from autograd_mini import Value
+    from viz import step_through_html
+
+    x = Value(2.0, label="x")
+    f = x
+    for _ in range(59):
+        f = f + x
+    f.label = "f"
+    f.backward()
+    path = tmp_path / "sum60.html"
+    source = step_through_html(f, path, max_nodes=200)
+    note = re.search(r'<p class="note" id="large">(.*?)</p>', source).group(1)
+    assert note.startswith("This graph is too large to read as a whole: after fit its text is ")
+    for advice in ("follow on", "<code>collapse=True</code>", "<code>--collapse</code>"):
+        assert advice in note, note
+    frames = frames_of(source)
+    assert frames[-1]["text"].endswith("= 60")
+    browser.get(path.as_uri())
+    browser.find_element("id", "last").click()
+    box = browser.execute_script("var t = document.getElementById('text'); return [t.scrollHeight, t.clientHeight,"
+                                 " document.getElementById('more').classList.contains('on')];")
+    assert box[0] <= box[1] + 1 and not box[2], box  # "= 60" is in the box, not hidden below it
+
+    root = GRAPHS["deepnet"]()
+    root.backward()
+    assert 'id="large"' not in step_through_html(root)  # a readable page has no such note
+
+
+@pytest.mark.parametrize("which", ["notes", "logistic", "deepnet"])
+def test_a_practice_page_keeps_the_graph_readable_after_fit_at_1400_by_900(browser, tmp_path, which):  # noqa: F811
+    from test_viz_html import SMALLEST_TEXT
+
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html", practice=True)
+    page.find_element("id", "fit").click()
+    assert page.execute_script(SMALLEST_TEXT) >= 12  # the answer panel beside the frame text, not above it
+    panel, text = (page.execute_script(f"return document.getElementById('{i}').getBoundingClientRect().top")
+                   for i in ("practice", "text"))
+    assert abs(panel - text) < 2
+
+
+@pytest.mark.parametrize("which", ["deepnet", "deepnet_l2", "softmax", "cnn"])
+def test_the_cost_is_drawn_outside_the_layer_boxes(browser, tmp_path, which):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html")
+    boxes = page.execute_script("""
+      function r(e) { var b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }
+      var nodes = {};
+      document.querySelectorAll('#stage .node').forEach(function (g) {
+        var t = g.querySelector('text'); if (t) { nodes[t.textContent.trim()] = r(g); } });
+      return [nodes, Array.prototype.map.call(document.querySelectorAll('#stage .cluster'), r)];""")
+    nodes, clusters = boxes
+    cost = [name for name in ("J", "Y", "CE", "R") if name in nodes]
+    assert "J" in cost and "Y" in cost
+    for name in cost:
+        left, top, right, bottom = nodes[name]
+        inside = [c for c in clusters if c[0] <= left and c[1] <= top and right <= c[2] and bottom <= c[3]]
+        assert not inside, (name, nodes[name], inside)
+    assert any(c[0] <= nodes["Z1"][0] and nodes["Z1"][2] <= c[2] for c in clusters if "Z1" in nodes) or which == "cnn"
+
+
+def test_a_parameters_value_and_gradient_side_by_side_are_parted_by_a_rule():
+    from viz import step_through_html
+
+    root = GRAPHS["deepnet"]()
+    root.backward()
+    source = step_through_html(root)
+    nodes = {_texts(g)[0]: g for g in re.findall(r'<g id="n\d+" class="node">(.*?)\n</g>', source, re.S)}
+    for name in ("W1", "b1", "b2", "b3"):  # the parameters drawn with their gradient beside them
+        rules = re.findall(r'<polyline fill="none" stroke="#6b7280" points="([\d.\-]+),([\d.\-]+) ([\d.\-]+),([\d.\-]+) "',
+                           nodes[name])
+        assert any(x0 == x1 and y0 != y1 for x0, y0, x1, y1 in rules), (name, rules)  # a vertical rule
+
+
+def test_a_frame_longer_than_its_text_box_says_that_it_scrolls(browser, tmp_path):  # noqa: F811
+    root = GRAPHS["deepnet"]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / "deepnet.html", practice=True)
+    state = ("var t = document.getElementById('text'); return [t.scrollHeight > t.clientHeight + 1, "
+             "document.getElementById('more').classList.contains('on')];")
+    assert page.execute_script(state) == [False, False]  # the question fits: no cue
+    frames = frames_of((tmp_path / "deepnet.html").read_text(encoding="utf-8"))
+    k = next(k for k, f in enumerate(frames) if f["gradient"] == "∂J/∂A2" and f["pass"] == "backward")
+    for _ in range(k):
+        page.find_element("id", "next").click()
+    page.find_element("id", "showme").click()  # revealed: 3 rows of 8 numbers and the notes, in the narrow box
+    assert page.execute_script(state) == [True, True]

@@ -77,6 +77,18 @@ def fmt_array(a: np.ndarray, precision: int = 4, max_entries: int = 32) -> list[
             f"max {fmt_number(a.max(), precision)}")
 
 
+def fmt_inline(a, precision: int = 4, max_entries: int = 32) -> str | None:
+    """A small array on one line, rows split by ";" (``[1 2; 3 4]``); None for one past ``max_entries``.
+
+    >>> fmt_inline(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    '[1 2; 3 4]'
+    """
+    cells = fmt_array(np.asarray(a, dtype=float), precision, max_entries)
+    if isinstance(cells, str):
+        return None
+    return "[" + "; ".join(" ".join(row) for row in cells) + "]"
+
+
 def wrapped_row(cells: list) -> list:
     """Rows of entries, a long row vector (more than ``_ROW_WRAP`` entries) wrapped onto more lines, as numpy
     prints it."""

@@ -61,6 +61,20 @@ def layer_columns(view) -> dict | None:
     return column if len(set(column.values())) > 1 else None
 
 
+def _cost_nodes(view) -> set:
+    """The nodes of the cost rather than of a layer: every computed node that is no layer's part and feeds
+    none (J, the cross-entropy CE, the L2 term R), and the leaves only they use (the labels Y)."""
+    parts = {part for layer in view.layers for part in (layer.Z, layer.product, layer.W, layer.b, layer.A)
+             if part is not None}
+    feeds = set()  # the nodes a layer's part is computed from
+    for node in reversed(view.order):
+        if any(c in parts or c in feeds for c, _ in view.used_by[node]):
+            feeds.add(node)
+    cost = {node for node in view.order if node._op is not None and node not in parts and node not in feeds}
+    return cost | {node for node in view.order if node._op is None and node not in parts and view.used_by[node]
+                   and all(c in cost for c, _ in view.used_by[node])}
+
+
 def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing: dict, across: bool = True) -> tuple:
     """The DOT body: a cluster per column (named "layer l" after the dense layer it holds), every node
     pinned where ``dot`` put it when laying that column out on its own, the columns side by side in the
@@ -77,18 +91,32 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
         for conv, _ in view.used_by[W]:
             names.setdefault(column[conv], f"layer {found.group(1)} (conv)" if found else "a conv layer")
     columns = sorted(set(column.values()))
-    members = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c] for c in columns}
+    cost = _cost_nodes(view)
+    members = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c and node not in cost]
+               for c in columns}
+    # the cost (and a regulariser over every layer's W) is no part of a layer: in its column, outside the box
+    apart = {c: [node_lines[k] for k, node in enumerate(view.order) if column[node] == c and node in cost]
+             for c in columns}
 
-    def cluster(c: str, label: str, lines) -> str:
-        return f'\tsubgraph cluster_{c} {{\n\t\tstyle="rounded,dashed" color="#9ca3af" margin=4{label}\n' + "".join(lines) + "\t}\n"
+    def cluster(c: str, label: str, lines, outside=()) -> str:
+        return (f'\tsubgraph cluster_{c} {{\n\t\tstyle="rounded,dashed" color="#9ca3af" margin=4{label}\n'
+                + "".join(lines) + "\t}\n" + "".join(outside))
 
     ids = {node: node_lines[k].split(" [", 1)[0].strip() for k, node in enumerate(view.order)}
     inside = [(column[child], line) for child, parent, line in edge_lines if column[child] == column[parent]]
     if across:
         inside += _placement_hints(view, column, ids)
+    for c in columns:  # under the layer's box, not beside it: invisible edges from the box to the cost's first nodes
+        first = [n for n in view.order if column[n] == c and n in cost and not any(p in cost for p in n._parents)]
+        boxed = [n for n in view.order if column[n] == c and n not in cost]
+        inside += [(c, f"\t{ids[b]} -> {ids[n]} [style=invis]\n") for b in boxed for n in first[:1]]
+        # and one under the other (Y, CE, R, J), so that the column grows no wider
+        chain = [n for n in view.order if column[n] == c and n in cost]
+        inside += [(c, f"\t{ids[a]} -> {ids[b]} [style=invis]\n") for a, b in zip(chain, chain[1:])]
     laid_out = []
     for c in columns:  # each column on its own, so a tall node in one leaves the others' rows alone
-        body = cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "", ["\t" + line for line in members[c]])
+        body = cluster(c, f" label=<{html_label_text(names[c])}>" if c in names else "",
+                       ["\t" + line for line in members[c]], apart[c])
         laid_out.append(json.loads(_run_dot(f"digraph column {{\n\tgraph [rankdir={'TB' if across else 'LR'} "
                                             f"nodesep={spacing['nodesep']} ranksep={spacing['ranksep']}]\n"
                                             '\tnode [shape=box fontname="DejaVu Sans" fontsize=11]\n' + body
@@ -115,11 +143,12 @@ def column_body(view, column: dict, node_lines: list, edge_lines: list, spacing:
     body = []
     for c in columns:
         lines = [pinned(line, at[line.split(" [", 1)[0].strip()]) for line in members[c]]
+        outside = [pinned(line, at[line.split(" [", 1)[0].strip()]) for line in apart[c]]
         if c in names:  # neato reserves no room for a cluster's label: it is a node, where dot put the label
             lines.append(pinned(f'\t{dot_id(names[c])} [label=<{html_label_text(names[c])}> shape=plaintext width=0 height=0 margin=0 '
                                 f'style="" fontsize=12 fontcolor="#374151" tooltip="{names[c]}" id="layer_{c}"]',
                                 label_at[f"cluster_{c}"]))
-        body.append(cluster(c, "", lines))
+        body.append(cluster(c, "", lines, outside))
     body.extend(line for _, _, line in edge_lines)
     return body, (size[0] * PT_TO_PX, size[1] * PT_TO_PX)
 

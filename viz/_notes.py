@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ._chain import FUSED_COSTS, activation_name, fused_activation, number
 from ._format import fmt_number, fmt_result
 
@@ -101,8 +103,11 @@ def _tensor_forms(node, view) -> list[ClosedForm]:
             # cross-entropy is the course's
             source = "the notes" if layer.g == "sigmoid" else f"the course's {layer.g}"
             formula = f"{activation_name(Z)} - {sym(_labels_of(layer.Z, view))}"
+            # the fused cost's frame states m already (its rule's "where")
+            said = any(isinstance(c._op, FUSED_COSTS) for c, _ in view.used_by[layer.Z])
             forms.append(ClosedForm(dZ, formula, view.m, f"{source}: {dZ} = {formula}, one column per "
-                                    f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m, m = {view.m}"))
+                                    f"example (no 1/m): {view.grad(layer.Z)} = {dZ}/m"
+                                    + ("" if said else f", m = {view.m}")))
         elif part == "Z" and layer.g:
             formula = f"{_d(sym(layer.A))} ∗ g′({Z})"
             forms.append(ClosedForm(dZ, formula, view.m, f"the notes: {dZ} = {formula}, g = {layer.g}, one column "
@@ -112,8 +117,8 @@ def _tensor_forms(node, view) -> list[ClosedForm]:
             n_x, m = layer.A_prev.data.shape
             formula = f"(1/m) {X} {dZ}ᵀ"
             forms.append(ClosedForm(view.grad(node), formula, 1, f"the notes: {view.grad(node)} = {formula}, "
-                                    f"(n_x, m)(m, 1) → (n_x, 1) = ({n_x}, {m})({m}, 1) → ({n_x}, 1): the same "
-                                    f"vector, as {relation}"))
+                                    f"shapes (n_x, m)(m, 1) → (n_x, 1); here ({n_x}, {m})({m}, 1) → ({n_x}, 1): "
+                                    f"the same vector, as {relation}"))
         elif part == "W":
             l2 = f" + (λ/m) {sym(node)}" if any(c._op.name == "L2" for c, _ in view.used_by[node]) else ""
             a_prev = sym(layer.A_prev)
@@ -156,5 +161,13 @@ def forward_notes(node, view) -> list[str]:
         norms = " + ".join(f"‖{names.symbol(W)}‖²" for W in node._parents)
         return [f"λ = {fmt_number(lambd, p)}, m = {view.m}: {names.symbol(node)} = ({fmt_number(lambd, p)}/"
                 f"(2·{view.m}))·({norms}) = {fmt_number(lambd / (2 * view.m), p)} · {fmt_number(squares, p)}"]
+    if op.name == "conv2d":  # the notes' output size, with the padding and stride the shapes line leaves out
+        stride, pad = node._ctx
+        _, n_H, n_W, _ = np.shape(node._parents[0].data)
+        f = np.shape(node._parents[1].data)[0]
+        sizes = [f"{axis} = ⌊({n} + 2·{pad} - {f})/{stride}⌋ + 1 = {(n + 2 * pad - f) // stride + 1}"
+                 for axis, n in (("n_H", n_H), ("n_W", n_W))]
+        said = f"{sizes[0]}, n_W the same" if n_H == n_W else ", ".join(sizes)
+        return [f"p = {pad}, s = {stride}, the notes' size n_H = ⌊(n_H_prev + 2p - f)/s⌋ + 1: {said}"]
     return []
 

@@ -24,8 +24,10 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._format import visible_text
+from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula
+from ._format import fmt_result, visible_text
 from ._notes import closed_forms
+from .graph import _partial as paren_name
 
 __all__ = ["SCOPES", "TOLERANCE", "practice_frames", "check_practice"]
 
@@ -83,6 +85,12 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
         question = _question(step, view, form)
         if question is not None:
             frame["practice"] = question
+            if form is not None and form.factor != 1:  # the reveal shows the notes' value asked, beside autodiff's
+                shown = fmt_result(_array(step.value) * form.factor, view.precision).replace("\n", "\n  ")
+                line = visible_text(f"the notes' {form.symbol} = {form.formula} = m · {step.dname} (m = {view.m}), "
+                                    f"the value asked:\n  {shown}")
+                frame["notes"].append(line)
+                frame["text"] += "\n" + line
     if not any("practice" in frame for frame in frames):
         what = {"all": "one frame", "backward": "one backward frame",
                 "closed forms": "one gradient the notes have a closed form for (dz = a − y, dW[l], db[l], dZ[l], "
@@ -163,33 +171,106 @@ def _sum_of_terms(step) -> str:
 
 
 def _partial(consumer: str, name: str) -> str:
-    wrap = (lambda s: s if s.replace("_", "").isalnum() else f"({s})")
-    return f"∂{wrap(consumer)}/∂{wrap(name)}"
+    return f"∂{paren_name(consumer)}/∂{paren_name(name)}"
+
+
+def _elementwise(term) -> bool:
+    """Whether the term's local derivative is a number per entry (a Value, or an elementwise Tensor op), which
+    ∂consumer/∂node names honestly; a product, a sum over an axis, a reshape or a softmax is not."""
+    child = term.node
+    if not isinstance(child, Tensor) or np.ndim(child.data) == 0 and not isinstance(child._op, FUSED_COSTS):
+        return True
+    if isinstance(child._op, FUSED_COSTS):
+        return fused_activation(child._op) == "σ"
+    return child._op.name in _ELEMENTWISE or child._op.name in ("+", "-", "*", "/", "neg") and \
+        np.shape(child._parents[term.index].data) == np.shape(child.data)
+
+
+def _cost_local(term, view) -> str:
+    """A fused cost's local derivative as a teacher writes it: (σ(Z3) − Y)/m = (A3 − Y)/m."""
+    child = term.node
+    z, y = (view.names.symbol(p) for p in child._parents)
+    g = fused_activation(child._op)
+    columns = "" if g == "σ" else ", column by column (softmax couples the entries of a column)"
+    return f"({g}({z}) - {y})/m = {term.local}{columns}"
+
+
+def _formula_of(node, view) -> str:
+    """``Z3 = W3 A2 + b3``: how the consumer was computed, said once for a node named by its formula."""
+    names = view.names
+    formula = forward_formula(node, names, view.precision)
+    return names.symbol(node) if named_by_formula(names.symbol(node), formula) else f"{names.symbol(node)} = {formula}"
+
+
+def _role(term, view) -> str:
+    """'cost node' for the root, 'node' for a term of it (the cross-entropy CE beside a regulariser R)."""
+    return "cost node" if term.node is view.root else "node"
+
+
+def _chain_hint(step, term, view) -> str:
+    """The first hint's part for one term: the chain rule where the local derivative is a number per entry; for
+    a product, a sum or a reshape (whose ∂consumer/∂node is no matrix) which gradient the consumer passes back."""
+    root = view.names.symbol(view.root)
+    if not term.upstream:  # from the cost itself: its local derivative, times the seed
+        return (f"∂{root}/∂{root} · (the local derivative of the node {term.consumer} with respect to {step.name}), "
+                f"where ∂{root}/∂{root} = 1 is the seed")
+    if _elementwise(term):
+        return f"{term.upstream} · {_partial(term.consumer, step.name)}"
+    return f"what {term.consumer} passes back from {term.upstream}"
+
+
+def _local_hint(step, term, view) -> str:
+    """The second hint's part for one term: the local derivative, or the consumer's own formula, from which the
+    rule follows."""
+    formula = _formula_of(term.node, view)
+    if isinstance(term.node._op, FUSED_COSTS) and term.index == 0:
+        notes = closed_forms(step.node, view)
+        said = ""
+        if notes:
+            source = notes[0].line.split(":")[0]
+            said = f" ({source}: {notes[0].symbol} = {notes[0].formula}, so {step.dname} = {notes[0].symbol}/m)"
+        return (f"the {_role(term, view)} {formula} has local derivative with respect to {step.name} "
+                f"{_cost_local(term, view)}{said}")
+    if not term.upstream:  # the consumer is the cost itself, whose ∂J/∂J = 1 multiplies nothing
+        return f"the cost node {formula} has local derivative {term.local} with respect to {step.name}"
+    if _elementwise(term):
+        return f"the local derivative {_partial(term.consumer, step.name)} = {term.local}"
+    return f"{formula} passes back {term.text}"
 
 
 def _hints(step, view, form) -> list:
-    """Three hints for a backward frame (the terms; the local derivatives; the numbers), two for a forward
-    frame (the inputs; the numbers); a closed form's first hint says how the notes' quantity relates to
-    autodiff's."""
+    """Three hints for a backward frame (the terms; the local derivatives, or the formula a product's rule
+    comes from; the numbers), two for a forward frame (the inputs; the numbers); a closed form's first hint
+    says how the notes' quantity relates to autodiff's. No hint writes the gradient it asks for on both sides
+    of an equation."""
     if step.kind == "forward":
         parents = list(dict.fromkeys(view.names.symbol(p) for p in step.node._parents))
         first = (f"{step.head} is computed from {', '.join(parents)}, whose values are on the graph"
                  + (" (hover or Tab to a node for every entry)" if isinstance(step.node, Tensor) else ""))
-        numbers = f"{step.head} = {step.numbers}" if step.numbers and not isinstance(step.node, Tensor) else step.numbers
+        numbers = f"{step.head} = {step.numbers}" if step.numbers and not step.shapes_line else step.numbers
+        numbers = "; ".join(filter(None, (numbers, *step.where)))
         return [first, numbers or f"with the numbers: {step.formula}"]
     if not step.terms:
         return [f"{step.name} is the {'cost' if view.names.partial else 'loss'} itself: backprop starts from "
                 f"{step.dname} = 1, the seed"]
     d = step.dname
     n = len(step.terms)
-    abstract = " + ".join((f"{t.upstream} · " if t.upstream else "") + _partial(t.consumer, step.name)
-                          for t in step.terms)
     count = "one term" if n == 1 else f"{_COUNT.get(n, n)} terms, one for each use"
-    terms = f"{d} gets {count}, from {_uses(step)}: {d} = {abstract}"
+    chain = [_chain_hint(step, t, view) for t in step.terms]
+    said = f": {d} = {' + '.join(chain)}" if all(_elementwise(t) or not t.upstream for t in step.terms) \
+        else f": {'; '.join(chain)}"
+    terms = f"{d} gets {count}, from {_uses(step)}{said}"
     if n > 1:
         terms += f" ({_sum_of_terms(step)})"
-    locals_ = "; ".join(f"{_partial(t.consumer, step.name)} = {t.local}" for t in step.terms)
-    local = f"the local derivative{'s' if n > 1 else ''}: {locals_}, so {step.formula}"
+    one = step.terms[0]
+    if n == 1 and one.upstream and not _elementwise(one) and not isinstance(one.node._op, FUSED_COSTS):
+        formula = _formula_of(one.node, view)  # Z3 = W3 A2 + b3, so dW3 = ∂J/∂Z3 · A2ᵀ
+        local = (f"{formula}, so {step.formula}" if formula != one.consumer else
+                 f"the node {formula} passes its gradient back through its formula: {step.formula}")
+    else:
+        local = "; ".join(_local_hint(step, t, view) for t in step.terms)
+        if any(t.upstream for t in step.terms):  # the cost's own local derivative is the answer's formula already
+            local += f"; so {step.formula}"
     if isinstance(step.node, Tensor):
         ups = list(dict.fromkeys(t.upstream for t in step.terms if t.upstream))
         numbers = ((step.numbers + "; " if step.numbers else "")
@@ -204,7 +285,8 @@ def _hints(step, view, form) -> list:
             relation = (f"the notes' {form.symbol} is per example, without the 1/m of J = (1/m) Σ L: "
                         f"{form.symbol} = m · {d}, m = {view.m}")
         else:
-            relation = f"the notes' {form.symbol} = {form.formula} is autodiff's {d}: the 1/m is in both"
+            relation = (f"the notes' {form.symbol} = {form.formula}: autodiff computes the same"
+                        + (" (the 1/m is in both)" if view.m else ""))
         hints.insert(0, relation)
     return hints
 

@@ -12,41 +12,51 @@ S shows the answer, N goes to the next frame; the arrow keys still step when the
 
 from __future__ import annotations
 
-__all__ = ["PANEL", "STYLE", "SCRIPT", "NOSCRIPT"]
+__all__ = ["PANEL", "TOLERANCE_NOTE", "STYLE", "SCRIPT", "NOSCRIPT"]
 
 PANEL = """<section id="practice" aria-label="practice: your answer">
 <div class="row"><span id="ask" class="ask"></span><div id="fields"></div>
-<button id="check" type="button" title="check your answer (Enter)">check &#9166;</button>
+</div>
+<div class="row"><span id="buttons"><button id="check" type="button" title="check your answer (Enter)">check &#9166;</button>
 <button id="hint" type="button" title="the next hint (H)" aria-keyshortcuts="h">hint (H)</button>
 <button id="showme" type="button" title="show the answer (S)" aria-keyshortcuts="s">show me (S)</button>
-<button id="go" type="button" title="the next frame (N)" aria-keyshortcuts="n">next (N)</button>
+<button id="go" type="button" title="the next frame (N)" aria-keyshortcuts="n">next (N)</button></span>
 <span id="score" class="hint"></span></div>
 <p id="feedback" role="status" aria-live="polite"></p>
 <div id="summary" hidden></div>
-<p class="hint">{tolerance}</p>
 </section>
 """
+
+#: under the legend: how answers are judged and the keys
+TOLERANCE_NOTE = """<p class="hint" id="tolerance">{tolerance}</p>"""
 
 NOSCRIPT = ("This practice page needs scripts: it hides each value until you have worked it out, and checks your "
             "answer. With scripts off it shows nothing; the solutions page (the normal step-through page) shows every "
             "value and gradient.")
 
 STYLE = """
-#practice {{ border: 1px solid #9ca3af; border-left: 4px solid #2563eb; border-radius: 4px; padding: .3em .7em;
-             margin: 0 0 .4em; font-size: .95em; display: none; }}
+/* beside the frame text, as tall as it, so the graph keeps the rest of the window (a long answer scrolls) */
+#practice {{ border: 1px solid #9ca3af; border-left: 4px solid #2563eb; border-radius: 4px; padding: .2em .6em;
+             margin: 0; font-size: 14px; display: none; flex: 0 1 40em; max-width: 50%; height: {height}px;
+             box-sizing: border-box; overflow: auto; }}
+#top {{ flex-wrap: nowrap; }}
+#top #text {{ flex: 1 1 20em; min-width: 0; }}
+#top .legend {{ flex: 1 1 16em; height: {height}px; overflow: auto; }}
 html.js #practice {{ display: block; }}
 html:not(.js) #view {{ display: none; }}
 #practice .row {{ display: flex; flex-wrap: wrap; gap: .4em; align-items: center; margin: .15em 0; }}
+#practice #score {{ flex-basis: 100%; }}
+#practice .row:first-child {{ flex-wrap: nowrap; }}
 #practice .ask {{ font-family: "DejaVu Sans Mono", monospace; font-weight: bold; }}
 #practice p {{ margin: .2em 0; }}
 #fields table {{ border-collapse: collapse; }}
-#fields td {{ padding: 1px 2px; }}
-#fields caption {{ caption-side: top; text-align: left; font-size: .85em; color: #4b5563; }}
-input.answer {{ width: 6.5em; font: 13px "DejaVu Sans Mono", monospace; padding: .15em .3em; color: inherit;
+#fields td {{ padding: 0 1px; }}
+#fields caption {{ caption-side: top; text-align: left; font-size: 12px; color: #4b5563; }}
+input.answer {{ width: 4.2em; font: 12px "DejaVu Sans Mono", monospace; padding: 0 .2em; color: inherit;
                 background: #ffffff; border: 1px solid #6b7280; border-radius: 3px; }}
 input.answer[aria-invalid="true"] {{ border: 2px solid {highlight}; }}
 input.answer.right {{ border: 2px solid #16a34a; }}
-#feedback {{ min-height: 2.6em; font-weight: bold; }}
+#feedback {{ min-height: 1.3em; font-weight: bold; }}
 #feedback.wrong {{ color: #b91c1c; }} #feedback.right {{ color: #15803d; }}
 #summary {{ background: #eff6ff; color: #1e3a8a; padding: .3em .6em; }}
 #summary button {{ margin: .1em .2em; }}
@@ -67,12 +77,9 @@ SCRIPT = """
   open = function (k) { return !state[k] || state[k].revealed; };
   var fields = byId('fields'), feedback = byId('feedback'), summary = byId('summary');
   function near(x, v, scale) { return Math.abs(x - v) <= Math.max(1e-2 * Math.abs(v), 1e-3 * scale); }
-  // the panel's height changes with what it says: the graph's view takes the rest (refitted unless zoomed)
+  // the panel keeps its height whatever it says (a long message scrolls inside it), so the graph's view stays
   function say(message, kind) {
-    var fitted_ = scale === fitted;
     feedback.textContent = message; feedback.className = kind || '';
-    size();
-    if (fitted_) { fit(); }
   }
   function where(q, k) {
     if (q.entry) { return q.entry.length === 2 ? ', row ' + (q.entry[0] + 1) + ', column ' + (q.entry[1] + 1) :

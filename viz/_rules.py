@@ -24,7 +24,7 @@ import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import FUSED_COSTS, _fill, activation_name, number, paren
+from ._chain import FUSED_COSTS, _fill, activation_name, forward_formula, fused_activation, number, paren
 from ._format import fmt_number
 
 __all__ = ["Piece", "term", "join", "shape_text", "transposed", "forward_shapes", "backward_shapes"]
@@ -113,7 +113,9 @@ def term(view, child, i: int) -> Piece:
     if isinstance(op, FUSED_COSTS):
         a, y, m = activation_name(sym(child._parents[0])), sym(child._parents[1]), child._ctx
         local = f"({a} - {y})/m" if i == 0 else f"-{sym(child._parents[0])}/m"
-        return _times(up, local, "∗", shapes=("elementwise", shape_text(parent.data.shape)),
+        # softmax couples a column's entries: its rule is the fused softmax-cross-entropy one, not elementwise
+        kind = "elementwise" if fused_activation(op) == "σ" else "columns"
+        return _times(up, local, "∗", shapes=(kind, shape_text(parent.data.shape)),
                       where=f"m = {m}, the number of examples (columns)")
     if name == "L2":
         lam = fmt_number(child._ctx, p)
@@ -216,12 +218,18 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
             "sum", f"{_sum_words((1,), 2)}: {gs} → {ps}"), upstream=up)
     if name == "ᵀ@":
         w, X = child._parents
+        own, where = g, ""
+        role = view.role.get(child)
+        if up and role and role[0] == "product":  # say the chain: wᵀX's own gradient is ∂J/∂Z, as Z = wᵀX + b
+            own = view.grad(child)
+            Z = role[1].Z
+            where = f"{own} = {up}, as {sym(Z)} = {forward_formula(Z, view.names, view.precision)}"
         if i == 0:
-            return Piece(f"{sym(X)} · ({g})ᵀ", "+", f"{sym(X)} (on the left, times the gradient transposed)",
+            return Piece(f"{sym(X)} · ({own})ᵀ", "+", f"{sym(X)} (on the left, times the gradient transposed)",
                          shapes=("product", f"{shape_text(X.data.shape)}·{shape_text(out_shape[::-1])} → {ps}"),
-                         upstream=up)
-        return Piece(f"{sym(w)} · {g}", "+", f"{sym(w)} (on the left)",
-                     shapes=("product", f"{shape_text(w.data.shape)}·{gs} → {ps}"), upstream=up)
+                         where=where, upstream=own)
+        return Piece(f"{sym(w)} · {own}", "+", f"{sym(w)} (on the left)",
+                     shapes=("product", f"{shape_text(w.data.shape)}·{gs} → {ps}"), where=where, upstream=own)
     if name in ("+", "-", "*", "/"):
         other = child._parents[1 - i]
         if name in ("+", "-"):
@@ -282,13 +290,18 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
                      upstream=up, where=f"avg-pool shares each window's gradient equally among its {f}·{f} entries")
     if name == "conv2d":
         A_prev, W, _ = (sym(n) for n in child._parents)
+        stride, pad = child._ctx
+        # the windows run over A_prev padded with p zeros on every side, s apart
+        windows = f"windows of {A_prev} padded with p = {pad}, stride s = {stride}" if pad else \
+            f"windows of {A_prev} (no padding, p = 0), stride s = {stride}"
         if i == 0:
             return Piece(f"Σ_windows {W} · {g}", "+", W, shapes=("other", f"{gs} → {ps}"), upstream=up,
-                         where=f"each window of {A_prev} gets {W} times its entry of {g}; overlapping windows add up")
+                         where=f"each of the {windows} gets {W} times its entry of {g}; overlapping windows add up"
+                               + ("; the padding's share is dropped" if pad else ""))
         if i == 1:
             return Piece(f"Σ_windows {A_prev}[window] · {g}", "+", f"{A_prev}[window]", shapes=(
                 "other", f"{shape_text(child._parents[0].data.shape)} and {gs} → {ps}"), upstream=up,
-                where=f"each filter's gradient adds, over every window, {A_prev}'s window times that window's "
+                where=f"each filter's gradient adds, over the {windows}, the window times its "
                       f"entry of {g}")
         return Piece(f"Σ_m,n_H,n_W {g}", "+", "1", shapes=("sum", f"Σ over m, n_H, n_W: {gs} → {ps}"), upstream=up)
     # any other op: the engine's own term template
@@ -375,6 +388,8 @@ def backward_shapes(pieces, out_shape) -> str:
     kinds = [piece.shapes for piece in pieces if piece.shapes]
     if not kinds or all(kind == "same" for kind, _ in kinds):
         return ""
+    if any(kind == "columns" for kind, _ in kinds):
+        return f"column by column, {out}: the fused softmax-cross-entropy rule (softmax couples a column's entries)"
     if all(kind in ("elementwise", "same") for kind, _ in kinds):
         return f"elementwise, {out}"
     parts = [text.rsplit(" → ", 1)[0] if " → " in text else text for kind, text in kinds]

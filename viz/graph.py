@@ -90,6 +90,10 @@ def _cells(values, precision: int, max_entries: int = 32, stacked: bool = False,
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{rows}</TABLE>'
 
 
+# the cell that opens the gradient beside a value: a rule on its left, so that the two matrices never read as one
+_RULE = '<TD ALIGN="LEFT" BORDER="1" SIDES="L" COLOR="#6b7280" CELLPADDING="3">'
+
+
 def _row(name: str, content: str, cell_id: str | None = None, tooltip: str = "") -> str:
     # an ID with an HREF makes Graphviz wrap the cell in <g id="a_ID">, which the step-through page toggles
     target = f' ID="{cell_id}" HREF="#" TOOLTIP="{_attribute(tooltip)}"' if cell_id else ""
@@ -137,7 +141,7 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         if not named_by_formula(symbol, formula):  # Fᵀ says it once
             head += f"&#160;= {html_label_text(formula)}"
         formula = ""
-    if is_tensor:
+    if is_tensor and np.ndim(node.data):  # a number (J) has no shape worth printing: "J ()" said nothing
         # in a net's column, a min/mean/max node is narrow: its shape goes under a long header
         under = side_by_side and np.size(node.data) > 32 and heading + len(str(node.data.shape)) > 20
         head += f'{"<BR/>" if under else " "}<FONT POINT-SIZE="11">{node.data.shape}</FONT>'
@@ -170,7 +174,8 @@ def _label(node, symbol: str, grad_shown: bool, show_grads: bool, precision: int
         rows[1] = (_block(data, f"v{ids}" if node._op is not None else None,
                           f"{symbol} = {_full(node.data, precision)}")[:-len("</TR>")].replace(' COLSPAN="2"', "")
                    + _row(html_label_text(names.grad(node)), grad, f"g{ids}", f"{names.grad(node)} = "
-                          f"{_full(node.grad, precision)}")[len("<TR>"):])
+                          f"{_full(node.grad, precision)}")[len("<TR>"):].replace(
+                       '<TD ALIGN="LEFT">', _RULE, 1))
         return '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
     if side_by_side and page and is_tensor and show_grads and np.ndim(node.data) and len(rows) == 2:
         # an array in a net's column: the header names it, its entries under it, the gradient's symbol over

@@ -66,8 +66,9 @@ h1 {{ font-size: 1.15em; margin: 0; }}
 html.js .bar {{ display: flex; }}
 button, select {{ font-size: .95em; padding: .2em .6em; color: inherit; background: #f3f4f6; border: 1px solid #9ca3af;
                   border-radius: 4px; }}
-#counter {{ font-weight: bold; min-width: 12em; }}
-#slider {{ flex: 1 1 10em; }}
+.bar > * {{ flex: none; white-space: nowrap; }}
+#counter {{ font: bold 14px "DejaVu Sans Mono", monospace; white-space: pre; width: {counter}ch; }}
+.bar > #slider {{ flex: 1 1 6em; min-width: 3em; }}
 #top {{ display: flex; flex-wrap: wrap; gap: .3em 1em; margin: 0 0 .4em; }}
 #text {{ display: none; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; line-height: 1.3; background: #f3f4f6;
          margin: 0; padding: .4em .7em; border-left: 4px solid {highlight}; white-space: pre-wrap; flex: 1 1 56em;
@@ -82,12 +83,15 @@ html:not(.js) #view {{ height: auto; overflow: auto; }}
 #view.dragging {{ cursor: grabbing; }}
 #stage {{ position: absolute; left: 0; top: 0; transform-origin: 0 0; }}
 html:not(.js) #stage {{ position: static; }}
-.hint {{ color: #4b5563; font-size: .85em; }}
-.legend {{ color: #374151; font-size: .85em; }}
+.hint {{ color: #4b5563; font-size: 13px; }}
+.legend {{ color: #374151; font-size: 13px; }}
 .note {{ border-left: 4px solid #2563eb; padding: .3em .6em; background: #eff6ff; color: #1e3a8a; }}
 .chip {{ display: inline-block; width: .9em; height: .9em; border: 2px solid; border-radius: 3px;
         vertical-align: middle; margin: 0 .25em 0 .8em; }}
 #info {{ min-height: 1.3em; margin: 0; }}
+.note code {{ white-space: nowrap; }}
+#more {{ margin: 0 0 .3em; font-weight: bold; visibility: hidden; }}
+#more.on {{ visibility: visible; }}
 #stage .hidden {{ visibility: hidden; }}
 #stage .pending > polygon, #stage .pending > path, #stage .pending > g > a > polygon, #stage .pending > g > a > path {{ stroke-dasharray: 4 3; fill-opacity: .35; }}
 #stage .current > polygon, #stage .current > path, #stage .current > g > a > polygon,
@@ -121,9 +125,10 @@ html:not(.js) #stage {{ position: static; }}
 <button id="zoomout" type="button" title="zoom out (-)" aria-label="zoom out">&minus;</button><button id="zoomin" type="button" title="zoom in (+)" aria-label="zoom in">+</button>
 <button id="fit" type="button" title="fit the graph in the window (0)">fit</button>
 <label class="hint" title="once zoomed in, pan each frame's node into view"><input id="follow" type="checkbox" checked> follow</label></div></header>
-{practice}<div id="top"><pre id="text" aria-live="polite"></pre>
+<div id="top">{practice}<pre id="text" aria-live="polite"></pre>
 <div class="legend"><div>{legend}<span class="chip" style="background:#fff;border-color:{highlight}"></span>this frame's node</div>
-<div class="hint">{notation}</div><p id="info" class="hint" aria-live="polite">{how}</p></div></div>
+<div class="hint">{notation}</div>{practice_note}{large}<p id="more" class="hint">&#9660; this frame's text goes on below: scroll it</p>
+<p id="info" class="hint" aria-live="polite">{how}</p></div></div>
 <div id="view"><div id="stage">{svg}</div></div>
 <script type="application/json" id="frames">{data}</script>
 <script>{script}</script>
@@ -304,7 +309,10 @@ _SCRIPT = """
     document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + 20));
   }
   /*practice*/
-  window.addEventListener('resize', function () { size(); fit(); });
+  // a text longer than its box scrolls: say so, whoever wrote it (a frame, practice mode's question and hints)
+  function cue() { byId('more').classList.toggle('on', text.scrollHeight > text.clientHeight + 1); }
+  new MutationObserver(cue).observe(text, {childList: true, characterData: true, subtree: true});
+  window.addEventListener('resize', function () { size(); fit(); cue(); });
   size();
   fit();
   show(0);
@@ -351,7 +359,7 @@ def _frame(step, kind: str, node: int, edges: list, sources: list, position: dic
     """A frame as data: the node, its result, the chain-rule terms and where each comes from, the notes;
     the page renders the text from these."""
     lines = step.lines()
-    result = step.result().split("\n")
+    result = [] if step.kind == "backward" and not step.terms else step.result().split("\n")  # the seed: said once
     work = ""
     if step.numbers:
         work = lines[1].lstrip()
@@ -496,27 +504,57 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
 
 # about this many characters of the frame text fit on a line of a 1400 px window beside the legend
 _TEXT_WIDTH = 120
-# practice mode's answer panel: about this tall (CSS px) above the frame text
-_PANEL_HEIGHT = 120
+# practice mode: the frame text's lines, its answer panel beside it as tall (a longer text or answer scrolls)
+_PRACTICE_LINES = 9
+
+
+def _counter_text(frames) -> str:
+    """The toolbar's longest counter, "backward pass 12 / 12  (frame 18 / 18)" with every number at its widest:
+    the counter is that wide in every frame (a monospace font), so the toolbar never wraps or shifts."""
+    widest = "9" * len(str(max([len(frames)] + [f["of"] for f in frames if "of" in f])))
+    return f"backward pass {widest} / {widest}  (frame {widest} / {widest})"
 
 
 def _text_lines(frames) -> int:
-    """The frame text's height in lines: the longest frame's (in practice mode, or its question with every
-    hint, wrapped), from 4 to 12, the same for every frame."""
-    def asked(frame):
-        q = frame.get("practice")
-        return 0 if q is None else sum(-(-len(line) // _TEXT_WIDTH) for line in [q["question"], *q["hints"]])
-    return min(max(max(max(frame["text"].count("\n") + 1, asked(frame)) for frame in frames), 4), 12)
+    """The frame text's height in lines: the longest frame's, wrapped, from 4 to 12, the same for every frame;
+    a longer frame scrolls, and the page says so. A practice page's is :data:`_PRACTICE_LINES`."""
+    def wrapped(lines):
+        return sum(max(1, -(-len(line) // _TEXT_WIDTH)) for line in lines)
+
+    if any("practice" in frame for frame in frames):
+        return _PRACTICE_LINES
+    return min(max(max(wrapped(frame["text"].split("\n")) for frame in frames), 4), 12)
+
+
+# below this size after "fit" (CSS px) the drawing cannot be read as a whole, and the page says what to do
+_READABLE_PX = 8
+
+
+def _too_large(svg: str, view: tuple, collapse: bool) -> str:
+    """What the page says (HTML) when its drawing, fitted into ``view`` (CSS px), draws its text under
+    :data:`_READABLE_PX`; "" when it reads."""
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', svg)
+    sizes = [float(size) for size in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg)]
+    if not box or not sizes:
+        return ""
+    width, height = float(box.group(1)) * PT_TO_PX, float(box.group(2)) * PT_TO_PX
+    smallest = min(sizes) * PT_TO_PX * min(view[0] / width, view[1] / height, 1.0)
+    if smallest >= _READABLE_PX:
+        return ""
+    collapsed = "" if collapse else (" or draw it collapsed, one box per neuron, layer or stretch: "
+                                     "<code>collapse=True</code> in Python, <code>--collapse</code> with "
+                                     "<code>autograd-mini graph</code>")
+    return (f"This graph is too large to read as a whole: after fit its text is {smallest:.1f} px. Zoom in (+, the "
+            f"wheel) with follow on, which pans to each frame's node,{collapsed}.")
 
 
 def _graph_view(frames, notebook: bool = False) -> tuple:
-    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line,
-    practice mode's panel and the frame text, which is 13 px × 1.3 a line; in a notebook's output, 1000 px
+    """The graph's view (CSS px) on a 1400 × 900 window (757 px inside it): below the controls' line and
+    the frame text (practice mode's panel beside it), which is 13 px × 1.3 a line; in a notebook's output, 1000 px
     wide, the frame grows with the page (data-height), so the view is taken as 700 px tall."""
     if notebook:
         return (972, 700)
-    panel = _PANEL_HEIGHT if any("practice" in frame for frame in frames) else 0
-    return (1372, 757 - 45 - panel - (13 * 1.3 * _text_lines(frames) + 12) - 26)
+    return (1372, 757 - 45 - (13 * 1.3 * _text_lines(frames) + 12) - 26)
 
 
 def step_through_html(root, path=None, *, title: str = "Backprop, step by step", rankdir: str = "auto",
@@ -622,7 +660,9 @@ def _notation(root) -> str:
     if isinstance(root, __import__("autograd_mini").Tensor):
         return ("∂J/∂Z: autodiff's gradient of the cost J; the notes' dZ (one column per example) is "
                 "m · ∂J/∂Z; dW, db are ∂J/∂W, ∂J/∂b")
-    return "dx: the gradient of the loss at x"
+    # the root need not be a loss (f = x + x + …): name it as the graph does
+    output = f"the output {root.label}" if root.label else "the graph's output"
+    return f"dx: the gradient of {output} with respect to x"
 
 
 def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = "auto", precision: int = 4,
@@ -659,17 +699,20 @@ def _page(root, title, rankdir, precision, edge_derivatives, max_steps, max_node
     lines = _text_lines(frames)
     raw, png = svg_and_png(graph, png=notebook)
     svg = _inline_svg(raw)
+    large = _too_large(svg, _graph_view(frames, notebook), collapse)
     script, script_hash = _script(practice is not None)
-    panel = _practice_page.PANEL.format(tolerance=html_text(f"Tolerance: {TOLERANCE}. Keys: Tab to the field, Enter "
-                                                            "checks, H a hint, S show me, N the next frame."))
+    note = _practice_page.TOLERANCE_NOTE.format(tolerance=html_text(
+        f"Tolerance: {TOLERANCE}. Keys: Tab to the field, Enter checks, H a hint, S show me, N the next frame."))
     page = _PAGE.format(title=html_text(title), svg=svg, data=_json_for_script(data),
                         script=script, script_hash=script_hash, legend=legend, highlight=HIGHLIGHT,
-                        frames=len(frames), text_lines=f"{1.3 * lines:.1f}",
+                        frames=len(frames), counter=len(_counter_text(frames)), text_lines=f"{1.3 * lines:.1f}",
                         notation=html_text(_notation(_one_root(root)[0])), how=_HOW,
+                        large=f'<p class="note" id="large">{large}</p>' if large else "",
                         noscript=html_text(_practice_page.NOSCRIPT if practice else _NOSCRIPT),
-                        practice=panel if practice else "",
-                        practice_style=_practice_page.STYLE.format(highlight=HIGHLIGHT) if practice else "")
-    height = int(230 + 19 * lines + 460 + (_PANEL_HEIGHT if practice else 0))
+                        practice=_practice_page.PANEL if practice else "", practice_note=note if practice else "",
+                        practice_style=_practice_page.STYLE.format(
+                            highlight=HIGHLIGHT, height=f"{13 * 1.3 * lines + 10.4:.1f}") if practice else "")
+    height = int(230 + 19 * lines + 460)
     fallback = raw[raw.index("<svg"):]
     if practice is not None:
         fallback = _hide_asked(fallback, frames)

@@ -35,7 +35,7 @@ import numpy as np
 from autograd_mini import Tensor
 
 from ._chain import as_roots, forward_formula, named_by_formula, needs_grad
-from ._format import fmt_number, fmt_result
+from ._format import fmt_inline, fmt_number, fmt_result
 from ._notes import forward_notes, notes_lines
 from ._rules import backward_shapes, forward_shapes, join, term
 from ._view import View
@@ -89,6 +89,11 @@ class Step:
         return f"{self.dname} = {self.expression}"
 
     @property
+    def shapes_line(self) -> bool:
+        """Whether ``numbers`` says what happens to the shapes (a Tensor's) rather than the formula's numbers."""
+        return self.numbers.startswith(("shapes", "elementwise", "column by column"))
+
+    @property
     def head(self) -> str:
         """What the frame's formula is about: the gradient's symbol, or the node's name (or its formula)."""
         return self.formula.split(" = ", 1)[0] if self.kind == "backward" or not self._named_by_formula \
@@ -110,14 +115,17 @@ class Step:
         pad = " " * (len(self.head) + 1)
         out = [self.formula]
         if self.numbers:
-            tensor = isinstance(self.node, Tensor)
-            out.append(f"{pad}{'' if tensor else '= '}{self.numbers}")
+            out.append(f"{pad}{'' if self.shapes_line else '= '}{self.numbers}")
+        if self.kind == "backward" and not self.terms:  # the seed: "dL = 1 (the seed)" says its value already
+            return out + list(self.where) + list(self.notes)
         result = self.result().split("\n")
         out.append(f"{pad}= {result[0]}")
         out += [f"{pad}  {row}" for row in result[1:]]
         return out + list(self.where) + list(self.notes)
 
     def __str__(self) -> str:
+        if self.kind == "backward" and not self.terms:
+            return f"step {self.index}/{self.total}: {self.formula}"
         return f"step {self.index}/{self.total}: {self.formula} = {self.result().splitlines()[0]}"
 
 
@@ -146,14 +154,35 @@ def forward_steps(root, precision: int = 4, *, view=None) -> list[Step]:
     computed = [node for node in view.order if node._op is not None]
     steps = []
     for k, node in enumerate(computed, start=1):
-        if isinstance(node, Tensor):
+        scalars = all(np.ndim(p.data) == 0 for p in node._parents) and np.ndim(node.data) == 0
+        if isinstance(node, Tensor) and not scalars:
             numbers = forward_shapes(node)
-        else:
+        else:  # a Value, or a Tensor of numbers only (J = CE + R): the formula with the numbers
             numbers = forward_formula(node, names, precision, numbers=True)
         expression = forward_formula(node, names, precision)
+        where = _operands(node, view) if isinstance(node, Tensor) and not scalars else ()
+        if not node.label and named_by_formula(names.symbol(node), expression):  # "x + x" alone reads as no name
+            where += (f"{names.symbol(node)} has no label: the picture names the node by its formula",)
         steps.append(Step(k, len(computed), node, names.symbol(node), names.grad(node), (), node.data, precision,
-                          "forward", expression, numbers, tuple(forward_notes(node, view)), filters=node in view.filters))
+                          "forward", expression, numbers, tuple(forward_notes(node, view)), where,
+                          filters=node in view.filters))
     return steps
+
+
+# the Tensor ops whose forward frame names its operands' numbers: the products and sums
+_COMBINE = frozenset({"@", "ᵀ@", "W A + b", "+", "-", "*", "/"})
+
+
+def _operands(node, view) -> tuple:
+    """``with w = [0.01; -0.02], X = [1 2; 3 4]``: the numbers a product or a sum combines, each small operand
+    once (a large one is on the graph, by hover or Tab)."""
+    if node._op.name not in _COMBINE:
+        return ()
+    shown = {}
+    for parent in node._parents:
+        numbers = fmt_inline(parent.data, view.precision)
+        shown.setdefault(view.names.symbol(parent), numbers or "on the graph (hover or Tab to it)")
+    return (f"with {', '.join(f'{name} = {numbers}' for name, numbers in shown.items())}",)
 
 
 def backprop_steps(root, precision: int = 4, *, view=None, show_data: bool = False) -> list[Step]:
