@@ -8,6 +8,8 @@
   each with its DOT source beside it (NAME.gv), which the tests compare with what the code draws now;
 * step_through_notes.png, step_through_deepnet.png: the step-through pages in headless Chromium at
   1400 × 900 after "fit" (the notes' graph at dz, DeepNet on m = 4 at dW2);
+* practice_notes_hint.png: the notes' graph in practice mode at dz, the frames before it answered right,
+  dz answered with the local derivative alone: the slip named, the first hint given;
   these need Chromium and ChromeDriver (`make system-deps`) and selenium (`pip install -e '.[test]'`).
 """
 
@@ -27,7 +29,8 @@ from autograd_mini.atomic import atomic_write  # noqa: E402
 from autograd_mini.gpt import GPT, Adam, CharTokenizer, make_names, part  # noqa: E402
 from autograd_mini.notes_graph import logistic_graph  # noqa: E402
 from test_viz_html import CHROMEDRIVER, CHROMIUM  # noqa: E402
-from viz import draw_derivative_graph, draw_graph, render, step_through_html  # noqa: E402
+from viz import all_steps, draw_derivative_graph, draw_graph, render, step_through_html  # noqa: E402
+from viz._format import fmt_number  # noqa: E402
 from viz_nets import deep_net_cost as net_cost  # noqa: E402  (the tests' DeepNet([2, 4, 3, 1]), He, seed 0)
 
 
@@ -98,9 +101,28 @@ def pages(folder: Path) -> list[Path]:
                 browser.execute_script("var s = document.getElementById('slider'); s.value = arguments[0]; "
                                        "s.dispatchEvent(new Event('input'));", k + 1)
                 written.append(atomic_write(folder / f"step_through_{name}.png", browser.get_screenshot_as_png()))
+            written.append(practice_hint(browser, L, Path(scratch) / "practice.html", folder))
     finally:
         browser.quit()
     return written
+
+
+def practice_hint(browser, L, page: Path, folder: Path) -> Path:
+    """The README's practice frame: dz = ? answered with ∂a/∂z alone (0.2494, not da · ∂a/∂z)."""
+    from selenium.webdriver.common.keys import Keys
+
+    step_through_html(L, page, practice=True)
+    browser.get(page.as_uri())
+    browser.find_element("id", "fit").click()
+    for step in all_steps(L):
+        field = browser.find_element("css selector", "input.answer")
+        if step.kind == "backward" and step.node.label == "z":
+            a = next(p for p in L.topo_order() if p.label == "a").data
+            field.send_keys(fmt_number(a * (1 - a), 4), Keys.ENTER)
+            break
+        field.send_keys(fmt_number(step.node.data if step.kind == "forward" else step.node.grad, 6), Keys.ENTER)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)  # Enter once revealed: the next frame
+    return atomic_write(folder / "practice_notes_hint.png", browser.get_screenshot_as_png())
 
 
 if __name__ == "__main__":
