@@ -61,9 +61,12 @@ def _positive_int(text: str, maximum: int | None = None) -> int:
 
 def _float_list(text: str) -> list[float]:
     try:
-        return [float(part) for part in text.split(",") if part.strip()]
+        numbers = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.01,0.1,1; got {text!r}") from None
+        numbers = []
+    if not numbers:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.01,0.1,1; got {text!r}")
+    return numbers
 
 
 def _at_most(maximum: int):
@@ -488,6 +491,14 @@ def _check_train_arguments(args) -> None:
         check_batch_size(args.batch_size)
     check_int(args.epochs, "--epochs", 1, MAX_EPOCHS)
     check_int(args.seed, "--seed", 0)
+    for flag, value, needs, given in (("--dev-fraction", args.dev_fraction, "--learning-curves", args.learning_curves),
+                                      ("--sweep-epochs", args.sweep_epochs, "--lr-sweep", args.lr_sweep)):
+        if value is not None and not given:
+            raise UsageError(f"{flag} is used only with {needs}, which this run does not ask for")
+    if args.dev_fraction is None:
+        args.dev_fraction = 0.2
+    if args.sweep_epochs is None:
+        args.sweep_epochs = 20
     check_int(args.sweep_epochs, "--sweep-epochs")
     for alpha in args.lr_sweep or ():
         check_learning_rate(alpha)
@@ -565,16 +576,17 @@ def _train(args: argparse.Namespace) -> int:
 def _train_run(args: argparse.Namespace, run: RunFolder) -> None:
     import numpy as np
 
-    from .datasets import standardization, standardize, train_test_split
+    from .datasets import standardization, standardize
     from .io import save_model
     from .monitor import LearningCurves, layer_activations
     from .nn import DeepNet
     from .optim import accuracy, make_optimizer, predict, train
 
     X, Y, source, names = _load_training_data(args)
-    X_train, Y_train, X_test, Y_test = train_test_split(X, Y, args.test_fraction, seed=args.seed)
+    X_train, Y_train, X_test, Y_test = _split(X, Y, args.test_fraction, args.seed, "--test-fraction", "")
     if args.learning_curves:  # the dev set comes out of the training examples: the test set stays unseen
-        X_train, Y_train, X_dev, Y_dev = train_test_split(X_train, Y_train, args.dev_fraction, seed=args.seed)
+        X_train, Y_train, X_dev, Y_dev = _split(X_train, Y_train, args.dev_fraction, args.seed, "--dev-fraction",
+                                                " training examples (those left by --test-fraction)")
     layer_dims = [X.shape[0], *args.hidden, Y.shape[0]]
     plots = _plots()
     _check_train_size(args, layer_dims, X_train.shape[1], X_test.shape[1], plots is not None and X.shape[0] == 2)
@@ -603,7 +615,8 @@ def _train_run(args: argparse.Namespace, run: RunFolder) -> None:
     print(_costs_line(history))
     print(f"train accuracy {train_acc:.1%}, test accuracy {test_acc:.1%}")
 
-    save_model(net, run.path("params.npz", "the trained parameters (load with predict --params)"),
+    held_out = f"; trained without the {X_dev.shape[1]} dev examples" if args.learning_curves else ""
+    save_model(net, run.path("params.npz", f"the trained parameters (load with predict --params){held_out}"),
                extras={"feature_mean": mean, "feature_std": std}, feature_names=names)
     run.text("predictions.csv", f"predictions for the {X_test.shape[1]} test examples",
              _predictions_csv(net, standardize(X_test, mean, std), Y_test))
@@ -631,6 +644,17 @@ def _train_run(args: argparse.Namespace, run: RunFolder) -> None:
             title="Misclassified test digits")
     run.text("history.json", "cost per " + history.per, json.dumps(
         {"per": history.per, "costs": history.costs, "train_accuracy": train_acc, "test_accuracy": test_acc}))
+
+
+def _split(X, Y, fraction: float, seed: int, flag: str, which: str):
+    """train_test_split, its error in the command line's words: the flag, and which examples it splits."""
+    from .datasets import train_test_split
+
+    try:
+        return train_test_split(X, Y, fraction, seed=seed)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("test_fraction", flag).replace(f"m = {X.shape[1]}",
+                                                                         f"the m = {X.shape[1]}{which}")) from None
 
 
 def _predictions_csv(net, X, Y) -> str:
@@ -903,14 +927,16 @@ def build_parser() -> argparse.ArgumentParser:
                                "small_random, xavier and he side by side (three more runs)")
     teaching.add_argument("--learning-curves", action="store_true",
                           help="learning_curves.png: cost and accuracy on the training set and a dev set after each "
-                               "epoch; the dev set is --dev-fraction of the training examples")
-    teaching.add_argument("--dev-fraction", type=_fraction, default=0.2,
+                               "epoch; the dev set is --dev-fraction of the training examples, held out of training, "
+                               "so the saved model is trained on the rest")
+    teaching.add_argument("--dev-fraction", type=_fraction, default=None,
                           help="with --learning-curves: the share of the training examples held out as the dev set "
                                "(default: 0.2)")
     teaching.add_argument("--lr-sweep", type=_float_list, metavar="A,A,...",
                           help="learning_rate_sweep.png: J after --sweep-epochs epochs for each learning rate α, "
                                "e.g. 0.001,0.01,0.1,1 (one more run each)")
-    teaching.add_argument("--sweep-epochs", type=int, default=20, help="epochs of each --lr-sweep run (default: 20)")
+    teaching.add_argument("--sweep-epochs", type=int, default=None,
+                          help="with --lr-sweep: epochs of each of its runs (default: 20)")
     progress_flags(train)
     train.set_defaults(run=_train)
 

@@ -153,6 +153,8 @@ def test_train_writes_the_plots_a_teacher_reaches_for(tmp_path):
     assert result.returncode == 0, result.stderr
     # the dev set comes out of the training examples; the test set is as without --learning-curves
     assert "on moons: 120 training, 40 dev and 40 test examples" in result.stdout
+    # and the saved model is trained on the 120 only, as the listing of the files says
+    assert "params.npz" in result.stdout and "trained without the 40 dev examples" in result.stdout
     files = {path.name: path for path in listed_files(result.stdout, out)}
     for name in ("activation_histograms.png", "gradient_norms.png", "learning_curves.png", "learning_rate_sweep.png"):
         assert files[name].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
@@ -196,6 +198,13 @@ def bad_csv(tmp_path):
     (["train", "--lr-sweep", "0.1,fast", "--epochs", "3"], "comma-separated numbers"),
     (["train", "--learning-curves", "--dev-fraction", "1", "--epochs", "3"], "between 0 and 1"),
     (["train", "--lr-sweep", "0.1", "--sweep-epochs", "0", "--epochs", "3"], "--sweep-epochs"),
+    (["train", "--lr-sweep", ",", "--epochs", "3"], "comma-separated numbers"),  # not an empty sweep, silently
+    (["train", "--dev-fraction", "0.3", "--epochs", "3"], "--dev-fraction is used only with --learning-curves"),
+    (["train", "--sweep-epochs", "5", "--epochs", "3"], "--sweep-epochs is used only with --lr-sweep"),
+    (["train", "--learning-curves", "--dev-fraction", "0.999", "--epochs", "3"],
+     "--dev-fraction 0.999 leaves no example on one side of the m = 160 training examples (those left by "
+     "--test-fraction)"),
+    (["train", "--test-fraction", "0.999", "--epochs", "3"], "--test-fraction 0.999 leaves no example"),
     (["check", "--layers", "2"], "at least two sizes"),
     (["check", "--layers", "2,x,1"], "comma-separated integers"),
     (["check", "--activations", "relu"], "activations"),
