@@ -37,7 +37,8 @@ judge" (a factor 2 on it would not show); a wrong one is named with the classic 
 
 The report's verdict is "right" (``passed``), "WRONG", or "not judged": nothing wrong, but something
 could not be judged (a gradient too small, keys one layer off, or weights with identical rows, which
-make the units' gradients identical and hide bugs). The course's single number is the relative
+make the units' gradients identical and hide bugs, or m = 1, where a missing or extra 1/m cannot show).
+The course's single number is the relative
 difference ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over W1, b1, W2, b2, … flattened
 (row-major) and joined, with "There is a mistake in the backward propagation!" above 2e-7. The course's
 gradapprox is the central-difference estimate; here autodiff's exact gradient stands in its place, since
@@ -70,6 +71,8 @@ COURSE_THRESHOLD = 2e-7
 MISTAKE = "There is a mistake in the backward propagation!"
 LOOKS_RIGHT = "Your backward propagation works perfectly fine!"
 NOT_JUDGED = "No mistake found, but the check could not judge everything:"
+SINGLE_EXAMPLE = ("With m = 1 example a missing or extra factor 1/m cannot show (1/m = 1), so this check cannot "
+                  "vouch for your code: check it again with --m 2 or more (compare() with m ≥ 2 examples).")
 #: A difference within this share of the sum of |terms| a gradient adds up is rounding: a correct
 #: computation in another order differs by a few u = 2.2e-16 times it, this leaves room for thousands.
 ROUNDING = 1e-12
@@ -158,7 +161,7 @@ class BackpropReport:
     def verdict(self) -> str:
         if self.error is not None or self.wrong or self.cost_wrong() or self._difference_fails():
             return WRONG
-        return UNJUDGED if self.not_judged or self.symmetric else RIGHT
+        return UNJUDGED if self.not_judged or self.symmetric or self.m == 1 else RIGHT
 
     @property
     def passed(self) -> bool:
@@ -259,6 +262,8 @@ class BackpropReport:
             out.append(f"Keys one layer off: {', '.join(row.name for row in keys_off)} hold the next layer down's dA, "
                        "as the 2017 notebook names them (grads[\"dA\" + str(l)] = dA_prev). Check them so with "
                        "--keys 2017 (keys=\"2017\"), or store dA[l−1] under \"dA\" + str(l − 1).")
+        if self.m == 1 and self.verdict == UNJUDGED:
+            out.append(SINGLE_EXAMPLE)
         if self.symmetric:
             out.append(f"Warning: {', '.join(self.symmetric)} {'has' if len(self.symmetric) == 1 else 'have'} identical "
                        "rows, so the units of a layer compute the same thing and get the same gradients (with zero "

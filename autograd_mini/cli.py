@@ -824,7 +824,7 @@ def build_parser() -> argparse.ArgumentParser:
                     f"N(0, {BIAS_SCALE}²) so that bugs on db show (--zero-bias: b = 0). Entries whose central difference "
                     "crosses a ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong, "
                     f"2 for bad input, {EXIT_NOT_JUDGED} (--backward) when nothing is wrong but something could not be "
-                    "judged (a vanishing gradient, symmetric weights, keys one layer off). Sizes whose central "
+                    "judged (a vanishing gradient, symmetric weights, keys one layer off, --m 1). Sizes whose central "
                     f"differences would take more than an estimated {MAX_CHECK_SECONDS // 60} minutes are refused "
                     "before they start.",
         epilog="example: autograd-mini check --backward my_backprop.py:backward_propagation "

@@ -626,3 +626,28 @@ def test_compare_is_the_function_and_its_module_is_comparison():
 
     assert callable(autograd_mini.compare) and autograd_mini.compare is comparison.compare
     assert not (Path(autograd_mini.__file__).parent / "compare.py").exists()  # no module of that name to hide
+
+
+# ---------------------------------------------------------------- issue 20, the reviewer's second round
+
+
+@pytest.mark.parametrize("model, right, wrong, n_x", [
+    (lambda: net([3, 4, 1]), learners.backward_propagation, learners.backward_without_1_over_m, 3),
+    (lambda: LogisticRegression(3, initialization="small_random", seed=0), learners.propagate,
+     learners.propagate_without_1_over_m, 3),
+])
+def test_with_one_example_a_missing_1_over_m_cannot_show_so_nothing_is_vouched_for(model, right, wrong, n_x):
+    X, Y = data(n_x, m=1)
+    for learner in (right, wrong):  # at m = 1 both give the same numbers
+        report = compare(model(), X, Y, backward=learner)
+        assert report.verdict == "not judged" and not report.passed and report.wrong == []
+        text = str(report)
+        assert "With m = 1 example a missing or extra factor 1/m cannot show" in text and "--m 2 or more" in text
+        assert "works perfectly fine" not in text
+
+
+def test_with_one_example_a_gradient_that_is_wrong_stays_wrong():
+    X, Y = data(4, m=1)
+    report = compare(net([4, 5, 3, 1]), X, Y, backward=slipped("db_sign"))
+    assert report.verdict == "WRONG" and "db1" in report.wrong
+    assert "With m = 1" not in str(report)

@@ -218,3 +218,17 @@ def test_the_verdict_is_the_exit_status(capsys, learner, extra, code, said):
     assert cli.main(args) == code
     out = capsys.readouterr().out
     assert said in out, out
+
+
+# ---------------------------------------------------------------- issue 20, the reviewer's second round
+
+
+@pytest.mark.parametrize("args", [
+    ["--layers", "3,4,1", "--backward", f"{LEARNERS}:backward_without_1_over_m"],
+    ["--logistic", "--layers", "3,1", "--backward", f"{LEARNERS}:propagate_without_1_over_m"],
+])
+def test_one_example_is_not_judged_exit_3(capsys, args):
+    assert cli.main(["check", *args, "--m", "1"]) == 3
+    out = capsys.readouterr().out
+    assert "a missing or extra factor 1/m cannot show" in out and "works perfectly fine" not in out
+    assert cli.main(["check", *args, "--m", "2"]) == 1
