@@ -234,7 +234,7 @@ class BackpropReport:
         names = "W1, b1, W2, b2, …" if self.rows and self.rows[0].layer else "w, b"
         if self.difference is None:
             out.append(f"{MISTAKE} The course's difference cannot be computed: a gradient is missing, "
-                       "has the wrong shape or is not finite (see above).")
+                       "has the wrong shape, is not real or is not finite (see above).")
         else:
             out.append(f"{self._headline()} difference = {self.difference:.3e}")
             out.append(f"  (the course's ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over {names} flattened "

@@ -227,6 +227,9 @@ def read_result(result, logistic: bool) -> tuple:
             raise LearnerError(f"Your function returned a tuple of a dict and {_what(result[1])}, which looks like "
                                f"(grads, caches); expected {expected}.")
         if len(result) == 2 and isinstance(result[0], dict):
+            if _not_real(result[1]):
+                raise LearnerError(f"Your function returned (grads, cost) with a cost that {_not_real(result[1])}: "
+                                   "the cost is a real number.")
             try:
                 cost = float(np.asarray(result[1], dtype=np.float64).reshape(()))
             except (TypeError, ValueError):
@@ -239,10 +242,30 @@ def read_result(result, logistic: bool) -> tuple:
     return result, None
 
 
+def _not_real(value) -> str:
+    """What an array whose entries are not real numbers is ("is complex (dtype complex128)"), "" for one whose are (or for a value
+    that is no array, which :func:`as_gradient` names): converting it to float64 would drop an imaginary
+    part, or turn True/False, text or objects into numbers the learner never computed."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return ""
+    kind, dtype = array.dtype.kind, array.dtype
+    if kind in "iuf" or kind in "OUS" and array.ndim == 0:
+        return ""
+    if kind == "c":
+        return f"is complex (dtype {dtype})"
+    what = {"b": "True/False values", "O": "Python objects", "U": "text", "S": "bytes"}.get(kind, "values")
+    return f"is an array of {what} (dtype {dtype})"
+
+
 def as_gradient(value, shape: tuple) -> tuple:
     """(array, problem): the learner's value as a float64 array, or None and what is wrong with it."""
     if value is None:
         return None, f"is None (nothing was stored under this key); expected an array of shape {shape}"
+    problem = _not_real(value)
+    if problem:
+        return None, f"{problem}: a gradient is real"
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

@@ -1,5 +1,7 @@
 """compare(model, X, Y, lambd, backward=fn): a learner's own backprop against autodiff and central differences."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -651,3 +653,36 @@ def test_with_one_example_a_gradient_that_is_wrong_stays_wrong():
     report = compare(net([4, 5, 3, 1]), X, Y, backward=slipped("db_sign"))
     assert report.verdict == "WRONG" and "db1" in report.wrong
     assert "With m = 1" not in str(report)
+
+
+@pytest.mark.parametrize("odd, said", [
+    (lambda g: g + 5j, "is complex (dtype complex128): a gradient is real"),
+    (lambda g: g.astype(object), "is an array of Python objects (dtype object): a gradient is real"),
+    (lambda g: g > 0, "is an array of True/False values (dtype bool): a gradient is real"),
+    (lambda g: g.astype(str), "is an array of text (dtype <U"),
+])
+def test_a_gradient_that_is_not_real_numbers_is_wrong_and_says_so(odd, said):
+    X, Y = data(4)
+
+    def returns_odd_dW1(X, Y, parameters):
+        grads = learners.L_model_backward(X, Y, parameters)[0]
+        grads["dW1"] = odd(grads["dW1"])
+        return grads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's ComplexWarning was all the old check said
+        report = compare(net([4, 5, 3, 1]), X, Y, backward=returns_odd_dW1)
+    assert report.verdict == "WRONG" and report.wrong == ["dW1"]
+    assert rows(report)["dW1"].problem.startswith(said)
+
+
+def test_a_complex_cost_is_named():
+    X, Y = data(3, m=7)
+
+    def complex_cost(w, b, X, Y):
+        grads, cost = learners.propagate(w, b, X, Y)
+        return grads, cost + 1j
+
+    report = compare(LogisticRegression(3, seed=0), X, Y, backward=complex_cost)
+    assert report.verdict == "WRONG"
+    assert "with a cost that is complex (dtype complex128): the cost is a real number" in report.error
