@@ -13,9 +13,10 @@ beside autodiff (exact) and central differences:
   form and every central difference, and the learner gets them: ``fn(X, Y, parameters, masks)``, with
   ``masks`` a dict D1, D2, … of 0/1 arrays of the shapes of A1, A2, … (A[l] = A[l] ∗ D[l] / keep_prob).
 
-A function with a parameter named ``lambd`` gets λ by that name (otherwise its gradients are still
-checked against the cost with λ: one without the L2 term is wrong for λ > 0), one with a parameter
-named ``keep_prob`` gets the keep_prob (one number, or a dict by layer when the layers differ).
+A function with a parameter named ``lambd`` (or ``**kwargs``) gets λ by that name; with λ ≠ 0 a function
+without one is refused before it runs (:class:`~autograd_mini.learner_code.LearnerCallError`, a ValueError),
+as is one whose parameters do not take what the check passes. One with a parameter named ``keep_prob``
+gets the keep_prob (one number, or a dict by layer when the layers differ).
 
 Conventions, all accepted, each said in the report:
 

@@ -18,11 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LearnerError", "LearnerFileError", "load_function", "function_name", "call_learner", "read_result",
+__all__ = ["LearnerError", "LearnerFileError", "LearnerCallError", "load_function", "function_name", "call_learner", "read_result",
            "as_gradient", "find_lines"]
 
 #: Names a learner may give λ; the checker passes it as ``lambd``, the notes' name.
 _LAMBDA_LIKE = re.compile(r"^(lam|lamb|lamda|lambda_?|lmbda|reg|l2|alpha_l2|lambda_reg)$", re.IGNORECASE)
+#: Names of parameters that take dropout's masks or keep_prob.
+_DROPOUT_LIKE = re.compile(r"^(masks?|D|D_?list|dropout_masks|keep_prob|kp)$", re.IGNORECASE)
 
 
 class LearnerError(Exception):
@@ -31,6 +33,11 @@ class LearnerError(Exception):
 
 class LearnerFileError(ValueError):
     """The ``--backward FILE:FUNCTION`` cannot be used (no file, no function, the file does not run)."""
+
+
+class LearnerCallError(ValueError):
+    """The check cannot call the learner's function as it is defined (its parameters do not take what the
+    check passes, or it cannot be given λ): bad input, found before the function runs."""
 
 
 def _file_line(exc: BaseException, path: Path):
@@ -102,7 +109,7 @@ def _plan(fn, logistic: bool, lambd: float, masks: dict, keep_prob: dict):
     except (TypeError, ValueError):
         parameters = {}
     keywords = {}
-    if "lambd" in parameters:
+    if "lambd" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
         keywords["lambd"] = lambd
     if masks and "keep_prob" in parameters:
         keywords["keep_prob"] = dict(keep_prob) if len(set(keep_prob.values())) > 1 else next(iter(keep_prob.values()))
@@ -133,14 +140,37 @@ def _signature_problem(fn, names: list, keywords: dict, logistic: bool, masks: d
         text += " It looks like a backprop for DeepNet: leave out --logistic."
     elif not logistic and params[:4] == ["w", "b", "X", "Y"]:
         text += " It looks like logistic regression's propagate: check it with --logistic."
-    lambda_like = [p for p in params if _LAMBDA_LIKE.match(p)]
-    if lambda_like:
-        text += f" λ is passed by the notes' name lambd: rename {lambda_like[0]!r} to 'lambd'."
+    text += _rename_hint(params)
     if masks and exc is None:
         text += (" This net drops units (keep_prob < 1), and the check hands your function the masks it holds for "
                  "autodiff and central differences: take them as a fourth argument, a dict D1, D2, … of 0/1 arrays "
-                 "of the shapes of A1, A2, …, and apply them as your forward pass would.")
+                 "of the shapes of A1, A2, …, and apply them as your forward pass would; or check it without "
+                 "dropout (leave out --keep-prob).")
+    elif not masks and not logistic and any(_DROPOUT_LIKE.match(p) for p in params[3:]):
+        text += (" It takes dropout's masks: check it on a net with dropout, --keep-prob P "
+                 "(DeepNet(..., keep_prob=P)), and the check hands it the masks D1, D2, … as a fourth argument.")
     return text
+
+
+def _rename_hint(params: list) -> str:
+    """The hint for a parameter that looks like λ under another name ("" when none does)."""
+    lambda_like = [p for p in params if _LAMBDA_LIKE.match(p)]
+    return f" λ is passed by the notes' name lambd: rename {lambda_like[0]!r} to 'lambd'." if lambda_like else ""
+
+
+def _lambd_problem(fn, lambd: float) -> str:
+    """Why the function cannot be given λ ("" when it can: λ = 0, or it takes lambd or **kwargs)."""
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return ""
+    if not lambd or "lambd" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        return ""
+    name = getattr(fn, "__name__", "your function")
+    rename = _rename_hint(list(parameters))
+    return (f"{name}{inspect.signature(fn)} has no parameter lambd, so the check cannot give it λ = {lambd:g}."
+            + (rename or " Add a parameter lambd (the notes' name for λ) and the L2 term, or check it with λ = 0 "
+                         "(leave out --lambd)."))
 
 
 def _traced(fn, args, keywords) -> tuple:
@@ -170,7 +200,8 @@ def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, lo
     regression, ``fn(X, Y, parameters)`` for a net, ``fn(X, Y, parameters, masks)`` for a net with
     dropout; ``lambd`` and ``keep_prob`` by name to a function that has parameters of those names.
     Returns what it returned and the line numbers of its file that ran; a :class:`LearnerError` says why
-    there is nothing to check."""
+    there is nothing to check. A function that cannot be called so, or that has no parameter ``lambd``
+    while λ ≠ 0, is a :class:`LearnerCallError` before it runs."""
     names, keywords = _plan(fn, logistic, lambd, masks, keep_prob)
     parameters = {name: value.copy() for name, value in model_parameters.items()}
     if logistic:
@@ -182,13 +213,16 @@ def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, lo
     try:
         inspect.signature(fn).bind(*args, **keywords)
     except TypeError as exc:
-        raise LearnerError("Your function cannot be called as the check calls it: "
-                           + _signature_problem(fn, names, keywords, logistic, masks, exc)) from None
+        raise LearnerCallError("Your function cannot be called as the check calls it: "
+                               + _signature_problem(fn, names, keywords, logistic, masks, exc)) from None
     except ValueError:  # a builtin without a signature: let the call say
         pass
     if masks and "masks" not in names:
-        raise LearnerError("Your function cannot be called as the check calls it: "
-                           + _signature_problem(fn, names, keywords, logistic, masks, None))
+        raise LearnerCallError("Your function cannot be called as the check calls it: "
+                               + _signature_problem(fn, names, keywords, logistic, masks, None))
+    problem = _lambd_problem(fn, lambd)
+    if problem:
+        raise LearnerCallError(problem)
     try:
         return _traced(fn, args, keywords)
     except SystemExit as exc:

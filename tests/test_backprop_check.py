@@ -1,5 +1,6 @@
 """compare(model, X, Y, lambd, backward=fn): a learner's own backprop against autodiff and central differences."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -9,6 +10,7 @@ import course_gradient_check as course
 import learners
 from autograd_mini import DeepNet, LogisticRegression, Tensor, compare, numerical_grad, one_hot, relative_difference
 from autograd_mini.backprop_check import COURSE_THRESHOLD, BackpropReport
+from autograd_mini.learner_code import LearnerCallError
 from autograd_mini.mistakes import diagnose
 
 COURSE_NET = ([4, 5, 3, 1], ["relu", "relu", "sigmoid"])
@@ -189,11 +191,13 @@ def test_dropout_mistakes_are_wrong(learner, wrong, hint):
 
 def test_a_dropout_net_needs_a_function_that_takes_the_masks():
     X, Y = data(4, m=12)
-    report = compare(net([4, 5, 3, 1], keep_prob=0.8), X, Y, backward=learners.backward_dropout_without_masks)
-    assert report.verdict == "WRONG" and report.error is not None
+    with pytest.raises(LearnerCallError) as refused:  # bad input: the function is never run
+        compare(net([4, 5, 3, 1], keep_prob=0.8), X, Y, backward=learners.backward_dropout_without_masks)
+    error = str(refused.value)
     assert "the check calls backward_dropout_without_masks(X, Y, parameters, masks), but your function is " \
-           "backward_dropout_without_masks(X, Y, parameters)" in report.error
-    assert "take them as a fourth argument, a dict D1, D2, … of 0/1 arrays of the shapes of A1, A2, …" in report.error
+           "backward_dropout_without_masks(X, Y, parameters)" in error
+    assert "take them as a fourth argument, a dict D1, D2, … of 0/1 arrays of the shapes of A1, A2, …" in error
+    assert "or check it without dropout (leave out --keep-prob)" in error
 
 
 # ---------------------------------------------------------------- 2. verdicts that cannot contradict the rows
@@ -457,21 +461,60 @@ def test_logistic_regression_hints_speak_of_w():
 
 def test_a_signature_the_check_cannot_call_says_how_it_calls_it():
     X, Y = data(4)
-    report = compare(net([4, 5, 3, 1]), X, Y, lambd=0.7, backward=learners.backward_with_lam)
-    assert report.verdict == "WRONG"
-    assert report.error == ("Your function cannot be called as the check calls it: the check calls "
-                            "backward_with_lam(X, Y, parameters), but your function is backward_with_lam(X, Y, "
-                            "parameters, lam): missing a required argument: 'lam'. λ is passed by the notes' name "
-                            "lambd: rename 'lam' to 'lambd'.")
-    assert "Traceback" not in str(report) and "autograd_mini" not in str(report)
+    with pytest.raises(LearnerCallError) as refused:
+        compare(net([4, 5, 3, 1]), X, Y, lambd=0.7, backward=learners.backward_with_lam)
+    assert str(refused.value) == ("Your function cannot be called as the check calls it: the check calls "
+                                  "backward_with_lam(X, Y, parameters), but your function is backward_with_lam(X, Y, "
+                                  "parameters, lam): missing a required argument: 'lam'. λ is passed by the notes' "
+                                  "name lambd: rename 'lam' to 'lambd'.")
+    assert isinstance(refused.value, ValueError)  # bad input, as the library's other refusals
 
 
 def test_a_deep_net_function_run_as_logistic_regression_is_named():
     X, Y = data(3, m=7)
-    report = compare(LogisticRegression(3, seed=0), X, Y, backward=learners.backward_propagation)
+    with pytest.raises(LearnerCallError) as refused:
+        compare(LogisticRegression(3, seed=0), X, Y, backward=learners.backward_propagation)
     assert "the check calls backward_propagation(w, b, X, Y), but your function is backward_propagation(X, Y, " \
-           "parameters)" in report.error
-    assert "It looks like a backprop for DeepNet: leave out --logistic." in report.error
+           "parameters)" in str(refused.value)
+    assert "It looks like a backprop for DeepNet: leave out --logistic." in str(refused.value)
+
+
+def test_a_dropout_function_on_a_net_without_dropout_names_the_flag():
+    X, Y = data(4)
+    with pytest.raises(LearnerCallError, match=r"missing a required argument: 'masks'\. It takes dropout's masks: "
+                                               r"check it on a net with dropout, --keep-prob P"):
+        compare(net([4, 5, 3, 1]), X, Y, backward=learners.backward_with_dropout)
+
+
+@pytest.mark.parametrize("model, learner, lambd, said", [
+    (lambda: net([4, 5, 3, 1]), lambda X, Y, parameters, lam=0.0: learners.L_model_backward(X, Y, parameters,
+                                                                                              lambd=lam)[0],
+     0.3, "<lambda>(X, Y, parameters, lam=0.0) has no parameter lambd, so the check cannot give it λ = 0.3. λ is "
+          "passed by the notes' name lambd: rename 'lam' to 'lambd'."),
+    (lambda: LogisticRegression(4, initialization="small_random", seed=0), learners.propagate, 0.5,
+     "propagate(w, b, X, Y) has no parameter lambd, so the check cannot give it λ = 0.5. Add a parameter lambd"),
+])
+def test_a_function_without_lambd_is_refused_when_lambd_is_not_0(model, learner, lambd, said):
+    X, Y = data(4)
+    calls = []
+
+    def recorded(*args, **kwargs):
+        calls.append(args)
+        return learner(*args, **kwargs)
+
+    recorded.__signature__ = inspect.signature(learner)
+    recorded.__name__ = learner.__name__
+    with pytest.raises(LearnerCallError) as refused:
+        compare(model(), X, Y, lambd=lambd, backward=recorded)
+    assert str(refused.value).startswith(said) and calls == []  # refused before it ran
+    assert compare(model(), X, Y, backward=learner).passed  # λ = 0: nothing withheld
+
+
+def test_kwargs_take_lambd():
+    X, Y = data(4)
+    assert compare(net([4, 5, 3, 1]), X, Y, lambd=0.7,
+                   backward=lambda X, Y, parameters, **options: learners.L_model_backward(
+                       X, Y, parameters, lambd=options["lambd"])[0]).passed
 
 
 @pytest.mark.parametrize("learner, message", [

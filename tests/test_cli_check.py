@@ -106,8 +106,8 @@ def test_dropout_from_the_command_line(capsys):
     assert "keep_prob=[0.8, 0.8]" in out
     assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_keep_prob"]) == 1
     assert "ratio keep_prob: the division by keep_prob is missing" in capsys.readouterr().out
-    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_masks"]) == 1
-    assert "take them as a fourth argument" in capsys.readouterr().out
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_masks"]) == 2
+    assert "take them as a fourth argument" in capsys.readouterr().err
     assert cli.main(["check", "--logistic", "--layers", "3,1", "--keep-prob", "0.8"]) == 2
 
 
@@ -146,12 +146,23 @@ def test_softmax_and_2017_keys_from_the_command_line(capsys):
     assert cli.main(["check", *COURSE, "--keys", "2017", "--backward", f"{LEARNERS}:L_model_backward_2017"]) == 0
 
 
-def test_a_signature_mismatch_shows_no_checker_frame(capsys):
-    assert cli.main(["check", *COURSE, "--lambd", "0.7", "--backward", f"{LEARNERS}:backward_with_lam"]) == 1
-    out = capsys.readouterr().out
-    assert "rename 'lam' to 'lambd'" in out and "Traceback" not in out and "autograd_mini" not in out
-    assert cli.main(["check", "--logistic", "--layers", "4,1", "--backward", f"{LEARNERS}:backward_propagation"]) == 1
-    assert "It looks like a backprop for DeepNet: leave out --logistic." in capsys.readouterr().out
+def test_a_signature_mismatch_is_bad_input_in_one_line():
+    # a call the check could not make is no backprop mistake: exit 2, one line, no checker frame
+    for args, said in [
+        (["--lambd", "0.7", "--backward", f"{LEARNERS}:backward_with_lam"], "rename 'lam' to 'lambd'"),
+        (["--logistic", "--layers", "4,1", "--backward", f"{LEARNERS}:backward_propagation"],
+         "It looks like a backprop for DeepNet: leave out --logistic."),
+        (["--backward", f"{LEARNERS}:backward_with_dropout"], "check it on a net with dropout, --keep-prob P"),
+        (["--keep-prob", "0.8", "--backward", f"{LEARNERS}:backward_propagation"], "leave out --keep-prob"),
+        (["--lambd", "0.3", "--backward", f"{LEARNERS}:backward_propagation"],
+         "backward_propagation(X, Y, parameters) has no parameter lambd, so the check cannot give it λ = 0.3"),
+        (["--logistic", "--layers", "4,1", "--lambd", "0.5", "--backward", f"{LEARNERS}:propagate"],
+         "propagate(w, b, X, Y) has no parameter lambd, so the check cannot give it λ = 0.5"),
+    ]:
+        result = run("check", *(COURSE if "--logistic" not in args else []), *args)
+        assert result.returncode == 2, (args, result)
+        assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, (args, result)
+        assert said in result.stderr and "Traceback" not in result.stderr and "There is a mistake" not in result.stderr
 
 
 # ---------------------------------------------------------------- a learner that ends the program (issue 23, item 5)
