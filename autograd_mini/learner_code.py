@@ -52,8 +52,10 @@ def _file_line(exc: BaseException, path: Path):
 def load_function(spec: str):
     """FILE.py:FUNCTION, the learner's own code, imported from its file (running it is the point).
 
-    A file that fails to import, or that ends the program while being imported (``sys.exit``), is a
-    :class:`LearnerFileError` naming the line.
+    The file's folder goes first on ``sys.path``, as ``python FILE.py`` puts it, so that the file imports
+    the helper files beside it (the course's dnn_utils, testCases, gc_utils); the check runs this in a
+    child process, whose path nothing else uses. A file that fails to import, or that ends the program
+    while being imported (``sys.exit``), is a :class:`LearnerFileError` naming the line.
     """
     path_text, _, name = spec.rpartition(":")
     if not path_text or not name:
@@ -66,6 +68,9 @@ def load_function(spec: str):
     if module_spec is None:
         raise LearnerFileError(f"--backward: {path} is not a Python file")
     module = importlib.util.module_from_spec(module_spec)
+    folder = str(path.resolve().parent)
+    if sys.path[:1] != [folder]:
+        sys.path.insert(0, folder)
     try:
         module_spec.loader.exec_module(module)
     except SystemExit as exc:

@@ -243,3 +243,16 @@ def test_one_example_is_not_judged_exit_3(capsys, args):
     out = capsys.readouterr().out
     assert "a missing or extra factor 1/m cannot show" in out and "works perfectly fine" not in out
     assert cli.main(["check", *args, "--m", "2"]) == 1
+
+
+def test_the_learners_file_imports_the_helper_files_beside_it(tmp_path):
+    # the course's files begin `from dnn_utils import ...`, with dnn_utils.py beside them
+    folder = tmp_path / "week4"
+    folder.mkdir()
+    (folder / "helpers.py").write_text(LEARNERS.read_text())
+    (folder / "mine.py").write_text("from helpers import backward_propagation\n")
+    result = run("check", "--backward", f"{folder / 'mine.py'}:backward_propagation", *COURSE, cwd=tmp_path)
+    assert result.returncode == 0, result
+    assert "works perfectly fine" in result.stdout
+    help_text = " ".join(run("check", "--help").stdout.split())
+    assert "FILE's folder comes first on sys.path there, as with `python FILE`" in help_text
