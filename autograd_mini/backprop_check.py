@@ -72,6 +72,8 @@ COURSE_THRESHOLD = 2e-7
 MISTAKE = "There is a mistake in the backward propagation!"
 LOOKS_RIGHT = "Your backward propagation works perfectly fine!"
 NOT_JUDGED = "No mistake found, but the check could not judge everything:"
+#: The headline when the learner's function ran but gave nothing to compare (verdict WRONG all the same).
+NO_GRADIENTS = "Your function did not return gradients, so no gradient was compared (see above)."
 SINGLE_EXAMPLE = ("With m = 1 example a missing or extra factor 1/m cannot show (1/m = 1), so this check cannot "
                   "vouch for your code: check it again with --m 2 or more (compare() with m ≥ 2 examples).")
 #: A difference within this share of the sum of |terms| a gradient adds up is rounding: a correct
@@ -227,7 +229,7 @@ class BackpropReport:
         out = [f"Checking {self.function} against autodiff and central differences",
                f"{self.model}, m = {self.m}, λ = {self.lambd:g}, J = {self.cost:.6g}"]
         if self.error is not None:
-            return "\n".join(out + ["", self.error.rstrip(), "", MISTAKE + " (it did not return gradients)"])
+            return "\n".join(out + ["", self.error.rstrip(), "", NO_GRADIENTS])
         if self.learner_cost is not None:
             verdict = "WRONG" + (f": {self.cost_hint}" if self.cost_hint else "") if self.cost_wrong() else "right"
             out.append(f"your cost {self.learner_cost:.6g}: {verdict}")

@@ -596,6 +596,9 @@ def test_a_learner_that_exits_is_reported_not_passed(exit_call, said):
 
     report = compare(net([4, 5, 3, 1]), X, Y, backward=exits)
     assert report.verdict == "WRONG" and said in report.error and "nothing was checked" in report.error
+    # no gradients were compared: the headline says so, not that the backward propagation has a mistake
+    assert str(report).endswith("Your function did not return gradients, so no gradient was compared (see above).")
+    assert MISTAKE not in str(report)
 
 
 def test_extra_keys_are_listed_as_not_checked():

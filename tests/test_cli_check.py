@@ -91,6 +91,8 @@ def test_check_help_lists_every_init_and_the_new_options():
     assert "one of small_random, he, xavier, zeros" in text and "--backward FILE:FUNCTION" in text
     assert "--keep-prob P" in text and "--zero-bias" in text and "--keys {notes,2017}" in text
     assert "3 (--backward) when nothing is wrong but something could not be judged" in text
+    assert "1 when a gradient is wrong or your function did not return gradients" in text
+    assert "2 for bad input (also a FUNCTION whose parameters do not take what the check passes" in text
     bad = run("check", "--init", "glorot")
     assert bad.returncode == 2 and "invalid choice: 'glorot'" in bad.stderr
 
@@ -195,6 +197,7 @@ def test_a_learner_that_exits_inside_its_function_never_exits_0(tmp_path, functi
     result = run("check", "--backward", f"learner.py:{function}", *COURSE, cwd=tmp_path)
     assert result.returncode == 1, result
     assert said in result.stdout and "nothing was checked" in result.stdout
+    assert "There is a mistake in the backward propagation!" not in result.stdout
 
 
 @pytest.mark.parametrize("top, said, code", [
