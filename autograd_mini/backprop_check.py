@@ -63,7 +63,7 @@ from .gradient_legs import autodiff_gradients, max_abs_and_relative, numeric_gra
 from .learner_code import LearnerError, as_gradient, call_learner, find_lines, function_name, read_result
 from .mistakes import diagnose, ratio_hint
 from .nn import LogisticRegression, as_data
-from .validate import check_lambd
+from .validate import check_lambd, check_timeout
 
 __all__ = ["check_backward", "BackpropReport", "GradientCheck", "diagnose", "COURSE_THRESHOLD", "KEYS"]
 
@@ -488,13 +488,15 @@ def _parameter_order(expected: dict) -> list:
 
 
 def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6, seed=0,
-                   tol: float = 1e-7, keys: str = "notes", per_example: bool | None = None) -> BackpropReport:
+                   tol: float = 1e-7, keys: str = "notes", per_example: bool | None = None,
+                   timeout: float = 60.0) -> BackpropReport:
     """Judge the learner's gradient function ``fn`` against autodiff and central differences (see the module).
 
     ``keys`` is "notes" (dA1 is dA[1]) or "2017" (dA1 is dA[0], the 2017 notebook's names);
     ``per_example`` True holds dZ and dA to the notes' per-example values, False to ∂J/∂Z and ∂J/∂A,
-    None (the default) accepts either when all of them follow it. The model's parameters are left as
-    they were; the model's own dropout generator draws the masks.
+    None (the default) accepts either when all of them follow it. ``fn`` may run for ``timeout`` seconds;
+    then it is stopped and the report says so. The model's parameters are left as they were; the model's
+    own dropout generator draws the masks.
     """
     if getattr(model, "batch_norm", ()):
         raise ValueError("check_backward checks nets without batch normalization (the course's exercise); "
@@ -505,6 +507,7 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_N
         raise ValueError(f"per_example must be True, False or None; got {per_example!r}")
     X, Y = model.check_data(X, Y)
     lambd = check_lambd(lambd)
+    timeout = check_timeout(timeout)
     logistic = isinstance(model, LogisticRegression)
     X_t, Y_t = as_data(X), as_data(Y, "Y")
     m = X.shape[1]
@@ -515,7 +518,8 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_N
         report = BackpropReport(repr(model), function_name(fn), m, lambd, J, symmetric=_symmetric(model))
         try:
             result, executed = call_learner(fn, {n: p.data for n, p in model.parameters.items()}, X, Y,
-                                            logistic=logistic, lambd=lambd, masks=masks, keep_prob=keep_prob)
+                                            logistic=logistic, lambd=lambd, masks=masks, keep_prob=keep_prob,
+                                            timeout=timeout)
             grads, report.learner_cost = read_result(result, logistic)
         except LearnerError as exc:
             report.error = str(exc)

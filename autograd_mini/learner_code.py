@@ -12,7 +12,10 @@ import importlib.util
 import inspect
 import os
 import re
+import signal
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -178,35 +181,65 @@ def _lambd_problem(fn, lambd: float) -> str:
                          "(leave out --lambd)."))
 
 
-def _traced(fn, args, keywords) -> tuple:
-    """fn(*args, **keywords) and the line numbers of fn's file that ran (for :func:`find_lines`)."""
+class _TimedOut(BaseException):
+    """The learner's call ran past its time limit, at the line of its file given (a BaseException, so that
+    the learner's ``except Exception`` lets it through)."""
+
+
+def _traced(fn, args, keywords, timeout: float) -> tuple:
+    """fn(*args, **keywords) and the line numbers of fn's file that ran (for :func:`find_lines`), stopped
+    with :class:`_TimedOut` after ``timeout`` seconds: by a timer signal where this is the main thread (it
+    stops a sleep or a loop in any file), else at the next line of fn's file that runs."""
     code = getattr(fn, "__code__", None)
     executed = set()
+    deadline = time.monotonic() + timeout
+
+    running = [0]  # the line of fn's file that ran last (a signal may come inside the tracer, out of fn's stack)
+
+    def stop(frame):
+        """Raise _TimedOut with the line of fn's file that was running."""
+        while frame is not None and (code is None or frame.f_code.co_filename != code.co_filename):
+            frame = frame.f_back
+        raise _TimedOut(frame.f_lineno if frame is not None else running[0])
 
     def lines(frame, event, arg):
         if event == "line":
             executed.add(frame.f_lineno)
+            running[0] = frame.f_lineno
+            if time.monotonic() > deadline:
+                stop(frame)
         return lines
 
     def calls(frame, event, arg):
         return lines if code is not None and frame.f_code.co_filename == code.co_filename else None
 
+    def alarm(signum, frame):
+        stop(frame)
+
+    timer = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = sys.gettrace()
+    if timer:
+        handler = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
     sys.settrace(calls)
     try:
         return fn(*args, **keywords), executed
     finally:
         sys.settrace(previous)
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, handler)
 
 
 def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, logistic: bool, lambd: float,
-                 masks: dict, keep_prob: dict):
+                 masks: dict, keep_prob: dict, timeout: float = 60.0):
     """Run the learner's function on copies, as the course calls it: ``fn(w, b, X, Y)`` for logistic
     regression, ``fn(X, Y, parameters)`` for a net, ``fn(X, Y, parameters, masks)`` for a net with
     dropout; ``lambd`` and ``keep_prob`` by name to a function that has parameters of those names.
     Returns what it returned and the line numbers of its file that ran; a :class:`LearnerError` says why
     there is nothing to check. A function that cannot be called so, or that has no parameter ``lambd``
-    while λ ≠ 0, is a :class:`LearnerCallError` before it runs."""
+    while λ ≠ 0, is a :class:`LearnerCallError` before it runs. A call that runs for more than ``timeout``
+    seconds is stopped, a :class:`LearnerError` that says so."""
     names, keywords = _plan(fn, logistic, lambd, masks, keep_prob)
     parameters = {name: value.copy() for name, value in model_parameters.items()}
     if logistic:
@@ -229,7 +262,13 @@ def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, lo
     if problem:
         raise LearnerCallError(problem)
     try:
-        return _traced(fn, args, keywords)
+        return _traced(fn, args, keywords, timeout)
+    except _TimedOut as exc:
+        line = exc.args[0]
+        where = f" at line {line} of {os.path.basename(fn.__code__.co_filename)}" if line else ""
+        raise LearnerError(f"Your function ran for more than {timeout:g} s without returning and was stopped"
+                           f"{where}, so nothing was checked: an endless loop? If it is only slow, give it "
+                           "more time with --timeout SECONDS (compare(..., timeout=SECONDS)).") from None
     except SystemExit as exc:
         raise LearnerError(f"Your function called sys.exit({exc.code!r}){_where(exc, fn)} instead of returning "
                            "gradients, so nothing was checked.") from None

@@ -1,6 +1,8 @@
 """compare(model, X, Y, lambd, backward=fn): a learner's own backprop against autodiff and central differences."""
 
 import inspect
+import threading
+import time
 import warnings
 
 import numpy as np
@@ -732,3 +734,39 @@ def test_a_complex_cost_is_named():
     report = compare(LogisticRegression(3, seed=0), X, Y, backward=complex_cost)
     assert report.verdict == "WRONG"
     assert "with a cost that is complex (dtype complex128): the cost is a real number" in report.error
+
+
+def endless(X, Y, parameters):
+    while True:
+        try:
+            time.sleep(0.01)
+        except Exception:  # a learner's catch-all does not keep it running past the time limit
+            pass
+
+
+def test_a_function_that_never_returns_is_stopped_after_timeout():
+    X, Y = data(4)
+    started = time.monotonic()
+    report = compare(net([4, 5, 3, 1]), X, Y, backward=endless, timeout=0.5)
+    assert time.monotonic() - started < 30  # generous: the point is that it returns at all
+    assert report.verdict == "WRONG"
+    assert "Your function ran for more than 0.5 s without returning and was stopped at line " in report.error
+    assert "of test_backprop_check.py, so nothing was checked" in report.error
+    assert "--timeout SECONDS" in report.error
+    with pytest.raises(ValueError, match="timeout"):
+        compare(net([4, 5, 3, 1]), X, Y, backward=endless, timeout=0)
+
+
+def test_the_time_limit_holds_outside_the_main_thread_too():
+    X, Y = data(4)
+    reports = []
+
+    def spin(X, Y, parameters):
+        while True:
+            pass
+
+    worker = threading.Thread(target=lambda: reports.append(compare(net([4, 5, 3, 1]), X, Y, backward=spin,
+                                                                    timeout=0.5)))
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive() and "ran for more than 0.5 s" in reports[0].error

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -259,3 +260,20 @@ def test_the_learners_file_imports_the_helper_files_beside_it(tmp_path):
     assert "works perfectly fine" in result.stdout
     help_text = " ".join(run("check", "--help").stdout.split())
     assert "FILE's folder comes first on sys.path there, as with `python FILE`" in help_text
+
+
+def test_a_learner_that_never_returns_is_stopped_after_timeout(tmp_path):
+    (tmp_path / "learner.py").write_text("def loop(X, Y, parameters):\n    while True:\n        pass\n")
+    result = run("check", "--backward", "learner.py:loop", *COURSE, "--timeout", "1", cwd=tmp_path)
+    assert result.returncode == 1, result
+    said = "Your function ran for more than 1 s without returning and was stopped at line "
+    assert said in result.stdout and result.stdout.split(said)[1][1:].startswith(" of learner.py"), result.stdout
+    assert run("check", "--backward", "learner.py:loop", "--timeout", "0", cwd=tmp_path).returncode == 2
+    assert "--timeout SECONDS" in run("check", "--help").stdout
+
+
+def test_a_child_that_gives_no_answer_in_time_is_killed():
+    from autograd_mini.child_process import ChildTimedOut, run_in_child
+
+    with pytest.raises(ChildTimedOut, match="gave no answer in 1 s and was killed"):
+        run_in_child(time.sleep, 600, timeout=1)
