@@ -336,6 +336,46 @@ _PRIME_FROM_Z = {"sigmoid": (lambda Z: Z * (1 - Z), "σ′ computed from Z, Z(1 
                  "tanh": (lambda Z: 1 - Z ** 2, "tanh′ computed from Z, 1 − Z², where the notes have 1 − A²")}
 
 
+#: Dropout's source: the notes do not cover it, the course's programming exercise does.
+_INVERTED_DROPOUT = "inverted dropout, as the course's backward_propagation_with_dropout has it; the notes have no dropout"
+
+
+def _mask_not_applied(l: int) -> str:
+    return f"dropout's mask not applied to dA[{l}]: dA[{l}] = dA[{l}] ∗ D[{l}] / keep_prob ({_INVERTED_DROPOUT})"
+
+
+_MASKS_IGNORED = ("the masks are not applied at all: this is the gradient of the net without dropout. Apply them in "
+                  "the forward pass, A[l] = A[l] ∗ D[l] / keep_prob, and in the backward pass, dA[l] = dA[l] ∗ D[l] / "
+                  f"keep_prob ({_INVERTED_DROPOUT})")
+
+
+def _dropout_slips(model, X, Y, lambd, caches, closed) -> dict:
+    """For a net with dropout, by gradient name: what the two classic dropout slips give, each (value, text).
+    dA[l]'s mask forgotten in the backward pass (with or without the 1/keep_prob): dZ[l] = dA[l] ∗ g′(Z[l])
+    from the unmasked dA[l], and the dW[l], db[l] that follow from it (the gradient first wrong going back);
+    the masks ignored altogether: every gradient of the net without dropout."""
+    values = {name: p.data for name, p in model.parameters.items()}
+    m = X.shape[1]
+    slips = {}
+    for l, keep_prob in model.keep_prob.items():
+        g_prime = analytic.g_prime(model.activations[l - 1], caches[f"Z{l}"], caches[f"A{l}_before_dropout"])
+        unmasked = closed[f"dA{l}"]  # W[l+1]ᵀ dZ[l+1], before the mask
+        for dA in (unmasked, unmasked / keep_prob):
+            dZ = dA * g_prime
+            slips.setdefault(f"dZ{l}", []).append((dZ, _mask_not_applied(l)))
+            slips.setdefault(f"dW{l}", []).append((dZ @ caches[f"A{l - 1}"].T / m + (lambd / m) * values[f"W{l}"],
+                                                   f"follows from a dZ[{l}] with {_mask_not_applied(l)}"))
+            slips.setdefault(f"db{l}", []).append((np.sum(dZ, axis=1, keepdims=True) / m,
+                                                   f"follows from a dZ[{l}] with {_mask_not_applied(l)}"))
+        slips.setdefault(f"dA{l}", []).append((unmasked / keep_prob, _mask_not_applied(l)))
+    AL, plain = analytic.L_model_forward(X, values, model.activations)
+    without = {**analytic.L_model_backward(AL, Y, plain, values, model.activations, lambd),
+               f"dA{model.L}": _output_dA(model, AL, Y)[0]}
+    for name, value in without.items():
+        slips.setdefault(name, []).append((value, _MASKS_IGNORED))
+    return slips
+
+
 def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
     """Every gradient a net's learner may return, in backprop order; and dA[0], to recognise keys one layer off."""
     m, L = X.shape[1], model.L
@@ -344,6 +384,7 @@ def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
     kinked = _kinked(model, caches)
     W = {l: model.parameters[f"W{l}"].data for l in range(1, L + 1)}
     dropped = {l: masks[f"D{l}"] / k for l, k in model.keep_prob.items()}  # D[l] / keep_prob
+    dropout = _dropout_slips(model, X, Y, lambd, caches, closed[1.0]) if masks else {}
 
     def references(name, notes_value, step, scale):
         """The notes' value, then the other ReLU′(0) subgradients where a Z at or above layer ``step`` is 0."""
@@ -356,17 +397,18 @@ def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
 
     expected = {}
     dA_L, dA_L_scale = _output_dA(model, caches[f"A{L}"], Y)
-    expected[f"dA{L}"] = _Expected(L, "dA", [(dA_L, ROUNDING * dA_L_scale, "")])
+    expected[f"dA{L}"] = _Expected(L, "dA", [(dA_L, ROUNDING * dA_L_scale, "")], slips=dropout.get(f"dA{L}", []))
     for l in range(L, 0, -1):
         g = model.activations[l - 1]
         # dZ[l] = dA[l] * g′(Z[l]), dA[l] after dropout's mask: what a g′ computed from Z would give instead
         dA = dA_L if l == L else closed[1.0][f"dA{l}"] * dropped.get(l, 1.0)
         slips = [(dA * _PRIME_FROM_Z[g][0](caches[f"Z{l}"]), _PRIME_FROM_Z[g][1])] if g in _PRIME_FROM_Z else []
         expected[f"dZ{l}"] = _Expected(l, "dZ", references(f"dZ{l}", m * nodes[f"Z{l}"], l, noise[f"dZ{l}"]),
-                                       slips=slips)
-        expected[f"dW{l}"] = _Expected(l, "dW", references(f"dW{l}", autodiff[f"W{l}"], l, noise[f"dW{l}"]), W=W[l])
+                                       slips=slips + dropout.get(f"dZ{l}", []))
+        expected[f"dW{l}"] = _Expected(l, "dW", references(f"dW{l}", autodiff[f"W{l}"], l, noise[f"dW{l}"]), W=W[l],
+                                       slips=dropout.get(f"dW{l}", []))
         expected[f"db{l}"] = _Expected(l, "db", references(f"db{l}", autodiff[f"b{l}"], l, noise[f"db{l}"]),
-                                       b=model.parameters[f"b{l}"].data)
+                                       b=model.parameters[f"b{l}"].data, slips=dropout.get(f"db{l}", []))
         if l == 1:
             continue
         dA_prev = references(f"dA{l - 1}", m * nodes[f"A{l - 1}"], l, noise[f"dA{l - 1}"])
@@ -381,7 +423,8 @@ def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
                        for value, scale, note in dA_prev] + \
                       [(value * dropped[l - 1], scale / model.keep_prob[l - 1], f"{course}; {note}" if note else course)
                        for value, scale, note in dA_prev]
-        expected[f"dA{l - 1}"] = _Expected(l, "dA", dA_prev, keep_prob=model.keep_prob.get(l - 1), slips=slips)
+        expected[f"dA{l - 1}"] = _Expected(l, "dA", dA_prev, keep_prob=model.keep_prob.get(l - 1),
+                                           slips=slips + dropout.get(f"dA{l - 1}", []))
     return expected, W[1].T @ (m * nodes["Z1"])
 
 

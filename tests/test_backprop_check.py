@@ -182,7 +182,21 @@ def test_relu_prime_at_0_under_dropout_is_judged_with_the_masks():
 
 @pytest.mark.parametrize("learner, wrong, hint", [
     (learners.backward_dropout_without_keep_prob, "dA3", "ratio keep_prob: the division by keep_prob is missing"),
-    (slipped("dropout_no_mask", course_dA=True), "dA3", ""),
+    (slipped("dropout_no_mask", course_dA=True), "dA3", "dropout's mask not applied to dA[3]: dA[3] = dA[3] ∗ D[3] / "
+                                                        "keep_prob (inverted dropout, as the course's "
+                                                        "backward_propagation_with_dropout has it; the notes have no "
+                                                        "dropout)"),
+    # dA returned before the mask (accepted), the mask then forgotten: dZ[3] is the first wrong
+    (slipped("dropout_no_mask", course_dA=False), "dZ3", "dropout's mask not applied to dA[3]"),
+    (slipped("dropout_no_mask", course_dA=False, per_example=False), "dZ3", "dropout's mask not applied to dA[3]"),
+    # a learner that returns only dW and db: the first wrong is dW3, which follows from that dZ[3]
+    (lambda X, Y, parameters, masks, keep_prob: {
+        k: v for k, v in learners.L_model_backward(X, Y, parameters, masks, keep_prob=keep_prob,
+                                                   slip="dropout_no_mask")[0].items() if k[:2] in ("dW", "db")},
+     "dW3", "follows from a dZ[3] with dropout's mask not applied to dA[3]"),
+    # the masks taken and never used: every gradient is the net's without dropout
+    (lambda X, Y, parameters, masks: learners.L_model_backward(X, Y, parameters)[0], "dA4",
+     "the masks are not applied at all: this is the gradient of the net without dropout"),
 ])
 def test_dropout_mistakes_are_wrong(learner, wrong, hint):
     X, Y = data(4, m=12)
