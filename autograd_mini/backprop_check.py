@@ -86,6 +86,7 @@ KEYS = ("notes", "2017")
 
 RIGHT, WRONG, SMALL, UNJUDGED = "right", "WRONG", "too small to judge", "not judged"
 KEYS_OFF = "keys one layer off"
+NOTES_KEYS = "keys as the notes name them"
 
 
 @dataclass
@@ -260,7 +261,12 @@ class BackpropReport:
             if any(why.startswith("vanishing") for why in small):
                 out.append("   Its entries are below 1e-10 of the largest gradient: small weights in a deep net make "
                            "the early layers' gradients vanish. Check with --init he (initialization=\"he\").")
-        keys_off = [row for row in self.rows if row.status == UNJUDGED]
+        keys_off = [row for row in self.rows if row.status == UNJUDGED and row.problem.endswith(KEYS_OFF)]
+        notes_keys = [row for row in self.rows if row.status == UNJUDGED and row.problem.endswith(NOTES_KEYS)]
+        if notes_keys:
+            out.append(f"Keys as the notes name them: {', '.join(row.name for row in notes_keys)} hold dA[l] under "
+                       "\"dA\" + str(l), not the next layer down's dA as the 2017 notebook names them. Check them so "
+                       "without --keys 2017 (keys=\"notes\").")
         if keys_off:
             out.append(f"Keys one layer off: {', '.join(row.name for row in keys_off)} hold the next layer down's dA, "
                        "as the 2017 notebook names them (grads[\"dA\" + str(l)] = dA_prev). Check them so with "
@@ -496,6 +502,14 @@ def _one_layer_off(yours, name: str, expected: dict, below: np.ndarray, m: int, 
                                                or relative_difference(yours, value / m) <= tol) for value in values)
 
 
+def _notes_keyed(yours, key: str, expected: dict, m: int, tol: float) -> bool:
+    """Under keys="2017": whether the learner's ``dA{l}`` is the notes' dA[l] (keys as the notes name them),
+    in either dZ scale."""
+    values = [value for value, _, _ in expected[key].references] if key in expected else []
+    return any(value.shape == yours.shape and (relative_difference(yours, value) <= tol
+                                               or relative_difference(yours, value / m) <= tol) for value in values)
+
+
 # ---------------------------------------------------------------- the check
 
 
@@ -646,6 +660,10 @@ def _judge_all(report, grads, expected, below, numeric, keys, per_example, m, la
                 and _one_layer_off(yours, name, expected, below, m, tol):
             row.status = UNJUDGED
             row.problem = f"your {key} is dA[{int(key[2:]) - 1}]: {KEYS_OFF}"
+        if row.wrong and exp.kind == "dA" and keys == "2017" and yours is not None \
+                and _notes_keyed(yours, key, expected, m, tol):
+            row.status = UNJUDGED
+            row.problem = f"your {key} is dA[{int(key[2:])}]: {NOTES_KEYS}"
         if row.wrong:
             row.lines = locate(key, exp.layer)
         report.rows.append(row)
@@ -664,7 +682,8 @@ def _cost_hint(report: BackpropReport, model, m: int) -> None:
         return
     l2 = report.lambd / (2 * m) * sum(float(np.sum(np.square(W.data))) for W in model.weights())
     if l2 and np.isclose(report.learner_cost, report.cost - l2, rtol=1e-9):
-        report.cost_hint = "the L2 cost λ/(2m) Σ‖W[l]‖²_F is missing"
+        report.cost_hint = "the L2 cost " + ("(λ/(2m))‖w‖² is missing" if isinstance(model, LogisticRegression)
+                                             else "λ/(2m) Σ‖W[l]‖²_F is missing")
     elif report.cost:
         report.cost_hint = ratio_hint(np.array([report.learner_cost]), np.array([report.cost]), m)
 
@@ -676,11 +695,13 @@ def _add_notes(report, grads, expected, keys, per_example, masks, numeric, autod
                             f"got {', '.join(map(str, grads)) or 'none'}.")
     known = {_read_key(grads, name, keys)[0] for name in expected}
     unknown = sorted(map(str, set(grads) - known))
+    notes_keyed = any(row.problem.endswith(NOTES_KEYS) for row in report.rows)
     if unknown:
-        below = " (under keys=\"2017\", dA1 is dA[0], a gradient for X, which nothing needs)" \
-            if keys == "2017" and "dA1" in unknown else ""
+        below = "" if keys != "2017" or "dA1" not in unknown else \
+            " (dA1 as the notes name it, dA[1]: check it without --keys 2017)" if notes_keyed else \
+            " (under keys=\"2017\", dA1 is dA[0], a gradient for X, which nothing needs)"
         report.notes.append(f"Not checked (not a gradient of this model): {', '.join(unknown)}{below}.")
-    if keys == "2017":
+    if keys == "2017" and not notes_keyed:
         report.notes.append("Keys as the 2017 notebook names them: your dA[l + 1] key holds dA[l] (dA2 is read as dA[1]).")
     if not per_example and any(exp.kind in ("dZ", "dA") and _read_key(grads, n, keys)[1] for n, exp in expected.items()):
         report.notes.append("Your dZ and dA are ∂J/∂Z and ∂J/∂A, with the 1/m in them (autodiff's); the notes' dZ[l] and "

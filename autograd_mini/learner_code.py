@@ -309,6 +309,8 @@ def read_result(result, logistic: bool) -> tuple:
                 raise LearnerError(f"Your function returned (grads, cost) with a cost that {_not_real(result[1])}: "
                                    "the cost is a real number.")
             try:
+                if result[1] is None:  # float64 would make it nan
+                    raise TypeError
                 cost = float(np.asarray(result[1], dtype=np.float64).reshape(()))
             except (TypeError, ValueError):
                 raise LearnerError(f"Your function returned (grads, {_what(result[1])}); the second item should be "

@@ -784,3 +784,38 @@ def test_the_time_limit_holds_outside_the_main_thread_too():
     worker.start()
     worker.join(60)
     assert not worker.is_alive() and "ran for more than 0.5 s" in reports[0].error
+
+
+def test_notes_keys_checked_with_keys_2017_are_named_as_the_notes_keys():
+    X, Y = data(4, m=10)
+    report = compare(net([4, 5, 3, 1]), X, Y, backward=learners.backward_propagation, keys="2017")
+    assert report.verdict == "not judged" and not report.wrong
+    assert rows(report)["dA3"].problem == "your dA3 is dA[3]: keys as the notes name them"
+    assert rows(report)["dA2"].problem == "your dA2 is dA[2]: keys as the notes name them"
+    text = str(report)
+    assert "Check them so without --keys 2017 (keys=\"notes\")" in text and MISTAKE not in text
+    assert "dA1 is dA[0], a gradient for X" not in text and "dA1 as the notes name it, dA[1]" in text
+    # a real mistake under --keys 2017 stays WRONG
+    assert compare(net([4, 5, 3, 1]), X, Y, backward=slipped("db_sign"), keys="2017").verdict == "WRONG"
+
+
+@pytest.mark.parametrize("learner, hint", [
+    (lambda w, b, X, Y, lambd: learners.propagate(w, b, X, Y),
+     "the L2 term (λ/m)·w is missing (yours = true − (λ/m) w)"),
+    (lambda w, b, X, Y, lambd: ({"dw": learners.propagate(w, b, X, Y)[0]["dw"] + lambd / (2 * X.shape[1]) * w,
+                                 "db": learners.propagate(w, b, X, Y)[0]["db"]}, learners.propagate(w, b, X, Y)[1]),
+     "the L2 term is (λ/(2m))·w where the notes' (λ/m)·W[l] gives (λ/m)·w"),
+])
+def test_logistic_l2_hints_speak_of_w(learner, hint):
+    X, Y = data(3, m=7)
+    report = compare(LogisticRegression(3, initialization="small_random", seed=0), X, Y, lambd=0.5, backward=learner)
+    assert report.wrong == ["dw"] and rows(report)["dw"].problem.startswith(hint)
+    assert "W]" not in rows(report)["dw"].problem.replace("W[l]", "") and "(λ/m)·W " not in str(report)
+    assert report.cost_wrong() and report.cost_hint == "the L2 cost (λ/(2m))‖w‖² is missing"
+
+
+def test_a_cost_returned_as_None_is_named_not_read_as_nan():
+    X, Y = data(3, m=7)
+    report = compare(LogisticRegression(3, seed=0), X, Y, backward=lambda w, b, X, Y: (learners.propagate(w, b, X, Y)[0],
+                                                                                         None))
+    assert "Your function returned (grads, None); the second item should be the cost, a number." in report.error
