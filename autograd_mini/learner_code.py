@@ -220,7 +220,8 @@ def _traced(fn, args, keywords, timeout: float) -> tuple:
     previous = sys.gettrace()
     if timer:
         handler = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        caller_timer = signal.setitimer(signal.ITIMER_REAL, timeout)
+    started = time.monotonic()
     sys.settrace(calls)
     try:
         return fn(*args, **keywords), executed
@@ -229,6 +230,9 @@ def _traced(fn, args, keywords, timeout: float) -> tuple:
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, handler)
+            if caller_timer[0]:  # the caller's own timer goes on, less the time the call took
+                signal.setitimer(signal.ITIMER_REAL, max(caller_timer[0] - (time.monotonic() - started), 1e-6),
+                                 caller_timer[1])
 
 
 def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, logistic: bool, lambd: float,

@@ -1,6 +1,7 @@
 """compare(model, X, Y, lambd, backward=fn): a learner's own backprop against autodiff and central differences."""
 
 import inspect
+import signal
 import threading
 import time
 import warnings
@@ -819,3 +820,22 @@ def test_a_cost_returned_as_None_is_named_not_read_as_nan():
     report = compare(LogisticRegression(3, seed=0), X, Y, backward=lambda w, b, X, Y: (learners.propagate(w, b, X, Y)[0],
                                                                                          None))
     assert "Your function returned (grads, None); the second item should be the cost, a number." in report.error
+
+
+def test_the_time_limit_leaves_the_callers_timer_and_handler_as_they_were():
+    X, Y = data(4)
+    fired = []
+
+    def callers_handler(signum, frame):
+        fired.append(signum)
+
+    before = signal.signal(signal.SIGALRM, callers_handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        assert compare(net([4, 5, 3, 1]), X, Y, backward=learners.backward_propagation, timeout=5).passed
+        remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        assert 20 < remaining <= 30 and fired == []
+        assert signal.getsignal(signal.SIGALRM) is callers_handler
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
