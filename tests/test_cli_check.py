@@ -277,3 +277,16 @@ def test_a_child_that_gives_no_answer_in_time_is_killed():
 
     with pytest.raises(ChildTimedOut, match="gave no answer in 1 s and was killed"):
         run_in_child(time.sleep, 600, timeout=1)
+
+
+def test_a_complex_gradient_is_wrong_from_the_command_line(tmp_path):
+    (tmp_path / "learner.py").write_text("from helpers import backward_propagation\n\n"
+                                         "def cplx(X, Y, parameters):\n"
+                                         "    grads, cost = backward_propagation(X, Y, parameters)\n"
+                                         "    grads['dW1'] = grads['dW1'] + 5j\n"
+                                         "    return grads\n")
+    (tmp_path / "helpers.py").write_text(LEARNERS.read_text())
+    result = run("check", "--backward", "learner.py:cplx", *COURSE, cwd=tmp_path)
+    assert result.returncode == 1, result
+    assert "WRONG: is complex (dtype complex128): a gradient is real" in result.stdout
+    assert "ComplexWarning" not in result.stdout + result.stderr and "Wrong: dW1." in result.stdout
