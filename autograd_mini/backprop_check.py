@@ -13,9 +13,10 @@ beside autodiff (exact) and central differences:
   form and every central difference, and the learner gets them: ``fn(X, Y, parameters, masks)``, with
   ``masks`` a dict D1, D2, … of 0/1 arrays of the shapes of A1, A2, … (A[l] = A[l] ∗ D[l] / keep_prob).
 
-A function with a parameter named ``lambd`` gets λ by that name (otherwise its gradients are still
-checked against the cost with λ: one without the L2 term is wrong for λ > 0), one with a parameter
-named ``keep_prob`` gets the keep_prob (one number, or a dict by layer when the layers differ).
+A function with a parameter named ``lambd`` (or ``**kwargs``) gets λ by that name; with λ ≠ 0 a function
+without one is refused before it runs (:class:`~autograd_mini.learner_code.LearnerCallError`, a ValueError),
+as is one whose parameters do not take what the check passes. One with a parameter named ``keep_prob``
+gets the keep_prob (one number, or a dict by layer when the layers differ).
 
 Conventions, all accepted, each said in the report:
 
@@ -37,7 +38,8 @@ judge" (a factor 2 on it would not show); a wrong one is named with the classic 
 
 The report's verdict is "right" (``passed``), "WRONG", or "not judged": nothing wrong, but something
 could not be judged (a gradient too small, keys one layer off, or weights with identical rows, which
-make the units' gradients identical and hide bugs). The course's single number is the relative
+make the units' gradients identical and hide bugs, or m = 1, where a missing or extra 1/m cannot show).
+The course's single number is the relative
 difference ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over W1, b1, W2, b2, … flattened
 (row-major) and joined, with "There is a mistake in the backward propagation!" above 2e-7. The course's
 gradapprox is the central-difference estimate; here autodiff's exact gradient stands in its place, since
@@ -61,7 +63,7 @@ from .gradient_legs import autodiff_gradients, max_abs_and_relative, numeric_gra
 from .learner_code import LearnerError, as_gradient, call_learner, find_lines, function_name, read_result
 from .mistakes import diagnose, ratio_hint
 from .nn import LogisticRegression, as_data
-from .validate import check_lambd
+from .validate import check_lambd, check_timeout
 
 __all__ = ["check_backward", "BackpropReport", "GradientCheck", "diagnose", "COURSE_THRESHOLD", "KEYS"]
 
@@ -70,6 +72,10 @@ COURSE_THRESHOLD = 2e-7
 MISTAKE = "There is a mistake in the backward propagation!"
 LOOKS_RIGHT = "Your backward propagation works perfectly fine!"
 NOT_JUDGED = "No mistake found, but the check could not judge everything:"
+#: The headline when the learner's function ran but gave nothing to compare (verdict WRONG all the same).
+NO_GRADIENTS = "Your function did not return gradients, so no gradient was compared (see above)."
+SINGLE_EXAMPLE = ("With m = 1 example a missing or extra factor 1/m cannot show (1/m = 1), so this check cannot "
+                  "vouch for your code: check it again with --m 2 or more (compare() with m ≥ 2 examples).")
 #: A difference within this share of the sum of |terms| a gradient adds up is rounding: a correct
 #: computation in another order differs by a few u = 2.2e-16 times it, this leaves room for thousands.
 ROUNDING = 1e-12
@@ -80,6 +86,7 @@ KEYS = ("notes", "2017")
 
 RIGHT, WRONG, SMALL, UNJUDGED = "right", "WRONG", "too small to judge", "not judged"
 KEYS_OFF = "keys one layer off"
+NOTES_KEYS = "keys as the notes name them"
 
 
 @dataclass
@@ -158,7 +165,7 @@ class BackpropReport:
     def verdict(self) -> str:
         if self.error is not None or self.wrong or self.cost_wrong() or self._difference_fails():
             return WRONG
-        return UNJUDGED if self.not_judged or self.symmetric else RIGHT
+        return UNJUDGED if self.not_judged or self.symmetric or self.m == 1 else RIGHT
 
     @property
     def passed(self) -> bool:
@@ -223,7 +230,7 @@ class BackpropReport:
         out = [f"Checking {self.function} against autodiff and central differences",
                f"{self.model}, m = {self.m}, λ = {self.lambd:g}, J = {self.cost:.6g}"]
         if self.error is not None:
-            return "\n".join(out + ["", self.error.rstrip(), "", MISTAKE + " (it did not return gradients)"])
+            return "\n".join(out + ["", self.error.rstrip(), "", NO_GRADIENTS])
         if self.learner_cost is not None:
             verdict = "WRONG" + (f": {self.cost_hint}" if self.cost_hint else "") if self.cost_wrong() else "right"
             out.append(f"your cost {self.learner_cost:.6g}: {verdict}")
@@ -231,7 +238,7 @@ class BackpropReport:
         names = "W1, b1, W2, b2, …" if self.rows and self.rows[0].layer else "w, b"
         if self.difference is None:
             out.append(f"{MISTAKE} The course's difference cannot be computed: a gradient is missing, "
-                       "has the wrong shape or is not finite (see above).")
+                       "has the wrong shape, is not real or is not finite (see above).")
         else:
             out.append(f"{self._headline()} difference = {self.difference:.3e}")
             out.append(f"  (the course's ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂) over {names} flattened "
@@ -254,11 +261,18 @@ class BackpropReport:
             if any(why.startswith("vanishing") for why in small):
                 out.append("   Its entries are below 1e-10 of the largest gradient: small weights in a deep net make "
                            "the early layers' gradients vanish. Check with --init he (initialization=\"he\").")
-        keys_off = [row for row in self.rows if row.status == UNJUDGED]
+        keys_off = [row for row in self.rows if row.status == UNJUDGED and row.problem.endswith(KEYS_OFF)]
+        notes_keys = [row for row in self.rows if row.status == UNJUDGED and row.problem.endswith(NOTES_KEYS)]
+        if notes_keys:
+            out.append(f"Keys as the notes name them: {', '.join(row.name for row in notes_keys)} hold dA[l] under "
+                       "\"dA\" + str(l), not the next layer down's dA as the 2017 notebook names them. Check them so "
+                       "without --keys 2017 (keys=\"notes\").")
         if keys_off:
             out.append(f"Keys one layer off: {', '.join(row.name for row in keys_off)} hold the next layer down's dA, "
                        "as the 2017 notebook names them (grads[\"dA\" + str(l)] = dA_prev). Check them so with "
                        "--keys 2017 (keys=\"2017\"), or store dA[l−1] under \"dA\" + str(l − 1).")
+        if self.m == 1 and self.verdict == UNJUDGED:
+            out.append(SINGLE_EXAMPLE)
         if self.symmetric:
             out.append(f"Warning: {', '.join(self.symmetric)} {'has' if len(self.symmetric) == 1 else 'have'} identical "
                        "rows, so the units of a layer compute the same thing and get the same gradients (with zero "
@@ -328,6 +342,46 @@ _PRIME_FROM_Z = {"sigmoid": (lambda Z: Z * (1 - Z), "σ′ computed from Z, Z(1 
                  "tanh": (lambda Z: 1 - Z ** 2, "tanh′ computed from Z, 1 − Z², where the notes have 1 − A²")}
 
 
+#: Dropout's source: the notes do not cover it, the course's programming exercise does.
+_INVERTED_DROPOUT = "inverted dropout, as the course's backward_propagation_with_dropout has it; the notes have no dropout"
+
+
+def _mask_not_applied(l: int) -> str:
+    return f"dropout's mask not applied to dA[{l}]: dA[{l}] = dA[{l}] ∗ D[{l}] / keep_prob ({_INVERTED_DROPOUT})"
+
+
+_MASKS_IGNORED = ("the masks are not applied at all: this is the gradient of the net without dropout. Apply them in "
+                  "the forward pass, A[l] = A[l] ∗ D[l] / keep_prob, and in the backward pass, dA[l] = dA[l] ∗ D[l] / "
+                  f"keep_prob ({_INVERTED_DROPOUT})")
+
+
+def _dropout_slips(model, X, Y, lambd, caches, closed) -> dict:
+    """For a net with dropout, by gradient name: what the two classic dropout slips give, each (value, text).
+    dA[l]'s mask forgotten in the backward pass (with or without the 1/keep_prob): dZ[l] = dA[l] ∗ g′(Z[l])
+    from the unmasked dA[l], and the dW[l], db[l] that follow from it (the gradient first wrong going back);
+    the masks ignored altogether: every gradient of the net without dropout."""
+    values = {name: p.data for name, p in model.parameters.items()}
+    m = X.shape[1]
+    slips = {}
+    for l, keep_prob in model.keep_prob.items():
+        g_prime = analytic.g_prime(model.activations[l - 1], caches[f"Z{l}"], caches[f"A{l}_before_dropout"])
+        unmasked = closed[f"dA{l}"]  # W[l+1]ᵀ dZ[l+1], before the mask
+        for dA in (unmasked, unmasked / keep_prob):
+            dZ = dA * g_prime
+            slips.setdefault(f"dZ{l}", []).append((dZ, _mask_not_applied(l)))
+            slips.setdefault(f"dW{l}", []).append((dZ @ caches[f"A{l - 1}"].T / m + (lambd / m) * values[f"W{l}"],
+                                                   f"follows from a dZ[{l}] with {_mask_not_applied(l)}"))
+            slips.setdefault(f"db{l}", []).append((np.sum(dZ, axis=1, keepdims=True) / m,
+                                                   f"follows from a dZ[{l}] with {_mask_not_applied(l)}"))
+        slips.setdefault(f"dA{l}", []).append((unmasked / keep_prob, _mask_not_applied(l)))
+    AL, plain = analytic.L_model_forward(X, values, model.activations)
+    without = {**analytic.L_model_backward(AL, Y, plain, values, model.activations, lambd),
+               f"dA{model.L}": _output_dA(model, AL, Y)[0]}
+    for name, value in without.items():
+        slips.setdefault(name, []).append((value, _MASKS_IGNORED))
+    return slips
+
+
 def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
     """Every gradient a net's learner may return, in backprop order; and dA[0], to recognise keys one layer off."""
     m, L = X.shape[1], model.L
@@ -336,6 +390,7 @@ def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
     kinked = _kinked(model, caches)
     W = {l: model.parameters[f"W{l}"].data for l in range(1, L + 1)}
     dropped = {l: masks[f"D{l}"] / k for l, k in model.keep_prob.items()}  # D[l] / keep_prob
+    dropout = _dropout_slips(model, X, Y, lambd, caches, closed[1.0]) if masks else {}
 
     def references(name, notes_value, step, scale):
         """The notes' value, then the other ReLU′(0) subgradients where a Z at or above layer ``step`` is 0."""
@@ -348,17 +403,18 @@ def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
 
     expected = {}
     dA_L, dA_L_scale = _output_dA(model, caches[f"A{L}"], Y)
-    expected[f"dA{L}"] = _Expected(L, "dA", [(dA_L, ROUNDING * dA_L_scale, "")])
+    expected[f"dA{L}"] = _Expected(L, "dA", [(dA_L, ROUNDING * dA_L_scale, "")], slips=dropout.get(f"dA{L}", []))
     for l in range(L, 0, -1):
         g = model.activations[l - 1]
         # dZ[l] = dA[l] * g′(Z[l]), dA[l] after dropout's mask: what a g′ computed from Z would give instead
         dA = dA_L if l == L else closed[1.0][f"dA{l}"] * dropped.get(l, 1.0)
         slips = [(dA * _PRIME_FROM_Z[g][0](caches[f"Z{l}"]), _PRIME_FROM_Z[g][1])] if g in _PRIME_FROM_Z else []
         expected[f"dZ{l}"] = _Expected(l, "dZ", references(f"dZ{l}", m * nodes[f"Z{l}"], l, noise[f"dZ{l}"]),
-                                       slips=slips)
-        expected[f"dW{l}"] = _Expected(l, "dW", references(f"dW{l}", autodiff[f"W{l}"], l, noise[f"dW{l}"]), W=W[l])
+                                       slips=slips + dropout.get(f"dZ{l}", []))
+        expected[f"dW{l}"] = _Expected(l, "dW", references(f"dW{l}", autodiff[f"W{l}"], l, noise[f"dW{l}"]), W=W[l],
+                                       slips=dropout.get(f"dW{l}", []))
         expected[f"db{l}"] = _Expected(l, "db", references(f"db{l}", autodiff[f"b{l}"], l, noise[f"db{l}"]),
-                                       b=model.parameters[f"b{l}"].data)
+                                       b=model.parameters[f"b{l}"].data, slips=dropout.get(f"db{l}", []))
         if l == 1:
             continue
         dA_prev = references(f"dA{l - 1}", m * nodes[f"A{l - 1}"], l, noise[f"dA{l - 1}"])
@@ -373,7 +429,8 @@ def _deep_expected(model, X, Y, lambd, masks, autodiff, nodes) -> tuple:
                        for value, scale, note in dA_prev] + \
                       [(value * dropped[l - 1], scale / model.keep_prob[l - 1], f"{course}; {note}" if note else course)
                        for value, scale, note in dA_prev]
-        expected[f"dA{l - 1}"] = _Expected(l, "dA", dA_prev, keep_prob=model.keep_prob.get(l - 1), slips=slips)
+        expected[f"dA{l - 1}"] = _Expected(l, "dA", dA_prev, keep_prob=model.keep_prob.get(l - 1),
+                                           slips=slips + dropout.get(f"dA{l - 1}", []))
     return expected, W[1].T @ (m * nodes["Z1"])
 
 
@@ -445,6 +502,14 @@ def _one_layer_off(yours, name: str, expected: dict, below: np.ndarray, m: int, 
                                                or relative_difference(yours, value / m) <= tol) for value in values)
 
 
+def _notes_keyed(yours, key: str, expected: dict, m: int, tol: float) -> bool:
+    """Under keys="2017": whether the learner's ``dA{l}`` is the notes' dA[l] (keys as the notes name them),
+    in either dZ scale."""
+    values = [value for value, _, _ in expected[key].references] if key in expected else []
+    return any(value.shape == yours.shape and (relative_difference(yours, value) <= tol
+                                               or relative_difference(yours, value / m) <= tol) for value in values)
+
+
 # ---------------------------------------------------------------- the check
 
 
@@ -480,13 +545,15 @@ def _parameter_order(expected: dict) -> list:
 
 
 def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6, seed=0,
-                   tol: float = 1e-7, keys: str = "notes", per_example: bool | None = None) -> BackpropReport:
+                   tol: float = 1e-7, keys: str = "notes", per_example: bool | None = None,
+                   timeout: float = 60.0) -> BackpropReport:
     """Judge the learner's gradient function ``fn`` against autodiff and central differences (see the module).
 
     ``keys`` is "notes" (dA1 is dA[1]) or "2017" (dA1 is dA[0], the 2017 notebook's names);
     ``per_example`` True holds dZ and dA to the notes' per-example values, False to ∂J/∂Z and ∂J/∂A,
-    None (the default) accepts either when all of them follow it. The model's parameters are left as
-    they were; the model's own dropout generator draws the masks.
+    None (the default) accepts either when all of them follow it. ``fn`` may run for ``timeout`` seconds;
+    then it is stopped and the report says so. The model's parameters are left as they were; the model's
+    own dropout generator draws the masks.
     """
     if getattr(model, "batch_norm", ()):
         raise ValueError("check_backward checks nets without batch normalization (the course's exercise); "
@@ -497,6 +564,7 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_N
         raise ValueError(f"per_example must be True, False or None; got {per_example!r}")
     X, Y = model.check_data(X, Y)
     lambd = check_lambd(lambd)
+    timeout = check_timeout(timeout)
     logistic = isinstance(model, LogisticRegression)
     X_t, Y_t = as_data(X), as_data(Y, "Y")
     m = X.shape[1]
@@ -507,7 +575,8 @@ def check_backward(model, X, Y, fn, lambd: float = 0.0, max_numeric: int = MAX_N
         report = BackpropReport(repr(model), function_name(fn), m, lambd, J, symmetric=_symmetric(model))
         try:
             result, executed = call_learner(fn, {n: p.data for n, p in model.parameters.items()}, X, Y,
-                                            logistic=logistic, lambd=lambd, masks=masks, keep_prob=keep_prob)
+                                            logistic=logistic, lambd=lambd, masks=masks, keep_prob=keep_prob,
+                                            timeout=timeout)
             grads, report.learner_cost = read_result(result, logistic)
         except LearnerError as exc:
             report.error = str(exc)
@@ -591,6 +660,10 @@ def _judge_all(report, grads, expected, below, numeric, keys, per_example, m, la
                 and _one_layer_off(yours, name, expected, below, m, tol):
             row.status = UNJUDGED
             row.problem = f"your {key} is dA[{int(key[2:]) - 1}]: {KEYS_OFF}"
+        if row.wrong and exp.kind == "dA" and keys == "2017" and yours is not None \
+                and _notes_keyed(yours, key, expected, m, tol):
+            row.status = UNJUDGED
+            row.problem = f"your {key} is dA[{int(key[2:])}]: {NOTES_KEYS}"
         if row.wrong:
             row.lines = locate(key, exp.layer)
         report.rows.append(row)
@@ -609,7 +682,8 @@ def _cost_hint(report: BackpropReport, model, m: int) -> None:
         return
     l2 = report.lambd / (2 * m) * sum(float(np.sum(np.square(W.data))) for W in model.weights())
     if l2 and np.isclose(report.learner_cost, report.cost - l2, rtol=1e-9):
-        report.cost_hint = "the L2 cost λ/(2m) Σ‖W[l]‖²_F is missing"
+        report.cost_hint = "the L2 cost " + ("(λ/(2m))‖w‖² is missing" if isinstance(model, LogisticRegression)
+                                             else "λ/(2m) Σ‖W[l]‖²_F is missing")
     elif report.cost:
         report.cost_hint = ratio_hint(np.array([report.learner_cost]), np.array([report.cost]), m)
 
@@ -621,11 +695,13 @@ def _add_notes(report, grads, expected, keys, per_example, masks, numeric, autod
                             f"got {', '.join(map(str, grads)) or 'none'}.")
     known = {_read_key(grads, name, keys)[0] for name in expected}
     unknown = sorted(map(str, set(grads) - known))
+    notes_keyed = any(row.problem.endswith(NOTES_KEYS) for row in report.rows)
     if unknown:
-        below = " (under keys=\"2017\", dA1 is dA[0], a gradient for X, which nothing needs)" \
-            if keys == "2017" and "dA1" in unknown else ""
+        below = "" if keys != "2017" or "dA1" not in unknown else \
+            " (dA1 as the notes name it, dA[1]: check it without --keys 2017)" if notes_keyed else \
+            " (under keys=\"2017\", dA1 is dA[0], a gradient for X, which nothing needs)"
         report.notes.append(f"Not checked (not a gradient of this model): {', '.join(unknown)}{below}.")
-    if keys == "2017":
+    if keys == "2017" and not notes_keyed:
         report.notes.append("Keys as the 2017 notebook names them: your dA[l + 1] key holds dA[l] (dA2 is read as dA[1]).")
     if not per_example and any(exp.kind in ("dZ", "dA") and _read_key(grads, n, keys)[1] for n, exp in expected.items()):
         report.notes.append("Your dZ and dA are ∂J/∂Z and ∂J/∂A, with the 1/m in them (autodiff's); the notes' dZ[l] and "

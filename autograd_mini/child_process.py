@@ -11,7 +11,15 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 
-__all__ = ["run_in_child", "ChildEnded"]
+__all__ = ["run_in_child", "ChildEnded", "ChildTimedOut"]
+
+
+class ChildTimedOut(RuntimeError):
+    """The child gave no answer within the time it was given, and was killed."""
+
+    def __init__(self, seconds):
+        super().__init__(f"the child process gave no answer in {seconds:g} s and was killed")
+        self.seconds = seconds
 
 
 class ChildEnded(RuntimeError):
@@ -35,15 +43,20 @@ def _answer(send, function, args) -> None:
     send.close()
 
 
-def run_in_child(function, *args):
+def run_in_child(function, *args, timeout: float | None = None):
     """``function(*args)`` in a fresh Python process (``spawn``: nothing of this one is shared); its
-    return value, or the exception it raised, raised here. ``function`` and ``args`` must pickle."""
+    return value, or the exception it raised, raised here. ``function`` and ``args`` must pickle. A child
+    that has not answered after ``timeout`` seconds (None: no limit) is killed: :class:`ChildTimedOut`."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_answer, args=(send, function, args), daemon=True)
     child.start()
     send.close()  # the child holds the only sending end: its end of the pipe closes when it ends
     try:
+        if timeout is not None and not receive.poll(timeout):
+            child.kill()
+            child.join()
+            raise ChildTimedOut(timeout)
         kind, value = receive.recv()
     except EOFError:
         child.join()

@@ -368,11 +368,14 @@ def _check_report(args: argparse.Namespace):
         Y = (rng.random((args.layers[-1], args.m)) > 0.5).astype(np.float64)
     if backward is None:
         return compare(model, X, Y, lambd=args.lambd)
-    return compare(model, X, Y, lambd=args.lambd, backward=backward, keys=args.keys)
+    return compare(model, X, Y, lambd=args.lambd, backward=backward, keys=args.keys, timeout=args.timeout)
 
 
 #: The longest a check may take (estimated before it starts, at the development machine's rates), in seconds.
 MAX_CHECK_SECONDS = 300
+#: check --backward: the child running the learner's code is killed after --timeout plus this many seconds
+#: (room for the comparison on a machine several times slower than the estimate's).
+CHILD_GRACE = 4 * MAX_CHECK_SECONDS
 
 
 def _check_check_size(layers: list, m: int) -> None:
@@ -394,13 +397,14 @@ def _check_check_size(layers: list, m: int) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from .atomic import atomic_write
-    from .validate import check_int
+    from .validate import check_int, check_timeout
 
     if len(args.layers) < 2:
         raise UsageError("--layers needs at least two sizes, n_x and n_L, such as 2,4,1")
     if args.m < 1:
         raise UsageError(f"--m must be at least 1; got {args.m}")
     check_int(args.seed, "--seed", 0)
+    check_timeout(args.timeout, "--timeout")
     if args.logistic and len(args.layers) != 2:
         raise UsageError(f"--logistic takes --layers n_x,1 (one sigmoid unit); got {','.join(map(str, args.layers))}")
     if args.logistic and args.keep_prob != 1.0:
@@ -411,13 +415,19 @@ def _check(args: argparse.Namespace) -> int:
     if args.backward:
         # the learner's code runs in a child process: its sys.exit or os._exit ends the child, not this
         # check, and only a report the child sent back counts
-        from .child_process import ChildEnded, run_in_child
+        from .child_process import ChildEnded, ChildTimedOut, run_in_child
 
         try:
-            report = run_in_child(_check_report, args)
+            # --timeout stops FUNCTION itself; this limit kills a child stuck where no signal reaches (C code)
+            report = run_in_child(_check_report, args, timeout=args.timeout + CHILD_GRACE)
         except ChildEnded as exc:
             print(f"The process running your code ended (exit status {exc.exitcode}) before the comparison finished: "
                   "your code ended it (os._exit, or a signal) instead of returning gradients, so nothing was checked.")
+            return EXIT_FAILED
+        except ChildTimedOut as exc:
+            print(f"The process running your code gave no answer in {exc.seconds:g} s (--timeout {args.timeout:g} for "
+                  f"your function, {CHILD_GRACE} s for the comparison) and was killed, so nothing was checked: your "
+                  "function ran past --timeout where it could not be stopped (inside compiled code?).")
             return EXIT_FAILED
     else:
         report = _check_report(args)
@@ -844,11 +854,15 @@ def build_parser() -> argparse.ArgumentParser:
                     "returns dW1, db1, ... (and optionally dZ1, dA1, ...); with --logistic, FUNCTION(w, b, X, Y) "
                     "returns (grads, cost), the course's propagate; with --keep-prob, FUNCTION(X, Y, parameters, "
                     "masks) gets the dropout masks D1, D2, ... that the check holds fixed. Your code runs in a child "
-                    "process, so its sys.exit or os._exit cannot pass for a result. The biases b[l] are drawn from "
+                    "process, so its sys.exit or os._exit cannot pass for a result; FILE's folder comes first on "
+                    "sys.path there, as with `python FILE`, so FILE can import the helper files beside it. The biases b[l] are drawn from "
                     f"N(0, {BIAS_SCALE}²) so that bugs on db show (--zero-bias: b = 0). Entries whose central difference "
-                    "crosses a ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong, "
-                    f"2 for bad input, {EXIT_NOT_JUDGED} (--backward) when nothing is wrong but something could not be "
-                    "judged (a vanishing gradient, symmetric weights, keys one layer off). Sizes whose central "
+                    "crosses a ReLU kink are counted, not judged. Exit code 0 when right, 1 when a gradient is wrong "
+                    "or your function did not return gradients (it raised, exited, returned something else or ran past "
+                    "--timeout), "
+                    "2 for bad input (also a FUNCTION whose parameters do not take what the check passes, or one "
+                    f"without a parameter lambd under --lambd, refused before it runs), {EXIT_NOT_JUDGED} (--backward) "
+                    "when nothing is wrong but something could not be judged (a vanishing gradient, symmetric weights, keys one layer off, --m 1). Sizes whose central "
                     f"differences would take more than an estimated {MAX_CHECK_SECONDS // 60} minutes are refused "
                     "before they start.",
         epilog="example: autograd-mini check --backward my_backprop.py:backward_propagation "
@@ -874,6 +888,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--keys", default="notes", choices=["notes", "2017"],
                        help="with --backward: the notes' keys (dA1 is dA[1]) or the 2017 notebook's, where "
                             "grads['dA' + str(l)] holds dA[l-1] (default: notes)")
+    check.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="with --backward: the seconds FUNCTION may run; then it is stopped and the check says so, "
+                            "exit 1 (default: 60)")
     check.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     check.set_defaults(run=_check)
 

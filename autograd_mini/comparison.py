@@ -197,7 +197,8 @@ def _closed_form(model, X: np.ndarray, Y: np.ndarray, lambd: float, masks: dict)
 
 def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps: float = 1e-6,
             tol_closed_form: float = 1e-10, tol_numeric: float = 1e-6, atol_closed_form: float = 1e-14,
-            atol_numeric: float = 1e-8, seed=0, backward=None, keys: str = "notes", per_example: bool | None = None):
+            atol_numeric: float = 1e-8, seed=0, backward=None, keys: str = "notes", per_example: bool | None = None,
+            timeout: float = 60.0):
     """Every parameter's gradient by autodiff, by the notes' closed form and numerically.
 
     A parameter with more than ``max_numeric`` entries gets its numeric gradient at
@@ -214,11 +215,11 @@ def compare(model, X, Y, lambd: float = 0.0, max_numeric: int = MAX_NUMERIC, eps
     With ``backward=fn`` the learner's own backprop is checked instead, against autodiff and central
     differences, and a :class:`~autograd_mini.backprop_check.BackpropReport` is returned: see
     :func:`autograd_mini.backprop_check.check_backward` for what ``fn`` takes and returns, and for
-    ``keys`` and ``per_example``.
+    ``keys``, ``per_example`` and ``timeout`` (the seconds ``fn`` may run).
     """
     if backward is not None:
         return check_backward(model, X, Y, backward, lambd=lambd, max_numeric=max_numeric, eps=eps, seed=seed,
-                              keys=keys, per_example=per_example)
+                              keys=keys, per_example=per_example, timeout=timeout)
     X, Y = model.check_data(X, Y)
     lambd = check_lambd(lambd)
     X_t, Y_t = as_data(X), as_data(Y, "Y")

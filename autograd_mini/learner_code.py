@@ -12,17 +12,22 @@ import importlib.util
 import inspect
 import os
 import re
+import signal
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LearnerError", "LearnerFileError", "load_function", "function_name", "call_learner", "read_result",
+__all__ = ["LearnerError", "LearnerFileError", "LearnerCallError", "load_function", "function_name", "call_learner", "read_result",
            "as_gradient", "find_lines"]
 
 #: Names a learner may give λ; the checker passes it as ``lambd``, the notes' name.
 _LAMBDA_LIKE = re.compile(r"^(lam|lamb|lamda|lambda_?|lmbda|reg|l2|alpha_l2|lambda_reg)$", re.IGNORECASE)
+#: Names of parameters that take dropout's masks or keep_prob.
+_DROPOUT_LIKE = re.compile(r"^(masks?|D|D_?list|dropout_masks|keep_prob|kp)$", re.IGNORECASE)
 
 
 class LearnerError(Exception):
@@ -31,6 +36,11 @@ class LearnerError(Exception):
 
 class LearnerFileError(ValueError):
     """The ``--backward FILE:FUNCTION`` cannot be used (no file, no function, the file does not run)."""
+
+
+class LearnerCallError(ValueError):
+    """The check cannot call the learner's function as it is defined (its parameters do not take what the
+    check passes, or it cannot be given λ): bad input, found before the function runs."""
 
 
 def _file_line(exc: BaseException, path: Path):
@@ -45,8 +55,10 @@ def _file_line(exc: BaseException, path: Path):
 def load_function(spec: str):
     """FILE.py:FUNCTION, the learner's own code, imported from its file (running it is the point).
 
-    A file that fails to import, or that ends the program while being imported (``sys.exit``), is a
-    :class:`LearnerFileError` naming the line.
+    The file's folder goes first on ``sys.path``, as ``python FILE.py`` puts it, so that the file imports
+    the helper files beside it (the course's dnn_utils, testCases, gc_utils); the check runs this in a
+    child process, whose path nothing else uses. A file that fails to import, or that ends the program
+    while being imported (``sys.exit``), is a :class:`LearnerFileError` naming the line.
     """
     path_text, _, name = spec.rpartition(":")
     if not path_text or not name:
@@ -59,6 +71,9 @@ def load_function(spec: str):
     if module_spec is None:
         raise LearnerFileError(f"--backward: {path} is not a Python file")
     module = importlib.util.module_from_spec(module_spec)
+    folder = str(path.resolve().parent)
+    if sys.path[:1] != [folder]:
+        sys.path.insert(0, folder)
     try:
         module_spec.loader.exec_module(module)
     except SystemExit as exc:
@@ -102,7 +117,7 @@ def _plan(fn, logistic: bool, lambd: float, masks: dict, keep_prob: dict):
     except (TypeError, ValueError):
         parameters = {}
     keywords = {}
-    if "lambd" in parameters:
+    if "lambd" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
         keywords["lambd"] = lambd
     if masks and "keep_prob" in parameters:
         keywords["keep_prob"] = dict(keep_prob) if len(set(keep_prob.values())) > 1 else next(iter(keep_prob.values()))
@@ -133,44 +148,102 @@ def _signature_problem(fn, names: list, keywords: dict, logistic: bool, masks: d
         text += " It looks like a backprop for DeepNet: leave out --logistic."
     elif not logistic and params[:4] == ["w", "b", "X", "Y"]:
         text += " It looks like logistic regression's propagate: check it with --logistic."
-    lambda_like = [p for p in params if _LAMBDA_LIKE.match(p)]
-    if lambda_like:
-        text += f" λ is passed by the notes' name lambd: rename {lambda_like[0]!r} to 'lambd'."
+    text += _rename_hint(params)
     if masks and exc is None:
         text += (" This net drops units (keep_prob < 1), and the check hands your function the masks it holds for "
                  "autodiff and central differences: take them as a fourth argument, a dict D1, D2, … of 0/1 arrays "
-                 "of the shapes of A1, A2, …, and apply them as your forward pass would.")
+                 "of the shapes of A1, A2, …, and apply them as your forward pass would; or check it without "
+                 "dropout (leave out --keep-prob).")
+    elif not masks and not logistic and any(_DROPOUT_LIKE.match(p) for p in params[3:]):
+        text += (" It takes dropout's masks: check it on a net with dropout, --keep-prob P "
+                 "(DeepNet(..., keep_prob=P)), and the check hands it the masks D1, D2, … as a fourth argument.")
     return text
 
 
-def _traced(fn, args, keywords) -> tuple:
-    """fn(*args, **keywords) and the line numbers of fn's file that ran (for :func:`find_lines`)."""
+def _rename_hint(params: list) -> str:
+    """The hint for a parameter that looks like λ under another name ("" when none does)."""
+    lambda_like = [p for p in params if _LAMBDA_LIKE.match(p)]
+    return f" λ is passed by the notes' name lambd: rename {lambda_like[0]!r} to 'lambd'." if lambda_like else ""
+
+
+def _lambd_problem(fn, lambd: float) -> str:
+    """Why the function cannot be given λ ("" when it can: λ = 0, or it takes lambd or **kwargs)."""
+    try:
+        parameters = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return ""
+    if not lambd or "lambd" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        return ""
+    name = getattr(fn, "__name__", "your function")
+    rename = _rename_hint(list(parameters))
+    return (f"{name}{inspect.signature(fn)} has no parameter lambd, so the check cannot give it λ = {lambd:g}."
+            + (rename or " Add a parameter lambd (the notes' name for λ) and the L2 term, or check it with λ = 0 "
+                         "(leave out --lambd)."))
+
+
+class _TimedOut(BaseException):
+    """The learner's call ran past its time limit, at the line of its file given (a BaseException, so that
+    the learner's ``except Exception`` lets it through)."""
+
+
+def _traced(fn, args, keywords, timeout: float) -> tuple:
+    """fn(*args, **keywords) and the line numbers of fn's file that ran (for :func:`find_lines`), stopped
+    with :class:`_TimedOut` after ``timeout`` seconds: by a timer signal where this is the main thread (it
+    stops a sleep or a loop in any file), else at the next line of fn's file that runs."""
     code = getattr(fn, "__code__", None)
     executed = set()
+    deadline = time.monotonic() + timeout
+
+    running = [0]  # the line of fn's file that ran last (a signal may come inside the tracer, out of fn's stack)
+
+    def stop(frame):
+        """Raise _TimedOut with the line of fn's file that was running."""
+        while frame is not None and (code is None or frame.f_code.co_filename != code.co_filename):
+            frame = frame.f_back
+        raise _TimedOut(frame.f_lineno if frame is not None else running[0])
 
     def lines(frame, event, arg):
         if event == "line":
             executed.add(frame.f_lineno)
+            running[0] = frame.f_lineno
+            if time.monotonic() > deadline:
+                stop(frame)
         return lines
 
     def calls(frame, event, arg):
         return lines if code is not None and frame.f_code.co_filename == code.co_filename else None
 
+    def alarm(signum, frame):
+        stop(frame)
+
+    timer = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = sys.gettrace()
+    if timer:
+        handler = signal.signal(signal.SIGALRM, alarm)
+        caller_timer = signal.setitimer(signal.ITIMER_REAL, timeout)
+    started = time.monotonic()
     sys.settrace(calls)
     try:
         return fn(*args, **keywords), executed
     finally:
         sys.settrace(previous)
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, handler)
+            if caller_timer[0]:  # the caller's own timer goes on, less the time the call took
+                signal.setitimer(signal.ITIMER_REAL, max(caller_timer[0] - (time.monotonic() - started), 1e-6),
+                                 caller_timer[1])
 
 
 def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, logistic: bool, lambd: float,
-                 masks: dict, keep_prob: dict):
+                 masks: dict, keep_prob: dict, timeout: float = 60.0):
     """Run the learner's function on copies, as the course calls it: ``fn(w, b, X, Y)`` for logistic
     regression, ``fn(X, Y, parameters)`` for a net, ``fn(X, Y, parameters, masks)`` for a net with
     dropout; ``lambd`` and ``keep_prob`` by name to a function that has parameters of those names.
     Returns what it returned and the line numbers of its file that ran; a :class:`LearnerError` says why
-    there is nothing to check."""
+    there is nothing to check. A function that cannot be called so, or that has no parameter ``lambd``
+    while λ ≠ 0, is a :class:`LearnerCallError` before it runs. A call that runs for more than ``timeout``
+    seconds is stopped, a :class:`LearnerError` that says so."""
     names, keywords = _plan(fn, logistic, lambd, masks, keep_prob)
     parameters = {name: value.copy() for name, value in model_parameters.items()}
     if logistic:
@@ -182,15 +255,24 @@ def call_learner(fn, model_parameters: dict, X: np.ndarray, Y: np.ndarray, *, lo
     try:
         inspect.signature(fn).bind(*args, **keywords)
     except TypeError as exc:
-        raise LearnerError("Your function cannot be called as the check calls it: "
-                           + _signature_problem(fn, names, keywords, logistic, masks, exc)) from None
+        raise LearnerCallError("Your function cannot be called as the check calls it: "
+                               + _signature_problem(fn, names, keywords, logistic, masks, exc)) from None
     except ValueError:  # a builtin without a signature: let the call say
         pass
     if masks and "masks" not in names:
-        raise LearnerError("Your function cannot be called as the check calls it: "
-                           + _signature_problem(fn, names, keywords, logistic, masks, None))
+        raise LearnerCallError("Your function cannot be called as the check calls it: "
+                               + _signature_problem(fn, names, keywords, logistic, masks, None))
+    problem = _lambd_problem(fn, lambd)
+    if problem:
+        raise LearnerCallError(problem)
     try:
-        return _traced(fn, args, keywords)
+        return _traced(fn, args, keywords, timeout)
+    except _TimedOut as exc:
+        line = exc.args[0]
+        where = f" at line {line} of {os.path.basename(fn.__code__.co_filename)}" if line else ""
+        raise LearnerError(f"Your function ran for more than {timeout:g} s without returning and was stopped"
+                           f"{where}, so nothing was checked: an endless loop? If it is only slow, give it "
+                           "more time with --timeout SECONDS (compare(..., timeout=SECONDS)).") from None
     except SystemExit as exc:
         raise LearnerError(f"Your function called sys.exit({exc.code!r}){_where(exc, fn)} instead of returning "
                            "gradients, so nothing was checked.") from None
@@ -227,7 +309,12 @@ def read_result(result, logistic: bool) -> tuple:
             raise LearnerError(f"Your function returned a tuple of a dict and {_what(result[1])}, which looks like "
                                f"(grads, caches); expected {expected}.")
         if len(result) == 2 and isinstance(result[0], dict):
+            if _not_real(result[1]):
+                raise LearnerError(f"Your function returned (grads, cost) with a cost that {_not_real(result[1])}: "
+                                   "the cost is a real number.")
             try:
+                if result[1] is None:  # float64 would make it nan
+                    raise TypeError
                 cost = float(np.asarray(result[1], dtype=np.float64).reshape(()))
             except (TypeError, ValueError):
                 raise LearnerError(f"Your function returned (grads, {_what(result[1])}); the second item should be "
@@ -239,10 +326,30 @@ def read_result(result, logistic: bool) -> tuple:
     return result, None
 
 
+def _not_real(value) -> str:
+    """What an array whose entries are not real numbers is ("is complex (dtype complex128)"), "" for one whose are (or for a value
+    that is no array, which :func:`as_gradient` names): converting it to float64 would drop an imaginary
+    part, or turn True/False, text or objects into numbers the learner never computed."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return ""
+    kind, dtype = array.dtype.kind, array.dtype
+    if kind in "iuf" or kind in "OUS" and array.ndim == 0:
+        return ""
+    if kind == "c":
+        return f"is complex (dtype {dtype})"
+    what = {"b": "True/False values", "O": "Python objects", "U": "text", "S": "bytes"}.get(kind, "values")
+    return f"is an array of {what} (dtype {dtype})"
+
+
 def as_gradient(value, shape: tuple) -> tuple:
     """(array, problem): the learner's value as a float64 array, or None and what is wrong with it."""
     if value is None:
         return None, f"is None (nothing was stored under this key); expected an array of shape {shape}"
+    problem = _not_real(value)
+    if problem:
+        return None, f"{problem}: a gradient is real"
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

@@ -68,13 +68,15 @@ def _shape_hint(yours: np.ndarray, true: np.ndarray, kind: str, logistic: bool) 
     return got
 
 
-def _l2_hint(yours: np.ndarray, true: np.ndarray, W: np.ndarray, m: int, lambd: float) -> str:
+def _l2_hint(yours: np.ndarray, true: np.ndarray, W: np.ndarray, m: int, lambd: float, logistic: bool) -> str:
     penalty = (lambd / m) * W
-    slips = [(true - penalty, "the L2 term (λ/m)·W is missing (yours = true − (λ/m) W)"),
-             (true - penalty / 2, "the L2 term is (λ/(2m))·W where the notes have (λ/m)·W: the derivative of "
-                                  "(λ/(2m))·W² is (λ/m)·W"),
-             (true - penalty + lambd * W, "the L2 term is λ·W where the notes have (λ/m)·W"),
-             (true - penalty + penalty * W, "the L2 term is (λ/m)·W² where the notes have (λ/m)·W")]
+    # logistic regression's weights are the vector w, and its L2 term the notes' (λ/m)·W[l] written for w
+    w, notes = ("w", "the notes' (λ/m)·W[l] gives (λ/m)·w") if logistic else ("W", "the notes have (λ/m)·W")
+    slips = [(true - penalty, f"the L2 term (λ/m)·{w} is missing (yours = true − (λ/m) {w})"),
+             (true - penalty / 2, f"the L2 term is (λ/(2m))·{w} where {notes}: the derivative of "
+                                  f"(λ/(2m))·{w}² is (λ/m)·{w}"),
+             (true - penalty + lambd * W, f"the L2 term is λ·{w} where {notes}"),
+             (true - penalty + penalty * W, f"the L2 term is (λ/m)·{w}² where {notes}")]
     for value, text in slips:
         if _close(yours, value):
             return text
@@ -104,7 +106,7 @@ def diagnose(yours: np.ndarray, true: np.ndarray, m: int, kind: str = "dW", *, l
         if not _close(value, true) and _close(yours, value):
             return text
     if kind == "dW" and W is not None and lambd > 0:
-        hint = _l2_hint(yours, true, W, m, lambd)
+        hint = _l2_hint(yours, true, W, m, lambd, logistic)
         if hint:
             return hint
     if kind == "db" and b is not None and lambd > 0 and np.any(b) and _close(yours, true + (lambd / m) * b):

@@ -184,6 +184,14 @@ def check_lambd(lambd) -> float:
     return value
 
 
+def check_timeout(timeout, name: str = "timeout") -> float:
+    """The seconds a learner's function may run, > 0."""
+    seconds = _positive_number(timeout, name)
+    if seconds <= 0:
+        raise ValueError(f"{name} (the seconds your function may run) must be > 0; got {timeout!r}")
+    return seconds
+
+
 def _unit_interval(value, name: str, low_open: bool, high_open: bool, expected: str) -> float:
     number = _positive_number(value, name)
     too_low = number <= 0 if low_open else number < 0

@@ -1,5 +1,11 @@
 """compare(model, X, Y, lambd, backward=fn): a learner's own backprop against autodiff and central differences."""
 
+import inspect
+import signal
+import threading
+import time
+import warnings
+
 import numpy as np
 import pytest
 
@@ -7,6 +13,7 @@ import course_gradient_check as course
 import learners
 from autograd_mini import DeepNet, LogisticRegression, Tensor, compare, numerical_grad, one_hot, relative_difference
 from autograd_mini.backprop_check import COURSE_THRESHOLD, BackpropReport
+from autograd_mini.learner_code import LearnerCallError
 from autograd_mini.mistakes import diagnose
 
 COURSE_NET = ([4, 5, 3, 1], ["relu", "relu", "sigmoid"])
@@ -176,7 +183,21 @@ def test_relu_prime_at_0_under_dropout_is_judged_with_the_masks():
 
 @pytest.mark.parametrize("learner, wrong, hint", [
     (learners.backward_dropout_without_keep_prob, "dA3", "ratio keep_prob: the division by keep_prob is missing"),
-    (slipped("dropout_no_mask", course_dA=True), "dA3", ""),
+    (slipped("dropout_no_mask", course_dA=True), "dA3", "dropout's mask not applied to dA[3]: dA[3] = dA[3] ∗ D[3] / "
+                                                        "keep_prob (inverted dropout, as the course's "
+                                                        "backward_propagation_with_dropout has it; the notes have no "
+                                                        "dropout)"),
+    # dA returned before the mask (accepted), the mask then forgotten: dZ[3] is the first wrong
+    (slipped("dropout_no_mask", course_dA=False), "dZ3", "dropout's mask not applied to dA[3]"),
+    (slipped("dropout_no_mask", course_dA=False, per_example=False), "dZ3", "dropout's mask not applied to dA[3]"),
+    # a learner that returns only dW and db: the first wrong is dW3, which follows from that dZ[3]
+    (lambda X, Y, parameters, masks, keep_prob: {
+        k: v for k, v in learners.L_model_backward(X, Y, parameters, masks, keep_prob=keep_prob,
+                                                   slip="dropout_no_mask")[0].items() if k[:2] in ("dW", "db")},
+     "dW3", "follows from a dZ[3] with dropout's mask not applied to dA[3]"),
+    # the masks taken and never used: every gradient is the net's without dropout
+    (lambda X, Y, parameters, masks: learners.L_model_backward(X, Y, parameters)[0], "dA4",
+     "the masks are not applied at all: this is the gradient of the net without dropout"),
 ])
 def test_dropout_mistakes_are_wrong(learner, wrong, hint):
     X, Y = data(4, m=12)
@@ -187,11 +208,13 @@ def test_dropout_mistakes_are_wrong(learner, wrong, hint):
 
 def test_a_dropout_net_needs_a_function_that_takes_the_masks():
     X, Y = data(4, m=12)
-    report = compare(net([4, 5, 3, 1], keep_prob=0.8), X, Y, backward=learners.backward_dropout_without_masks)
-    assert report.verdict == "WRONG" and report.error is not None
+    with pytest.raises(LearnerCallError) as refused:  # bad input: the function is never run
+        compare(net([4, 5, 3, 1], keep_prob=0.8), X, Y, backward=learners.backward_dropout_without_masks)
+    error = str(refused.value)
     assert "the check calls backward_dropout_without_masks(X, Y, parameters, masks), but your function is " \
-           "backward_dropout_without_masks(X, Y, parameters)" in report.error
-    assert "take them as a fourth argument, a dict D1, D2, … of 0/1 arrays of the shapes of A1, A2, …" in report.error
+           "backward_dropout_without_masks(X, Y, parameters)" in error
+    assert "take them as a fourth argument, a dict D1, D2, … of 0/1 arrays of the shapes of A1, A2, …" in error
+    assert "or check it without dropout (leave out --keep-prob)" in error
 
 
 # ---------------------------------------------------------------- 2. verdicts that cannot contradict the rows
@@ -455,21 +478,60 @@ def test_logistic_regression_hints_speak_of_w():
 
 def test_a_signature_the_check_cannot_call_says_how_it_calls_it():
     X, Y = data(4)
-    report = compare(net([4, 5, 3, 1]), X, Y, lambd=0.7, backward=learners.backward_with_lam)
-    assert report.verdict == "WRONG"
-    assert report.error == ("Your function cannot be called as the check calls it: the check calls "
-                            "backward_with_lam(X, Y, parameters), but your function is backward_with_lam(X, Y, "
-                            "parameters, lam): missing a required argument: 'lam'. λ is passed by the notes' name "
-                            "lambd: rename 'lam' to 'lambd'.")
-    assert "Traceback" not in str(report) and "autograd_mini" not in str(report)
+    with pytest.raises(LearnerCallError) as refused:
+        compare(net([4, 5, 3, 1]), X, Y, lambd=0.7, backward=learners.backward_with_lam)
+    assert str(refused.value) == ("Your function cannot be called as the check calls it: the check calls "
+                                  "backward_with_lam(X, Y, parameters), but your function is backward_with_lam(X, Y, "
+                                  "parameters, lam): missing a required argument: 'lam'. λ is passed by the notes' "
+                                  "name lambd: rename 'lam' to 'lambd'.")
+    assert isinstance(refused.value, ValueError)  # bad input, as the library's other refusals
 
 
 def test_a_deep_net_function_run_as_logistic_regression_is_named():
     X, Y = data(3, m=7)
-    report = compare(LogisticRegression(3, seed=0), X, Y, backward=learners.backward_propagation)
+    with pytest.raises(LearnerCallError) as refused:
+        compare(LogisticRegression(3, seed=0), X, Y, backward=learners.backward_propagation)
     assert "the check calls backward_propagation(w, b, X, Y), but your function is backward_propagation(X, Y, " \
-           "parameters)" in report.error
-    assert "It looks like a backprop for DeepNet: leave out --logistic." in report.error
+           "parameters)" in str(refused.value)
+    assert "It looks like a backprop for DeepNet: leave out --logistic." in str(refused.value)
+
+
+def test_a_dropout_function_on_a_net_without_dropout_names_the_flag():
+    X, Y = data(4)
+    with pytest.raises(LearnerCallError, match=r"missing a required argument: 'masks'\. It takes dropout's masks: "
+                                               r"check it on a net with dropout, --keep-prob P"):
+        compare(net([4, 5, 3, 1]), X, Y, backward=learners.backward_with_dropout)
+
+
+@pytest.mark.parametrize("model, learner, lambd, said", [
+    (lambda: net([4, 5, 3, 1]), lambda X, Y, parameters, lam=0.0: learners.L_model_backward(X, Y, parameters,
+                                                                                              lambd=lam)[0],
+     0.3, "<lambda>(X, Y, parameters, lam=0.0) has no parameter lambd, so the check cannot give it λ = 0.3. λ is "
+          "passed by the notes' name lambd: rename 'lam' to 'lambd'."),
+    (lambda: LogisticRegression(4, initialization="small_random", seed=0), learners.propagate, 0.5,
+     "propagate(w, b, X, Y) has no parameter lambd, so the check cannot give it λ = 0.5. Add a parameter lambd"),
+])
+def test_a_function_without_lambd_is_refused_when_lambd_is_not_0(model, learner, lambd, said):
+    X, Y = data(4)
+    calls = []
+
+    def recorded(*args, **kwargs):
+        calls.append(args)
+        return learner(*args, **kwargs)
+
+    recorded.__signature__ = inspect.signature(learner)
+    recorded.__name__ = learner.__name__
+    with pytest.raises(LearnerCallError) as refused:
+        compare(model(), X, Y, lambd=lambd, backward=recorded)
+    assert str(refused.value).startswith(said) and calls == []  # refused before it ran
+    assert compare(model(), X, Y, backward=learner).passed  # λ = 0: nothing withheld
+
+
+def test_kwargs_take_lambd():
+    X, Y = data(4)
+    assert compare(net([4, 5, 3, 1]), X, Y, lambd=0.7,
+                   backward=lambda X, Y, parameters, **options: learners.L_model_backward(
+                       X, Y, parameters, lambd=options["lambd"])[0]).passed
 
 
 @pytest.mark.parametrize("learner, message", [
@@ -551,6 +613,9 @@ def test_a_learner_that_exits_is_reported_not_passed(exit_call, said):
 
     report = compare(net([4, 5, 3, 1]), X, Y, backward=exits)
     assert report.verdict == "WRONG" and said in report.error and "nothing was checked" in report.error
+    # no gradients were compared: the headline says so, not that the backward propagation has a mistake
+    assert str(report).endswith("Your function did not return gradients, so no gradient was compared (see above).")
+    assert MISTAKE not in str(report)
 
 
 def test_extra_keys_are_listed_as_not_checked():
@@ -626,3 +691,151 @@ def test_compare_is_the_function_and_its_module_is_comparison():
 
     assert callable(autograd_mini.compare) and autograd_mini.compare is comparison.compare
     assert not (Path(autograd_mini.__file__).parent / "compare.py").exists()  # no module of that name to hide
+
+
+# ---------------------------------------------------------------- issue 20, the reviewer's second round
+
+
+@pytest.mark.parametrize("model, right, wrong, n_x", [
+    (lambda: net([3, 4, 1]), learners.backward_propagation, learners.backward_without_1_over_m, 3),
+    (lambda: LogisticRegression(3, initialization="small_random", seed=0), learners.propagate,
+     learners.propagate_without_1_over_m, 3),
+])
+def test_with_one_example_a_missing_1_over_m_cannot_show_so_nothing_is_vouched_for(model, right, wrong, n_x):
+    X, Y = data(n_x, m=1)
+    for learner in (right, wrong):  # at m = 1 both give the same numbers
+        report = compare(model(), X, Y, backward=learner)
+        assert report.verdict == "not judged" and not report.passed and report.wrong == []
+        text = str(report)
+        assert "With m = 1 example a missing or extra factor 1/m cannot show" in text and "--m 2 or more" in text
+        assert "works perfectly fine" not in text
+
+
+def test_with_one_example_a_gradient_that_is_wrong_stays_wrong():
+    X, Y = data(4, m=1)
+    report = compare(net([4, 5, 3, 1]), X, Y, backward=slipped("db_sign"))
+    assert report.verdict == "WRONG" and "db1" in report.wrong
+    assert "With m = 1" not in str(report)
+
+
+@pytest.mark.parametrize("odd, said", [
+    (lambda g: g + 5j, "is complex (dtype complex128): a gradient is real"),
+    (lambda g: g.astype(object), "is an array of Python objects (dtype object): a gradient is real"),
+    (lambda g: g > 0, "is an array of True/False values (dtype bool): a gradient is real"),
+    (lambda g: g.astype(str), "is an array of text (dtype <U"),
+])
+def test_a_gradient_that_is_not_real_numbers_is_wrong_and_says_so(odd, said):
+    X, Y = data(4)
+
+    def returns_odd_dW1(X, Y, parameters):
+        grads = learners.L_model_backward(X, Y, parameters)[0]
+        grads["dW1"] = odd(grads["dW1"])
+        return grads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's ComplexWarning was all the old check said
+        report = compare(net([4, 5, 3, 1]), X, Y, backward=returns_odd_dW1)
+    assert report.verdict == "WRONG" and report.wrong == ["dW1"]
+    assert rows(report)["dW1"].problem.startswith(said)
+
+
+def test_a_complex_cost_is_named():
+    X, Y = data(3, m=7)
+
+    def complex_cost(w, b, X, Y):
+        grads, cost = learners.propagate(w, b, X, Y)
+        return grads, cost + 1j
+
+    report = compare(LogisticRegression(3, seed=0), X, Y, backward=complex_cost)
+    assert report.verdict == "WRONG"
+    assert "with a cost that is complex (dtype complex128): the cost is a real number" in report.error
+
+
+def endless(X, Y, parameters):
+    while True:
+        try:
+            time.sleep(0.01)
+        except Exception:  # a learner's catch-all does not keep it running past the time limit
+            pass
+
+
+def test_a_function_that_never_returns_is_stopped_after_timeout():
+    X, Y = data(4)
+    started = time.monotonic()
+    report = compare(net([4, 5, 3, 1]), X, Y, backward=endless, timeout=0.5)
+    assert time.monotonic() - started < 30  # generous: the point is that it returns at all
+    assert report.verdict == "WRONG"
+    assert "Your function ran for more than 0.5 s without returning and was stopped at line " in report.error
+    assert "of test_backprop_check.py, so nothing was checked" in report.error
+    assert "--timeout SECONDS" in report.error
+    with pytest.raises(ValueError, match="timeout"):
+        compare(net([4, 5, 3, 1]), X, Y, backward=endless, timeout=0)
+
+
+def test_the_time_limit_holds_outside_the_main_thread_too():
+    X, Y = data(4)
+    reports = []
+
+    def spin(X, Y, parameters):
+        while True:
+            pass
+
+    worker = threading.Thread(target=lambda: reports.append(compare(net([4, 5, 3, 1]), X, Y, backward=spin,
+                                                                    timeout=0.5)))
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive() and "ran for more than 0.5 s" in reports[0].error
+
+
+def test_notes_keys_checked_with_keys_2017_are_named_as_the_notes_keys():
+    X, Y = data(4, m=10)
+    report = compare(net([4, 5, 3, 1]), X, Y, backward=learners.backward_propagation, keys="2017")
+    assert report.verdict == "not judged" and not report.wrong
+    assert rows(report)["dA3"].problem == "your dA3 is dA[3]: keys as the notes name them"
+    assert rows(report)["dA2"].problem == "your dA2 is dA[2]: keys as the notes name them"
+    text = str(report)
+    assert "Check them so without --keys 2017 (keys=\"notes\")" in text and MISTAKE not in text
+    assert "dA1 is dA[0], a gradient for X" not in text and "dA1 as the notes name it, dA[1]" in text
+    # a real mistake under --keys 2017 stays WRONG
+    assert compare(net([4, 5, 3, 1]), X, Y, backward=slipped("db_sign"), keys="2017").verdict == "WRONG"
+
+
+@pytest.mark.parametrize("learner, hint", [
+    (lambda w, b, X, Y, lambd: learners.propagate(w, b, X, Y),
+     "the L2 term (λ/m)·w is missing (yours = true − (λ/m) w)"),
+    (lambda w, b, X, Y, lambd: ({"dw": learners.propagate(w, b, X, Y)[0]["dw"] + lambd / (2 * X.shape[1]) * w,
+                                 "db": learners.propagate(w, b, X, Y)[0]["db"]}, learners.propagate(w, b, X, Y)[1]),
+     "the L2 term is (λ/(2m))·w where the notes' (λ/m)·W[l] gives (λ/m)·w"),
+])
+def test_logistic_l2_hints_speak_of_w(learner, hint):
+    X, Y = data(3, m=7)
+    report = compare(LogisticRegression(3, initialization="small_random", seed=0), X, Y, lambd=0.5, backward=learner)
+    assert report.wrong == ["dw"] and rows(report)["dw"].problem.startswith(hint)
+    assert "W]" not in rows(report)["dw"].problem.replace("W[l]", "") and "(λ/m)·W " not in str(report)
+    assert report.cost_wrong() and report.cost_hint == "the L2 cost (λ/(2m))‖w‖² is missing"
+
+
+def test_a_cost_returned_as_None_is_named_not_read_as_nan():
+    X, Y = data(3, m=7)
+    report = compare(LogisticRegression(3, seed=0), X, Y, backward=lambda w, b, X, Y: (learners.propagate(w, b, X, Y)[0],
+                                                                                         None))
+    assert "Your function returned (grads, None); the second item should be the cost, a number." in report.error
+
+
+def test_the_time_limit_leaves_the_callers_timer_and_handler_as_they_were():
+    X, Y = data(4)
+    fired = []
+
+    def callers_handler(signum, frame):
+        fired.append(signum)
+
+    before = signal.signal(signal.SIGALRM, callers_handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        assert compare(net([4, 5, 3, 1]), X, Y, backward=learners.backward_propagation, timeout=5).passed
+        remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        assert 20 < remaining <= 30 and fired == []
+        assert signal.getsignal(signal.SIGALRM) is callers_handler
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)

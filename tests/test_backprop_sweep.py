@@ -106,6 +106,8 @@ def test_the_classic_mistakes_never_pass():
         case = draw(seed, NEEDS.get(slip, ()))
         calls = []
         report = run(case, learner(case, slip, calls))
+        if case["X"].shape[1] == 1:  # one example: a missing 1/m cannot show, so nothing is vouched for
+            assert report.verdict != "right", f"seed {seed}, {slip}:\n{report}"
         if not changed(case, slip, calls):
             continue
         applied[slip] += 1

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -91,6 +92,8 @@ def test_check_help_lists_every_init_and_the_new_options():
     assert "one of small_random, he, xavier, zeros" in text and "--backward FILE:FUNCTION" in text
     assert "--keep-prob P" in text and "--zero-bias" in text and "--keys {notes,2017}" in text
     assert "3 (--backward) when nothing is wrong but something could not be judged" in text
+    assert "1 when a gradient is wrong or your function did not return gradients" in text
+    assert "2 for bad input (also a FUNCTION whose parameters do not take what the check passes" in text
     bad = run("check", "--init", "glorot")
     assert bad.returncode == 2 and "invalid choice: 'glorot'" in bad.stderr
 
@@ -106,8 +109,8 @@ def test_dropout_from_the_command_line(capsys):
     assert "keep_prob=[0.8, 0.8]" in out
     assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_keep_prob"]) == 1
     assert "ratio keep_prob: the division by keep_prob is missing" in capsys.readouterr().out
-    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_masks"]) == 1
-    assert "take them as a fourth argument" in capsys.readouterr().out
+    assert cli.main([*args, "--backward", f"{LEARNERS}:backward_dropout_without_masks"]) == 2
+    assert "take them as a fourth argument" in capsys.readouterr().err
     assert cli.main(["check", "--logistic", "--layers", "3,1", "--keep-prob", "0.8"]) == 2
 
 
@@ -146,12 +149,23 @@ def test_softmax_and_2017_keys_from_the_command_line(capsys):
     assert cli.main(["check", *COURSE, "--keys", "2017", "--backward", f"{LEARNERS}:L_model_backward_2017"]) == 0
 
 
-def test_a_signature_mismatch_shows_no_checker_frame(capsys):
-    assert cli.main(["check", *COURSE, "--lambd", "0.7", "--backward", f"{LEARNERS}:backward_with_lam"]) == 1
-    out = capsys.readouterr().out
-    assert "rename 'lam' to 'lambd'" in out and "Traceback" not in out and "autograd_mini" not in out
-    assert cli.main(["check", "--logistic", "--layers", "4,1", "--backward", f"{LEARNERS}:backward_propagation"]) == 1
-    assert "It looks like a backprop for DeepNet: leave out --logistic." in capsys.readouterr().out
+def test_a_signature_mismatch_is_bad_input_in_one_line():
+    # a call the check could not make is no backprop mistake: exit 2, one line, no checker frame
+    for args, said in [
+        (["--lambd", "0.7", "--backward", f"{LEARNERS}:backward_with_lam"], "rename 'lam' to 'lambd'"),
+        (["--logistic", "--layers", "4,1", "--backward", f"{LEARNERS}:backward_propagation"],
+         "It looks like a backprop for DeepNet: leave out --logistic."),
+        (["--backward", f"{LEARNERS}:backward_with_dropout"], "check it on a net with dropout, --keep-prob P"),
+        (["--keep-prob", "0.8", "--backward", f"{LEARNERS}:backward_propagation"], "leave out --keep-prob"),
+        (["--lambd", "0.3", "--backward", f"{LEARNERS}:backward_propagation"],
+         "backward_propagation(X, Y, parameters) has no parameter lambd, so the check cannot give it λ = 0.3"),
+        (["--logistic", "--layers", "4,1", "--lambd", "0.5", "--backward", f"{LEARNERS}:propagate"],
+         "propagate(w, b, X, Y) has no parameter lambd, so the check cannot give it λ = 0.5"),
+    ]:
+        result = run("check", *(COURSE if "--logistic" not in args else []), *args)
+        assert result.returncode == 2, (args, result)
+        assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, (args, result)
+        assert said in result.stderr and "Traceback" not in result.stderr and "There is a mistake" not in result.stderr
 
 
 # ---------------------------------------------------------------- a learner that ends the program (issue 23, item 5)
@@ -184,6 +198,7 @@ def test_a_learner_that_exits_inside_its_function_never_exits_0(tmp_path, functi
     result = run("check", "--backward", f"learner.py:{function}", *COURSE, cwd=tmp_path)
     assert result.returncode == 1, result
     assert said in result.stdout and "nothing was checked" in result.stdout
+    assert "There is a mistake in the backward propagation!" not in result.stdout
 
 
 @pytest.mark.parametrize("top, said, code", [
@@ -218,3 +233,60 @@ def test_the_verdict_is_the_exit_status(capsys, learner, extra, code, said):
     assert cli.main(args) == code
     out = capsys.readouterr().out
     assert said in out, out
+
+
+# ---------------------------------------------------------------- issue 20, the reviewer's second round
+
+
+@pytest.mark.parametrize("args", [
+    ["--layers", "3,4,1", "--backward", f"{LEARNERS}:backward_without_1_over_m"],
+    ["--logistic", "--layers", "3,1", "--backward", f"{LEARNERS}:propagate_without_1_over_m"],
+])
+def test_one_example_is_not_judged_exit_3(capsys, args):
+    assert cli.main(["check", *args, "--m", "1"]) == 3
+    out = capsys.readouterr().out
+    assert "a missing or extra factor 1/m cannot show" in out and "works perfectly fine" not in out
+    assert cli.main(["check", *args, "--m", "2"]) == 1
+
+
+def test_the_learners_file_imports_the_helper_files_beside_it(tmp_path):
+    # the course's files begin `from dnn_utils import ...`, with dnn_utils.py beside them
+    folder = tmp_path / "week4"
+    folder.mkdir()
+    (folder / "helpers.py").write_text(LEARNERS.read_text())
+    (folder / "mine.py").write_text("from helpers import backward_propagation\n")
+    result = run("check", "--backward", f"{folder / 'mine.py'}:backward_propagation", *COURSE, cwd=tmp_path)
+    assert result.returncode == 0, result
+    assert "works perfectly fine" in result.stdout
+    help_text = " ".join(run("check", "--help").stdout.split())
+    assert "FILE's folder comes first on sys.path there, as with `python FILE`" in help_text
+
+
+def test_a_learner_that_never_returns_is_stopped_after_timeout(tmp_path):
+    (tmp_path / "learner.py").write_text("def loop(X, Y, parameters):\n    while True:\n        pass\n")
+    result = run("check", "--backward", "learner.py:loop", *COURSE, "--timeout", "1", cwd=tmp_path)
+    assert result.returncode == 1, result
+    said = "Your function ran for more than 1 s without returning and was stopped at line "
+    assert said in result.stdout and result.stdout.split(said)[1][1:].startswith(" of learner.py"), result.stdout
+    assert run("check", "--backward", "learner.py:loop", "--timeout", "0", cwd=tmp_path).returncode == 2
+    assert "--timeout SECONDS" in run("check", "--help").stdout
+
+
+def test_a_child_that_gives_no_answer_in_time_is_killed():
+    from autograd_mini.child_process import ChildTimedOut, run_in_child
+
+    with pytest.raises(ChildTimedOut, match="gave no answer in 1 s and was killed"):
+        run_in_child(time.sleep, 600, timeout=1)
+
+
+def test_a_complex_gradient_is_wrong_from_the_command_line(tmp_path):
+    (tmp_path / "learner.py").write_text("from helpers import backward_propagation\n\n"
+                                         "def cplx(X, Y, parameters):\n"
+                                         "    grads, cost = backward_propagation(X, Y, parameters)\n"
+                                         "    grads['dW1'] = grads['dW1'] + 5j\n"
+                                         "    return grads\n")
+    (tmp_path / "helpers.py").write_text(LEARNERS.read_text())
+    result = run("check", "--backward", "learner.py:cplx", *COURSE, cwd=tmp_path)
+    assert result.returncode == 1, result
+    assert "WRONG: is complex (dtype complex128): a gradient is real" in result.stdout
+    assert "ComplexWarning" not in result.stdout + result.stderr and "Wrong: dW1." in result.stdout
