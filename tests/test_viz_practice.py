@@ -341,3 +341,31 @@ def test_the_static_fallback_of_a_practice_page_hides_what_it_asks_in_the_svg_an
     for cell in drawn:
         assert ink(normal["image/png"], cell) > 0, cell   # the normal page's picture shows the number
         assert ink(practice["image/png"], cell) == 0, cell  # the practice page's leaves it blank
+
+
+def test_a_hint_names_only_the_values_the_graph_shows_and_where_a_skipped_one_is_asked(browser, tmp_path):  # noqa: F811
+    """A learner who pressed Next through earlier frames: the hint must not send them to blank nodes."""
+    from test_viz_teaching import deep_net_cost_l2
+
+    J = deep_net_cost_l2()
+    J.backward()
+    frames = open_practice(browser, J, tmp_path / "l2.html")
+    asked = {f["practice"]["ask"]: k for k, f in enumerate(frames) if "practice" in f and f["pass"] == "backward"}
+    dW3, dZ3, dR = asked["dW3"], asked["∂J/∂Z3"], asked["∂J/∂R"]
+    goto(browser, dW3)
+    for _ in range(3):
+        browser.find_element("id", "hint").click()
+    said = text(browser, "text")
+    assert "are on the graph" not in said, said
+    for name, k in (("∂J/∂Z3", dZ3), ("∂J/∂R", dR)):
+        assert f"{name} is not on the graph yet: frame {k + 1} asks it and it is not answered" in said, said
+    goto(browser, dZ3)
+    browser.find_element("id", "showme").click()
+    goto(browser, dW3)
+    said = text(browser, "text")
+    assert "the values of ∂J/∂Z3 are on the graph (hover or Tab to a node for every entry)" in said, said
+    assert f"∂J/∂R is not on the graph yet: frame {dR + 1} asks it" in said and "∂J/∂Z3 is not on" not in said
+    # what the hint says is what the graph shows: ∂J/∂Z3's cell is visible now, ∂J/∂R's is not
+    hidden = browser.execute_script("return Array.from(document.querySelectorAll('#stage .hidden'))"
+                                    ".map(function (e) { return e.id; })")
+    assert f"a_g{frames[dZ3]['node']}" not in hidden and f"a_g{frames[dR]['node']}" in hidden

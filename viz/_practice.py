@@ -29,7 +29,7 @@ from ._format import fmt_result, visible_text
 from ._notes import closed_forms
 from .graph import _partial as paren_name
 
-__all__ = ["SCOPES", "TOLERANCE", "practice_frames", "check_practice"]
+__all__ = ["SCOPES", "TOLERANCE", "VALUES", "practice_frames", "check_practice"]
 
 #: what a teacher can practise: every frame, the backward pass, or only the notes' closed forms
 SCOPES = ("all", "backward", "closed forms")
@@ -40,6 +40,9 @@ _GRID = 32  # up to this many entries the learner answers every one
 # the ops whose local derivative has the shape of the result (elementwise): the "local derivative alone" slip
 _ELEMENTWISE = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "exp", "log", "**"})
 _COUNT = {2: "two", 3: "three", 4: "four"}
+#: where a hint names the values it works from; the page writes there which of them the graph shows now and,
+#: for one still hidden, the frame that asks it (a learner may have gone on without answering it)
+VALUES = "{values}"
 
 
 def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, collapse: bool) -> None:
@@ -71,6 +74,8 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
         if unknown:
             raise ValueError(f"practice_nodes names no node {', '.join(unknown)}; the graph's nodes with a frame: "
                              f"{', '.join(dict.fromkeys(view.names.symbol(s.node) for s in steps))}")
+    # the frame that shows each node's value (forward) and gradient (backward): a hint's values come from these
+    shown_in = {(step.kind, id(step.node)): k for k, step in enumerate(steps)}
     for frame, step in zip(frames, steps):
         if scope != "all" and step.kind != "backward":
             continue
@@ -82,7 +87,7 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
             if not forms:
                 continue
             form = forms[0]
-        question = _question(step, view, form)
+        question = _question(step, view, form, shown_in)
         if question is not None:
             frame["practice"] = question
             if form is not None and form.factor != 1:  # the reveal shows the notes' value asked, beside autodiff's
@@ -108,7 +113,7 @@ def _scale(values: np.ndarray) -> float:
     return top if top > 0 else 1.0
 
 
-def _question(step, view, form) -> dict | None:
+def _question(step, view, form, shown_in: dict) -> dict | None:
     """The frame's question as data for the page; None where its result is not a finite number."""
     result = _array(step.value) if step.value is not None else None
     if result is None or not np.all(np.isfinite(result)):
@@ -120,12 +125,13 @@ def _question(step, view, form) -> dict | None:
     entry = None
     if expected.size > _GRID:
         entry = [int(i) for i in np.unravel_index(int(np.argmax(np.abs(expected))), expected.shape)]
-    hints = _hints(step, view, form)
+    hints, values = _hints(step, view, form, shown_in)
     slips = _slips(step, view, form, expected)
     pick = (lambda a: [float(_array(a)[tuple(entry)])]) if entry is not None else (lambda a: _array(a).ravel().tolist())
     return {"ask": visible_text(ask), "question": visible_text(_ask_line(step, view, form, ask, shape, entry)),
             "shape": shape, "entry": entry, "answer": pick(expected), "scale": _scale(expected),
             "hints": [visible_text(h) for h in hints],
+            "values": [[visible_text(name), k] for name, k in values],
             "slips": [{"value": pick(v), "scale": _scale(_array(v)), "says": visible_text(says)}
                       for v, says in slips]}
 
@@ -238,21 +244,22 @@ def _local_hint(step, term, view) -> str:
     return f"{formula} passes back {term.text}"
 
 
-def _hints(step, view, form) -> list:
+def _hints(step, view, form, shown_in: dict) -> tuple:
     """Three hints for a backward frame (the terms; the local derivatives, or the formula a product's rule
     comes from; the numbers), two for a forward frame (the inputs; the numbers); a closed form's first hint
     says how the notes' quantity relates to autodiff's. No hint writes the gradient it asks for on both sides
-    of an equation."""
+    of an equation. With them, the values a hint works from as (name, the frame that shows it, or -1 for an
+    input shown from the start), which the page says at :data:`VALUES` as they are at that moment."""
     if step.kind == "forward":
-        parents = list(dict.fromkeys(view.names.symbol(p) for p in step.node._parents))
-        first = (f"{step.head} is computed from {', '.join(parents)}, whose values are on the graph"
-                 + (" (hover or Tab to a node for every entry)" if isinstance(step.node, Tensor) else ""))
+        parents = list(dict.fromkeys(step.node._parents))
+        values = [(view.names.symbol(p), shown_in.get(("forward", id(p)), -1)) for p in parents]
+        first = f"{step.head} is computed from {', '.join(name for name, _ in values)}; {VALUES}"
         numbers = f"{step.head} = {step.numbers}" if step.numbers and not step.shapes_line else step.numbers
         numbers = "; ".join(filter(None, (numbers, *step.where)))
-        return [first, numbers or f"with the numbers: {step.formula}"]
+        return [first, numbers or f"with the numbers: {step.formula}"], values
     if not step.terms:
         return [f"{step.name} is the {'cost' if view.names.partial else 'loss'} itself: backprop starts from "
-                f"{step.dname} = 1, the seed"]
+                f"{step.dname} = 1, the seed"], []
     d = step.dname
     n = len(step.terms)
     count = "one term" if n == 1 else f"{_COUNT.get(n, n)} terms, one for each use"
@@ -271,13 +278,13 @@ def _hints(step, view, form) -> list:
         local = "; ".join(_local_hint(step, t, view) for t in step.terms)
         if any(t.upstream for t in step.terms):  # the cost's own local derivative is the answer's formula already
             local += f"; so {step.formula}"
+    ups = list(dict.fromkeys((t.upstream, shown_in.get(("backward", id(t.node)), -1))
+                             for t in step.terms if t.upstream))
     if isinstance(step.node, Tensor):
-        ups = list(dict.fromkeys(t.upstream for t in step.terms if t.upstream))
-        numbers = ((step.numbers + "; " if step.numbers else "")
-                   + (f"the values of {', '.join(ups)} are on the graph" if ups else "the values are on the graph")
-                   + " (hover or Tab to a node for every entry)")
+        numbers = "; ".join(filter(None, (step.numbers, VALUES if ups else ""))) or _seed_numbers(step, view)
     else:
-        numbers = f"{d} = {step.numbers}" if step.numbers else f"{step.formula}: the values are on the graph"
+        numbers = (f"{d} = {step.numbers}" if step.numbers else
+                   f"{step.formula}; {VALUES}" if ups else _seed_numbers(step, view))
     numbers += "".join(f"; {w}" for w in step.where)
     hints = [terms, local, numbers]
     if form is not None:
@@ -288,7 +295,14 @@ def _hints(step, view, form) -> list:
             relation = (f"the notes' {form.symbol} = {form.formula}: autodiff computes the same"
                         + (" (the 1/m is in both)" if view.m else ""))
         hints.insert(0, relation)
-    return hints
+    return hints, ups
+
+
+def _seed_numbers(step, view) -> str:
+    """The numbers of a gradient whose only terms come from the cost itself: the seed times each local derivative."""
+    root = view.names.symbol(view.root)
+    return (f"with the numbers: {step.dname} = " + " + ".join(f"∂{root}/∂{root} · {t.local}" for t in step.terms)
+            + " = " + " + ".join(f"1 · {t.local}" for t in step.terms))
 
 
 def _slips(step, view, form, expected: np.ndarray) -> list:

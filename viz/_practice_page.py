@@ -115,9 +115,25 @@ SCRIPT = """
     var t = text.trim().replace(/\\u2212/g, '-');
     return /^[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?$/i.test(t) ? Number(t) : null;
   }
+  // the values a hint works from as the graph shows them now: one whose frame was passed unanswered is blank
+  function values(q) {
+    var shown = [], said = [];
+    q.values.forEach(function (v) { if (v[1] < 0 || open(v[1])) { shown.push(v[0]); } });
+    if (shown.length) {
+      said.push('the values of ' + shown.join(', ') + ' are on the graph' +
+                (q.shape.length ? ' (hover or Tab to a node for every entry)' : ''));
+    }
+    q.values.forEach(function (v) {
+      if (v[1] >= 0 && !open(v[1])) {
+        said.push(v[0] + ' is not on the graph yet: frame ' + (v[1] + 1) + ' asks it and it is not answered ' +
+                  '(answer it there, or press show me there)');
+      }
+    });
+    return said.join('; ');
+  }
   function ask(f, s) {
-    var lines = [f.practice.question];
-    for (var k = 0; k < s.hints; k++) { lines.push('hint ' + (k + 1) + ' of ' + f.practice.hints.length + ': ' + f.practice.hints[k]); }
+    var q = f.practice, lines = [q.question];
+    for (var k = 0; k < s.hints; k++) { lines.push('hint ' + (k + 1) + ' of ' + q.hints.length + ': ' + q.hints[k].replace('{values}', values(q))); }
     return lines.join('\\n');
   }
   function score() {
