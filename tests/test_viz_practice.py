@@ -369,3 +369,32 @@ def test_a_hint_names_only_the_values_the_graph_shows_and_where_a_skipped_one_is
     hidden = browser.execute_script("return Array.from(document.querySelectorAll('#stage .hidden'))"
                                     ".map(function (e) { return e.id; })")
     assert f"a_g{frames[dZ3]['node']}" not in hidden and f"a_g{frames[dR]['node']}" in hidden
+
+
+def test_closed_forms_hints_stay_in_the_notes_quantities(browser, tmp_path):  # noqa: F811
+    """Following the hints of a closed form gives the notes' value, not autodiff's (which is 1/m of it)."""
+    J, net = deep_net_cost()
+    J.backward()
+    frames = open_practice(browser, J, tmp_path / "closed.html", practice_scope="closed forms")
+    asked = {f["practice"]["ask"]: k for k, f in enumerate(frames) if "practice" in f}
+    goto(browser, asked["dA2"])
+    browser.find_element("id", "showme").click()
+    goto(browser, asked["dZ2"])
+    for _ in range(4):
+        browser.find_element("id", "hint").click()
+    said = text(browser, "text")
+    assert f"hint 2 of 4: dZ2 = dA2 ∗ g′(Z2), with the notes' dA2 from frame {asked['dA2'] + 1} (= m · ∂J/∂A2)" \
+        in said, said
+    assert "hint 4 of 4: with m = 8: dZ2 = (8 · ∂J/∂A2) ∗ g′(Z2); elementwise, (3, 8); the values of ∂J/∂A2 are on " \
+           "the graph" in said, said
+    assert "∂J/∂Z2 = ∂J/∂A2" not in said and "∂A2/∂Z2" not in said  # autodiff's chain, whose answer is dZ2/m
+    Z2, A2 = net.cache["Z2"], net.cache["A2"]
+    type_answer(browser, 8 * A2.grad * (Z2.data >= 0))  # what hint 4 says, worked out
+    assert text(browser, "feedback").startswith("Right")
+    goto(browser, asked["dZ3"])
+    browser.find_element("id", "hint").click()
+    browser.find_element("id", "hint").click()
+    browser.find_element("id", "hint").click()
+    browser.find_element("id", "hint").click()
+    said = text(browser, "text")
+    assert "hint 4 of 4: with the numbers: dZ3 = A3 - Y = [0.5 - 1, " in said and "{values}" not in said, said

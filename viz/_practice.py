@@ -20,11 +20,13 @@ autodiff's gradient times the factor between the two (m for dZ and dA, 1 for dW 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula
+from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula, number
 from ._format import fmt_result, visible_text
 from ._notes import closed_forms
 from .graph import _partial as paren_name
@@ -287,15 +289,57 @@ def _hints(step, view, form, shown_in: dict) -> tuple:
                    f"{step.formula}; {VALUES}" if ups else _seed_numbers(step, view))
     numbers += "".join(f"; {w}" for w in step.where)
     hints = [terms, local, numbers]
+    if form is not None and view.m is not None:  # a net's closed form: the hints stay in the notes' quantities
+        hints, values = _notes_hints(step, view, form, shown_in)
+        return [_relation(form, d, view), *hints], values
     if form is not None:
-        if form.factor != 1:
-            relation = (f"the notes' {form.symbol} is per example, without the 1/m of J = (1/m) Σ L: "
-                        f"{form.symbol} = m · {d}, m = {view.m}")
-        else:
-            relation = (f"the notes' {form.symbol} = {form.formula}: autodiff computes the same"
-                        + (" (the 1/m is in both)" if view.m else ""))
-        hints.insert(0, relation)
+        hints.insert(0, _relation(form, d, view))
     return hints, ups
+
+
+def _relation(form, d: str, view) -> str:
+    """A closed form's first hint: how the notes' quantity asked relates to autodiff's gradient of the node."""
+    if form.factor != 1:
+        return (f"the notes' {form.symbol} is per example, without the 1/m of J = (1/m) Σ L: "
+                f"{form.symbol} = m · {d}, m = {view.m}")
+    return (f"the notes' {form.symbol} = {form.formula}: autodiff computes the same"
+            + (" (the 1/m is in both)" if view.m else ""))
+
+
+def _notes_hints(step, view, form, shown_in: dict) -> tuple:
+    """A net's closed form worked in the notes' quantities, never through autodiff's ∂J/∂… (which is the notes'
+    per-example dZ, dA divided by m, the 1/m slip): the formula and where each notes' quantity in it comes from
+    (an earlier frame, m times the gradient the graph shows), what its functions mean, then the same with m (the
+    output's A[L] − Y with its numbers); and the gradients these hints work from, as :func:`_hints` gives them."""
+    m, p = view.m, view.precision
+    used = []  # (the notes' per-example quantity in the formula, the autodiff gradient the graph shows, its frame)
+    for node in view.order:
+        k = shown_in.get(("backward", id(node)))
+        for f in closed_forms(node, view) if k is not None else ():
+            if f.factor != 1 and re.search(rf"(?<!\w){re.escape(f.symbol)}(?![0-9A-Za-z_])", form.formula):
+                used.append((f.symbol, view.grad(node), k))
+    terms = f"{form.symbol} = {form.formula}" + "".join(f", with the notes' {q} from frame {k + 1} (= m · {g})"
+                                                        for q, g, k in used)
+    local = "; ".join(filter(None, (*step.where, f"the 1/m is 1/{m}" if "(1/m)" in form.formula else "")))
+    worked = form.formula.replace("(1/m)", f"(1/{m})")
+    for q, g, _ in used:
+        worked = worked.replace(q, f"({m} · {g})")
+    numbers = f"with m = {m}: {form.symbol} = {worked}"
+    cost = next((c for c, _ in view.used_by[step.node] if isinstance(c._op, FUSED_COSTS)), None)
+    if cost is not None and not used:  # the output's dZ[L] = A[L] - Y: A[L] is in the cost's forward frame
+        a = form.formula.split(" - ")[0]
+        terms += (f", with {a} = {fused_activation(cost._op)}({step.name}) from frame "
+                  f"{shown_in[('forward', id(cost))] + 1} (the cost's forward frame)")
+        local = (f"{form.symbol} has no m in it: it is per example, one column each ({a} and Y are "
+                 f"{tuple(np.shape(step.value))} here)")
+        A, Y = _array(cost._op.A), _array(cost._parents[1].data)
+        numbers = (f"with the numbers: {form.symbol} = {form.formula} = " +
+                   ("[" + ", ".join(f"{number(x, p)} - {number(y, p)}" for x, y in zip(A.ravel(), Y.ravel())) + "]"
+                    if A.size <= _GRID else f"{fmt_result(A, p)} - {fmt_result(Y, p)}"))
+    numbers = "; ".join(filter(None, (numbers, step.numbers if step.shapes_line and used else "",
+                                      VALUES if used else "")))
+    return [terms, local or f"{form.symbol} has the shape of {step.name}, {tuple(np.shape(step.value))}", numbers], \
+        [(g, k) for _, g, k in used]
 
 
 def _seed_numbers(step, view) -> str:
