@@ -398,3 +398,26 @@ def test_closed_forms_hints_stay_in_the_notes_quantities(browser, tmp_path):  # 
     browser.find_element("id", "hint").click()
     said = text(browser, "text")
     assert "hint 4 of 4: with the numbers: dZ3 = A3 - Y = [0.5 - 1, " in said and "{values}" not in said, said
+
+
+def test_the_costs_numbers_hint_writes_the_numbers():
+    """A hint that says "with the numbers" gives them: the regulariser's λ, m and each ‖W[l]‖²_F, the
+    cross-entropy's term per example."""
+    from test_viz_teaching import deep_net_cost_l2
+
+    J = deep_net_cost_l2()
+    J.backward()
+    frames = frames_of(step_through(J, practice=True).html)
+    hints = {f["name"]: f["practice"]["hints"] for f in frames if f["pass"] == "forward"}
+    CE, R = J.parents
+    W = [p for p in R.parents]
+    norms = " + ".join(fmt_number(float((w.data ** 2).sum()), 4) for w in W)
+    assert hints["R"][1] == (f"with the numbers: R = (0.7/(2·8)) · (‖W1‖²_F + ‖W2‖²_F + ‖W3‖²_F) = (0.7/16) · "
+                             f"({norms}) = 0.04375 · {fmt_number(sum(float((w.data ** 2).sum()) for w in W), 4)}")
+    A3 = 1 / (1 + np.exp(-CE.parents[0].data))
+    Y = CE.parents[1].data
+    terms = [f"log {fmt_number(a, 4)}" if y == 1 else f"log(1 - {fmt_number(a, 4)})" for a, y in zip(A3.ravel(), Y.ravel())]
+    assert hints["CE"][1] == ("with the numbers (log a where y = 1, log(1 - a) where y = 0): CE = -(1/8) · ("
+                              + " + ".join(terms) + ")")
+    # the terms add up to the cost the frame asks
+    assert np.isclose(-np.mean(np.where(Y == 1, np.log(A3), np.log(1 - A3))), CE.data)

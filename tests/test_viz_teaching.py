@@ -83,20 +83,25 @@ def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_
 def test_no_practice_question_or_hint_prints_the_same_symbol_on_both_sides(which):
     from viz import step_through_html
 
+    asked = {}
     for scope in ("all", "closed forms"):
         root = GRAPHS[which]()
         root.backward()
-        asked = [f["practice"] for f in frames_of(step_through_html(root, practice=True, practice_scope=scope))
-                 if "practice" in f]
-        assert asked
-        for question in asked:
+        asked[scope] = [f["practice"] for f in frames_of(step_through_html(root, practice=True, practice_scope=scope))
+                        if "practice" in f]
+        assert asked[scope]
+        for question in asked[scope]:
             for line in [question["question"], *question["hints"], *(s["says"] for s in question["slips"])]:
                 assert not same_symbol_equation(line), (scope, line)
     if which in ("deepnet", "logistic"):  # the cost's local derivative named as a teacher does, with the notes' dZ
         z = "Z3" if which == "deepnet" else "Z"
         a = "A3" if which == "deepnet" else "A"
-        hints = next(q["hints"] for q in asked if q["ask"] == f"dZ{z[1:]}" or q["ask"] == f"d{z}")
+        hints = next(q["hints"] for q in asked["all"] if q["ask"] == f"∂J/∂{z}")
         assert any(f"(σ({z}) - Y)/m = ({a} - Y)/m" in h and f"∂J/∂{z} = d{z}/m" in h for h in hints), hints
+        # the closed form is worked in the notes' quantities: no 1/m on the way to the notes' per-example dZ
+        hints = next(q["hints"] for q in asked["closed forms"] if q["ask"] == f"d{z}")
+        assert any(h.startswith(f"d{z} = {a} - Y, with {a} = σ({z})") for h in hints), hints
+        assert not any("/m" in h for h in hints[1:]), hints
 
 
 @pytest.mark.parametrize("which", ["deepnet", "deepnet_l2"])

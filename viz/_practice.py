@@ -28,7 +28,7 @@ from autograd_mini import Tensor
 
 from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula, number
 from ._format import fmt_result, visible_text
-from ._notes import closed_forms
+from ._notes import closed_forms, forward_notes
 from .graph import _partial as paren_name
 
 __all__ = ["SCOPES", "TOLERANCE", "VALUES", "practice_frames", "check_practice"]
@@ -257,8 +257,8 @@ def _hints(step, view, form, shown_in: dict) -> tuple:
         values = [(view.names.symbol(p), shown_in.get(("forward", id(p)), -1)) for p in parents]
         first = f"{step.head} is computed from {', '.join(name for name, _ in values)}; {VALUES}"
         numbers = f"{step.head} = {step.numbers}" if step.numbers and not step.shapes_line else step.numbers
-        numbers = "; ".join(filter(None, (numbers, *step.where)))
-        return [first, numbers or f"with the numbers: {step.formula}"], values
+        numbers = "; ".join(filter(None, (_cost_numbers(step, view) or numbers, *step.where)))
+        return [first, numbers or f"the formula to work out: {step.formula}"], values
     if not step.terms:
         return [f"{step.name} is the {'cost' if view.names.partial else 'loss'} itself: backprop starts from "
                 f"{step.dname} = 1, the seed"], []
@@ -340,6 +340,34 @@ def _notes_hints(step, view, form, shown_in: dict) -> tuple:
                                       VALUES if used else "")))
     return [terms, local or f"{form.symbol} has the shape of {step.name}, {tuple(np.shape(step.value))}", numbers], \
         [(g, k) for _, g, k in used]
+
+
+def _cost_numbers(step, view) -> str:
+    """A cost's forward frame as a teacher writes it with the numbers: the cross-entropy's term per example
+    (log a where y = 1, log(1 - a) where y = 0), the regulariser's λ, m and each ‖W[l]‖²_F; "" for any other node."""
+    node, p = step.node, view.precision
+    op = node._op
+    if op is not None and op.name == "L2" and view.m is not None:
+        return "with the numbers: " + forward_notes(node, view)[0].split(": ", 1)[1]
+    if not isinstance(op, FUSED_COSTS):
+        return ""
+    A, Y, m = _array(op.A), _array(node._parents[1].data), node._ctx
+    if A.size > _GRID:
+        return ""
+
+    def log(x: float) -> str:
+        return f"log {number(x, p)}"
+
+    if fused_activation(op) == "σ":
+        terms = [log(a) if y == 1 else f"log(1 - {number(a, p)})" if y == 0 else
+                 f"{number(y, p)}·log {number(a, p)} + (1 - {number(y, p)})·log(1 - {number(a, p)})"
+                 for a, y in zip(A.ravel(), Y.ravel())]
+        which = "log a where y = 1, log(1 - a) where y = 0"
+    else:
+        terms = [log(a) if y == 1 else f"{number(y, p)}·log {number(a, p)}"
+                 for a, y in zip(A.ravel(), Y.ravel()) if y != 0]
+        which = "log a of each column's entry where y = 1"
+    return f"with the numbers ({which}): {step.head} = -(1/{m}) · ({' + '.join(terms)})"
 
 
 def _seed_numbers(step, view) -> str:
