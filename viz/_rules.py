@@ -115,7 +115,8 @@ def term(view, child, i: int) -> Piece:
         local = f"({a} - {y})/m" if i == 0 else f"-{sym(child._parents[0])}/m"
         # softmax couples a column's entries: its rule is the fused softmax-cross-entropy one, not elementwise
         kind = "elementwise" if fused_activation(op) == "σ" else "columns"
-        return _times(up, local, "∗", shapes=(kind, shape_text(parent.data.shape)),
+        # the upstream ∂J/∂CE is one number: a scalar factor, ·, not the elementwise ∗
+        return _times(up, local, "·", shapes=(kind, shape_text(parent.data.shape)),
                       where=f"m = {m}, the number of examples (columns)")
     if name == "L2":
         lam = fmt_number(child._ctx, p)

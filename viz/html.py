@@ -374,7 +374,7 @@ def _frame(step, kind: str, node: int, edges: list, sources: list, position: dic
     """A frame as data: the node, its result, the chain-rule terms and where each comes from, the notes;
     the page renders the text from these."""
     lines = step.lines()
-    result = [] if step.kind == "backward" and not step.terms else step.result().split("\n")  # the seed: said once
+    result = [] if step.says_its_value else step.result().split("\n")  # the seed, ∂J/∂CE = 1: said once
     work = ""
     if step.numbers:
         work = lines[1].lstrip()
