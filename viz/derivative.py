@@ -49,7 +49,7 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
     view = _view(root, precision, None)
     drawn = set(view.backward_order(show_data))
     check_size(len(drawn), sum(1 for node in drawn for child, _ in view.used_by[node] if child in drawn),
-               max_nodes, instead(len(drawn), max_nodes), "draw_derivative_graph's max_nodes")
+               max_nodes, instead(len(drawn), max_nodes), "draw_derivative_graph's max_nodes", "gradient nodes")
     steps = _backward_steps(view, show_data)
     position = {step.node: k for k, step in enumerate(steps)}
     edges = [(position[child], position[node], term)
