@@ -421,3 +421,14 @@ def test_the_costs_numbers_hint_writes_the_numbers():
                               + " + ".join(terms) + ")")
     # the terms add up to the cost the frame asks
     assert np.isclose(-np.mean(np.where(Y == 1, np.log(A3), np.log(1 - A3))), CE.data)
+
+
+def test_practice_scope_takes_the_command_lines_spelling_too():
+    """`closed-forms` on the command line, "closed forms" in Python: both spellings work in Python."""
+    J, _ = deep_net_cost()
+    J.backward()
+    asked = [[f["practice"]["ask"] for f in frames_of(step_through(J, practice=True, practice_scope=scope).html)
+              if "practice" in f] for scope in ("closed forms", "closed-forms")]
+    assert asked[0] == asked[1] == ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]
+    with pytest.raises(ValueError, match="practice_scope must be one of .* got 'closed_forms'"):
+        step_through(J, practice=True, practice_scope="closed_forms")

@@ -47,15 +47,19 @@ _COUNT = {2: "two", 3: "three", 4: "four"}
 VALUES = "{values}"
 
 
-def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, collapse: bool) -> None:
-    """Refuse the practice options that cannot mean anything, rather than ignore them."""
-    if scope not in SCOPES:
-        raise ValueError(f"practice_scope must be one of {', '.join(repr(s) for s in SCOPES)}; got {scope!r}")
+def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, collapse: bool) -> str:
+    """Refuse the practice options that cannot mean anything, rather than ignore them; returns the scope as
+    :data:`SCOPES` spells it (the command line's ``closed-forms`` is ``"closed forms"``)."""
+    spelled = scope.replace("-", " ") if isinstance(scope, str) else scope
+    if spelled not in SCOPES:
+        raise ValueError(f"practice_scope must be one of {', '.join(repr(s) for s in SCOPES)} (or 'closed-forms', "
+                         f"as the command line spells it); got {scope!r}")
+    scope = spelled
     if not practice:
         if scope != "all" or nodes is not None:
             raise ValueError("practice_scope and practice_nodes choose what practice mode asks: pass practice=True "
                              "with them")
-        return
+        return scope
     if edge_derivatives:
         raise ValueError("practice mode hides the values the learner works out, and edge_derivatives=True would "
                          "write each local derivative's value on the graph: leave edge_derivatives off")
@@ -64,6 +68,7 @@ def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, co
                          "practise on a graph small enough to draw node by node")
     if nodes is not None and (isinstance(nodes, str) or not all(isinstance(n, str) for n in nodes)):
         raise ValueError(f"practice_nodes must be a list of node names, e.g. ['dz', 'z'] or ['z']; got {nodes!r}")
+    return scope
 
 
 def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:

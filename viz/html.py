@@ -592,7 +592,8 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
     asks to be shown; a wrong answer gets the next of the frame's hints and the name of the classic
     slip it matches. ``practice_scope``: ``"all"`` (every frame), ``"backward"`` (the backward pass)
     or ``"closed forms"`` (the notes' closed forms, answered as the notes define them: the
-    per-example dZ3 = A3 − Y is m · ∂J/∂Z3); ``practice_nodes``: only these nodes' frames, by name.
+    per-example dZ3 = A3 − Y is m · ∂J/∂Z3; ``"closed-forms"``, the command line's spelling, is
+    accepted too); ``practice_nodes``: only these nodes' frames, by name.
     The answers are in the page (it judges them offline, nothing is sent): it is for practice, not
     for an exam.
     """
@@ -689,7 +690,7 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
     the options are :func:`step_through_html`'s (``_note``: the command line's words for a collapsed page). A net is laid out for a 1400 × 900 window; the notebook's
     output, 1000 px wide and as tall as the page, gets its own layout, made when it is first shown.
     A practice page's static fallback (the SVG a viewer without scripts shows) hides what it asks."""
-    check_practice(practice, practice_scope, practice_nodes, edge_derivatives, collapse)
+    practice_scope = check_practice(practice, practice_scope, practice_nodes, edge_derivatives, collapse)
     asked = (practice_scope, None if practice_nodes is None else list(practice_nodes)) if practice else None
     options = (title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse)
     return StepThrough(*_page(root, *options, practice=asked, note=_note),
