@@ -432,3 +432,21 @@ def test_practice_scope_takes_the_command_lines_spelling_too():
     assert asked[0] == asked[1] == ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]
     with pytest.raises(ValueError, match="practice_scope must be one of .* got 'closed_forms'"):
         step_through(J, practice=True, practice_scope="closed_forms")
+
+
+def test_the_output_dz_hint_writes_a_matrix_row_by_row():
+    """A softmax output's dZ2 = A2 - Y (3 classes × m) with the numbers, a row of the matrix per ';'."""
+    from viz_nets import softmax_cost
+
+    J = softmax_cost()
+    J.backward()
+    q = next(f["practice"] for f in frames_of(step_through(J, practice=True, practice_scope="closed forms").html)
+             if "practice" in f)
+    Z2, Y = J.parents
+    A2 = np.exp(Z2.data) / np.exp(Z2.data).sum(axis=0)
+    rows = q["hints"][3].split(" = A2 - Y = [")[1].rstrip("]").split("; ")
+    assert len(rows) == 3
+    for row, a, y in zip(rows, A2, Y.data):
+        pairs = [pair.split(" - ") for pair in row.split(", ")]
+        np.testing.assert_allclose([float(x) for x, _ in pairs], a, rtol=1e-3)
+        assert [float(t) for _, t in pairs] == list(y)

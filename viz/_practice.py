@@ -338,9 +338,10 @@ def _notes_hints(step, view, form, shown_in: dict) -> tuple:
         local = (f"{form.symbol} has no m in it: it is per example, one column each ({a} and Y are "
                  f"{tuple(np.shape(step.value))} here)")
         A, Y = _array(cost._op.A), _array(cost._parents[1].data)
+        rows = ["; ".join(", ".join(f"{number(x, p)} - {number(y, p)}" for x, y in zip(a, t))
+                          for a, t in zip(np.atleast_2d(A), np.atleast_2d(Y)))]  # a row of the matrix per ;
         numbers = (f"with the numbers: {form.symbol} = {form.formula} = " +
-                   ("[" + ", ".join(f"{number(x, p)} - {number(y, p)}" for x, y in zip(A.ravel(), Y.ravel())) + "]"
-                    if A.size <= _GRID else f"{fmt_result(A, p)} - {fmt_result(Y, p)}"))
+                   (f"[{rows[0]}]" if A.size <= _GRID else f"{fmt_result(A, p)} - {fmt_result(Y, p)}"))
     numbers = "; ".join(filter(None, (numbers, step.numbers if step.shapes_line and used else "",
                                       VALUES if used else "")))
     return [terms, local or f"{form.symbol} has the shape of {step.name}, {tuple(np.shape(step.value))}", numbers], \
