@@ -286,3 +286,27 @@ def test_pages_for_the_micrograd_demo_net_and_a_60_term_expression(browser, tmp_
     assert frames[-1]["text"].startswith("dx = ") and frames[-1]["text"].count("· 1") == 0
     press(page, "END")
     assert text(page, "text").split("\n")[-1].strip() == "= 60"  # d(x + … + x)/dx = 60
+
+
+def test_hover_titles_are_in_a_learners_words(browser, tmp_path):  # noqa: F811
+    """No Graphviz internal name is a tooltip: not the graph's name, not cluster_<n>, not tail:port->head:port."""
+    from test_viz_teaching import GRAPHS
+
+    J = GRAPHS["deepnet"]()
+    J.backward()
+    demo = micrograd_demo(m=2)
+    demo.backward()
+    internal = re.compile(r"computational_graph|derivative_graph|^cluster|->|:[nsewc]{1,2}$|:[nsewc]{1,2} to ")
+    for root, options, edge in ((J, {}, "from A2 to Z3"),
+                                (demo, {"collapse": True, "max_nodes": 100},
+                                 "from layer 1, neuron 1: a = relu(w·x + b) to layer 2, neuron 1: a = relu(w·a[1] + b)")):
+        page = open_page(browser, root, tmp_path / "titles.html", **options)
+        titles = page.execute_script("return Array.from(document.querySelectorAll('#stage title'))"
+                                     ".map(function (t) { return t.textContent; })")
+        assert titles and not [t for t in titles if internal.search(t)], [t for t in titles if internal.search(t)][:5]
+        assert edge in titles
+        clusters = page.execute_script("return Array.from(document.querySelectorAll('#stage .cluster > title'))"
+                                       ".map(function (t) { return t.textContent; })")
+        assert all(t.startswith("layer ") for t in clusters), clusters  # a layer's box says its layer, or nothing
+        if options:
+            assert "layer 1" in clusters

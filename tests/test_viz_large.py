@@ -235,6 +235,8 @@ def test_a_derivative_graph_over_max_nodes_is_refused_before_drawing_and_each_pi
         draw_derivative_graph(big)
     assert time.perf_counter() - start < 10  # refused before anything is drawn (drawing it took minutes)
     said = str(refused.value)
+    # what it counts, named: the computational graph has more nodes (the data, the constants)
+    assert said.startswith("the graph has 2,302 gradient nodes and "), said
     assert "draw it collapsed (draw_graph with max_nodes below" not in said and "pass max_nodes" not in said
     assert "past the render cap of 1,500 nodes" in said
     told = re.search(r"draw_graph\(root, max_nodes=(\d+)\) draws the computational graph collapsed, each box with "
@@ -247,6 +249,7 @@ def test_a_derivative_graph_over_max_nodes_is_refused_before_drawing_and_each_pi
     # render's cap on a derivative graph drawn past it: the advice names the collapsed computational graph
     with pytest.raises(GraphTooLarge, match="render's max_nodes") as refused:
         render(draw_derivative_graph(big, max_nodes=10**6), tmp_path / "every.svg")
+    assert str(refused.value).startswith("the graph has 2,302 gradient nodes and ")
     told = re.search(r"the derivative graph has no collapsed form, but draw_graph\(root, max_nodes=(\d+)\) draws the "
                      "computational graph collapsed", str(refused.value))
     as_told = draw_graph(big, max_nodes=int(told.group(1)))

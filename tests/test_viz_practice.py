@@ -341,3 +341,112 @@ def test_the_static_fallback_of_a_practice_page_hides_what_it_asks_in_the_svg_an
     for cell in drawn:
         assert ink(normal["image/png"], cell) > 0, cell   # the normal page's picture shows the number
         assert ink(practice["image/png"], cell) == 0, cell  # the practice page's leaves it blank
+
+
+def test_a_hint_names_only_the_values_the_graph_shows_and_where_a_skipped_one_is_asked(browser, tmp_path):  # noqa: F811
+    """A learner who pressed Next through earlier frames: the hint must not send them to blank nodes."""
+    from test_viz_teaching import deep_net_cost_l2
+
+    J = deep_net_cost_l2()
+    J.backward()
+    frames = open_practice(browser, J, tmp_path / "l2.html")
+    asked = {f["practice"]["ask"]: k for k, f in enumerate(frames) if "practice" in f and f["pass"] == "backward"}
+    dW3, dZ3, dR = asked["dW3"], asked["∂J/∂Z3"], asked["∂J/∂R"]
+    goto(browser, dW3)
+    for _ in range(3):
+        browser.find_element("id", "hint").click()
+    said = text(browser, "text")
+    assert "are on the graph" not in said, said
+    for name, k in (("∂J/∂Z3", dZ3), ("∂J/∂R", dR)):
+        assert f"{name} is not on the graph yet: frame {k + 1} asks it and it is not answered" in said, said
+    goto(browser, dZ3)
+    browser.find_element("id", "showme").click()
+    goto(browser, dW3)
+    said = text(browser, "text")
+    assert "the values of ∂J/∂Z3 are on the graph (hover or Tab to a node for every entry)" in said, said
+    assert f"∂J/∂R is not on the graph yet: frame {dR + 1} asks it" in said and "∂J/∂Z3 is not on" not in said
+    # what the hint says is what the graph shows: ∂J/∂Z3's cell is visible now, ∂J/∂R's is not
+    hidden = browser.execute_script("return Array.from(document.querySelectorAll('#stage .hidden'))"
+                                    ".map(function (e) { return e.id; })")
+    assert f"a_g{frames[dZ3]['node']}" not in hidden and f"a_g{frames[dR]['node']}" in hidden
+
+
+def test_closed_forms_hints_stay_in_the_notes_quantities(browser, tmp_path):  # noqa: F811
+    """Following the hints of a closed form gives the notes' value, not autodiff's (which is 1/m of it)."""
+    J, net = deep_net_cost()
+    J.backward()
+    frames = open_practice(browser, J, tmp_path / "closed.html", practice_scope="closed forms")
+    asked = {f["practice"]["ask"]: k for k, f in enumerate(frames) if "practice" in f}
+    goto(browser, asked["dA2"])
+    browser.find_element("id", "showme").click()
+    goto(browser, asked["dZ2"])
+    for _ in range(4):
+        browser.find_element("id", "hint").click()
+    said = text(browser, "text")
+    assert f"hint 2 of 4: dZ2 = dA2 ∗ g′(Z2), with the notes' dA2 from frame {asked['dA2'] + 1} (= m · ∂J/∂A2)" \
+        in said, said
+    assert "hint 4 of 4: with m = 8: dZ2 = (8 · ∂J/∂A2) ∗ g′(Z2); elementwise, (3, 8); the values of ∂J/∂A2 are on " \
+           "the graph" in said, said
+    assert "∂J/∂Z2 = ∂J/∂A2" not in said and "∂A2/∂Z2" not in said  # autodiff's chain, whose answer is dZ2/m
+    Z2, A2 = net.cache["Z2"], net.cache["A2"]
+    type_answer(browser, 8 * A2.grad * (Z2.data >= 0))  # what hint 4 says, worked out
+    assert text(browser, "feedback").startswith("Right")
+    goto(browser, asked["dZ3"])
+    browser.find_element("id", "hint").click()
+    browser.find_element("id", "hint").click()
+    browser.find_element("id", "hint").click()
+    browser.find_element("id", "hint").click()
+    said = text(browser, "text")
+    assert "hint 4 of 4: with the numbers: dZ3 = A3 - Y = [0.5 - 1, " in said and "{values}" not in said, said
+
+
+def test_the_costs_numbers_hint_writes_the_numbers():
+    """A hint that says "with the numbers" gives them: the regulariser's λ, m and each ‖W[l]‖²_F, the
+    cross-entropy's term per example."""
+    from test_viz_teaching import deep_net_cost_l2
+
+    J = deep_net_cost_l2()
+    J.backward()
+    frames = frames_of(step_through(J, practice=True).html)
+    hints = {f["name"]: f["practice"]["hints"] for f in frames if f["pass"] == "forward"}
+    CE, R = J.parents
+    W = [p for p in R.parents]
+    norms = " + ".join(fmt_number(float((w.data ** 2).sum()), 4) for w in W)
+    assert hints["R"][1] == (f"with the numbers: R = (0.7/(2·8)) · (‖W1‖²_F + ‖W2‖²_F + ‖W3‖²_F) = (0.7/16) · "
+                             f"({norms}) = 0.04375 · {fmt_number(sum(float((w.data ** 2).sum()) for w in W), 4)}")
+    A3 = 1 / (1 + np.exp(-CE.parents[0].data))
+    Y = CE.parents[1].data
+    terms = [f"log {fmt_number(a, 4)}" if y == 1 else f"log(1 - {fmt_number(a, 4)})" for a, y in zip(A3.ravel(), Y.ravel())]
+    assert hints["CE"][1] == ("with the numbers (log a where y = 1, log(1 - a) where y = 0): CE = -(1/8) · ("
+                              + " + ".join(terms) + ")")
+    # the terms add up to the cost the frame asks
+    assert np.isclose(-np.mean(np.where(Y == 1, np.log(A3), np.log(1 - A3))), CE.data)
+
+
+def test_practice_scope_takes_the_command_lines_spelling_too():
+    """`closed-forms` on the command line, "closed forms" in Python: both spellings work in Python."""
+    J, _ = deep_net_cost()
+    J.backward()
+    asked = [[f["practice"]["ask"] for f in frames_of(step_through(J, practice=True, practice_scope=scope).html)
+              if "practice" in f] for scope in ("closed forms", "closed-forms")]
+    assert asked[0] == asked[1] == ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"]
+    with pytest.raises(ValueError, match="practice_scope must be one of .* got 'closed_forms'"):
+        step_through(J, practice=True, practice_scope="closed_forms")
+
+
+def test_the_output_dz_hint_writes_a_matrix_row_by_row():
+    """A softmax output's dZ2 = A2 - Y (3 classes × m) with the numbers, a row of the matrix per ';'."""
+    from viz_nets import softmax_cost
+
+    J = softmax_cost()
+    J.backward()
+    q = next(f["practice"] for f in frames_of(step_through(J, practice=True, practice_scope="closed forms").html)
+             if "practice" in f)
+    Z2, Y = J.parents
+    A2 = np.exp(Z2.data) / np.exp(Z2.data).sum(axis=0)
+    rows = q["hints"][3].split(" = A2 - Y = [")[1].rstrip("]").split("; ")
+    assert len(rows) == 3
+    for row, a, y in zip(rows, A2, Y.data):
+        pairs = [pair.split(" - ") for pair in row.split(", ")]
+        np.testing.assert_allclose([float(x) for x, _ in pairs], a, rtol=1e-3)
+        assert [float(t) for _, t in pairs] == list(y)

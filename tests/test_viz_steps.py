@@ -24,7 +24,10 @@ def test_derivative_graph_of_the_notes_logistic_regression():
         assert formula in src
     edges = re.findall(r"^\t\"([^\"]+)\" -> \"([^\"]+)\" \[label=<([^>]*)>", src, re.M)
     assert len(edges) == 5
-    assert ("da", "dz", "(da · a(1 - a))") in edges  # da -> dz carries the chain-rule term, in parentheses
+    # an edge carries one thing, said in the legend: the local derivative, in parentheses
+    assert ("da", "dz", "(a(1 - a))") in edges and ("dz", "dw1", "(x1)") in edges
+    assert ("dL", "da", "(-y/a + (1 - y)/(1 - a))") in edges  # not the node's whole formula
+    assert "carries the local derivative the chain rule multiplies d(child) by along it" in src
     nodes = graph_nodes(L)
     assert f"= {nodes['z'].grad:.4g}<" in src  # dz's value, = a - y
 
@@ -240,3 +243,47 @@ def test_show_data_puts_the_data_back_with_what_its_gradient_would_be():
     d = diamond()
     d.backward()
     assert [s.dname for s in backprop_steps(d, show_data=True)] == [s.dname for s in backprop_steps(d)]  # 3, 1
+
+
+def test_frames_say_a_value_once_a_scalar_factor_with_a_dot_and_a_product_with_its_left_hand_side():
+    """∂J/∂CE = 1 once; ∂J/∂CE · (A3 - Y)/m (a number times a matrix); wᵀX = wᵀ · X; the CNN's windows are of
+    the padded X, and the shapes line says so."""
+    from test_viz_html import frames_of
+    from test_viz_teaching import deep_net_cost_l2
+    from viz import step_through
+    from viz_nets import logistic_cost, small_cnn_cost
+
+    J = deep_net_cost_l2()
+    J.backward()
+    frames = {(f["pass"], f["name"]): f for f in frames_of(step_through(J).html)}
+    assert frames["backward", "CE"]["text"] == "∂J/∂CE = 1" and frames["backward", "CE"]["result"] == []
+    assert frames["backward", "R"]["text"] == "∂J/∂R = 1"
+    assert frames["backward", "Z3"]["text"].startswith("∂J/∂Z3 = ∂J/∂CE · (A3 - Y)/m\n")
+    root = logistic_cost(4)
+    root.backward()
+    first = frames_of(step_through(root).html)[0]
+    assert first["text"].startswith("wᵀX = wᵀ · X\n    shapes: (1, 2)·(2, 4) → (1, 4)\n    = ["), first["text"]
+    root = small_cnn_cost()
+    root.backward()
+    dW1 = next(f for f in frames_of(step_through(root).html) if f["pass"] == "backward" and f["gradient"] == "dW1")
+    assert "    shapes: X padded (4, 8, 8, 1) and (4, 6, 6, 2) → (3, 3, 1, 2)\n" in dW1["text"], dW1["text"]
+    assert "over the windows of X padded with p = 1, stride s = 1" in dW1["text"]
+
+
+def test_every_derivative_graph_edge_carries_its_local_derivative_alone():
+    """J→Z3 (A3 - Y)/m, Z3→W3 A2ᵀ on the right, Z3→A2 W3ᵀ on the left, A2→Z2 relu′(Z2), Z3→b3 the column
+    sum: never the upstream gradient times it; ∂J/∂CE = 1 said once."""
+    from test_viz_teaching import deep_net_cost_l2
+
+    J = deep_net_cost_l2()
+    J.backward()
+    src = draw_derivative_graph(J).source
+    edges = {(a, b): label for a, b, label in re.findall(r"^\t\"([^\"]+)\" -> \"([^\"]+)\" \[label=<([^>]*)>", src, re.M)}
+    assert edges[("∂J/∂CE", "∂J/∂Z3")] == "((A3 - Y)/m)"
+    assert edges[("∂J/∂Z3", "dW3")] == "(A2ᵀ (on the right))" and edges[("∂J/∂R", "dW3")] == "((λ/m) W3)"
+    assert edges[("∂J/∂Z3", "∂J/∂A2")] == "(W3ᵀ (on the left))"
+    assert edges[("∂J/∂A2", "∂J/∂Z2")] == "(relu′(Z2))" and edges[("∂J/∂Z3", "db3")] == "(Σ_columns)"
+    assert not any("∂J/∂" in label for label in edges.values()), edges
+    assert "Σ_columns: it is summed over the columns" in src
+    node = re.search(r'^\t"∂J/∂CE" \[label=<(.*?)> fillcolor', src, re.M).group(1)
+    assert "∂J/∂CE = 1<" in node and ">= 1<" not in node.replace("&#160;", " ") and "= 1</FONT>" not in node, node

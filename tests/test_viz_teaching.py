@@ -83,20 +83,25 @@ def test_every_frame_says_nothing_false_and_names_nothing_internal(browser, tmp_
 def test_no_practice_question_or_hint_prints_the_same_symbol_on_both_sides(which):
     from viz import step_through_html
 
+    asked = {}
     for scope in ("all", "closed forms"):
         root = GRAPHS[which]()
         root.backward()
-        asked = [f["practice"] for f in frames_of(step_through_html(root, practice=True, practice_scope=scope))
-                 if "practice" in f]
-        assert asked
-        for question in asked:
+        asked[scope] = [f["practice"] for f in frames_of(step_through_html(root, practice=True, practice_scope=scope))
+                        if "practice" in f]
+        assert asked[scope]
+        for question in asked[scope]:
             for line in [question["question"], *question["hints"], *(s["says"] for s in question["slips"])]:
                 assert not same_symbol_equation(line), (scope, line)
     if which in ("deepnet", "logistic"):  # the cost's local derivative named as a teacher does, with the notes' dZ
         z = "Z3" if which == "deepnet" else "Z"
         a = "A3" if which == "deepnet" else "A"
-        hints = next(q["hints"] for q in asked if q["ask"] == f"dZ{z[1:]}" or q["ask"] == f"d{z}")
+        hints = next(q["hints"] for q in asked["all"] if q["ask"] == f"∂J/∂{z}")
         assert any(f"(σ({z}) - Y)/m = ({a} - Y)/m" in h and f"∂J/∂{z} = d{z}/m" in h for h in hints), hints
+        # the closed form is worked in the notes' quantities: no 1/m on the way to the notes' per-example dZ
+        hints = next(q["hints"] for q in asked["closed forms"] if q["ask"] == f"d{z}")
+        assert any(h.startswith(f"d{z} = {a} - Y, with {a} = σ({z})") for h in hints), hints
+        assert not any("/m" in h for h in hints[1:]), hints
 
 
 @pytest.mark.parametrize("which", ["deepnet", "deepnet_l2"])
@@ -574,3 +579,55 @@ def test_a_frame_longer_than_its_text_box_says_that_it_scrolls(browser, tmp_path
         page.find_element("id", "next").click()
     page.find_element("id", "showme").click()  # revealed: 3 rows of 8 numbers and the notes, in the narrow box
     assert page.execute_script(state) == [True, True]
+
+
+# the text box's state: [clipped (more below what shows), the cue on]
+_CLIPPED = ("var t = document.getElementById('text'); return [t.scrollTop + t.clientHeight < t.scrollHeight - 1, "
+            "document.getElementById('more').classList.contains('on')];")
+
+
+@pytest.mark.parametrize("which,scope", [("cnn", None), ("deepnet_l2", None), ("deepnet", "closed forms"),
+                                         ("logistic", "closed forms")])
+def test_no_frame_text_is_clipped_without_the_scroll_cue(browser, tmp_path, which, scope):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    options = {"practice": True, "practice_scope": scope} if scope else {}
+    page = open_page(browser, root, tmp_path / f"{which}.html", **options)
+    frames = frames_of((tmp_path / f"{which}.html").read_text(encoding="utf-8"))
+    for k in range(len(frames)):
+        clipped, cue = page.execute_script(_CLIPPED)
+        assert clipped == cue, (k + 1, clipped, cue)
+        if not scope:  # the normal page's box is as tall as its longest frame: nothing to scroll
+            assert not clipped, (k + 1, text(page, "text"))
+        page.find_element("id", "next").click()
+
+
+@pytest.mark.parametrize("which,scope,ask", [("logistic", "closed forms", "dZ"), ("deepnet_l2", "all", "dW3")])
+def test_each_new_hint_is_scrolled_into_the_text_box(browser, tmp_path, which, scope, ask):  # noqa: F811
+    root = GRAPHS[which]()
+    root.backward()
+    page = open_page(browser, root, tmp_path / f"{which}.html", practice=True, practice_scope=scope)
+    frames = frames_of((tmp_path / f"{which}.html").read_text(encoding="utf-8"))
+    k = next(k for k, f in enumerate(frames) if f.get("practice", {}).get("ask") == ask)
+    for _ in range(k):
+        page.find_element("id", "next").click()
+    hints = len(frames[k]["practice"]["hints"])
+    for n in range(1, hints + 1):
+        page.find_element("id", "hint").click()
+        assert text(page, "feedback") == f"Hint {n} of {hints} is in the frame text."
+        # the newest hint's first and last line are inside the box's visible area
+        seen = page.execute_script("""
+          var t = document.getElementById('text'), box = t.getBoundingClientRect(), start = arguments[0];
+          var walk = document.createTreeWalker(t, NodeFilter.SHOW_TEXT), nodes = [], all = '';
+          while (walk.nextNode()) { nodes.push([walk.currentNode, all.length]); all += walk.currentNode.textContent; }
+          var at = all.lastIndexOf(start), range = document.createRange();
+          nodes.forEach(function (n) {
+            if (at >= n[1] && at < n[1] + n[0].textContent.length) { range.setStart(n[0], at - n[1]); } });
+          var last = nodes[nodes.length - 1][0];
+          range.setEnd(last, last.textContent.length);
+          var lines = range.getClientRects(), first = lines[0], end = lines[lines.length - 1];
+          return [at, first.top >= box.top - 1 && first.bottom <= box.bottom + 1,
+                  end.top >= box.top - 1 && end.bottom <= box.bottom + 1];""", f"hint {n} of {hints}: ")
+        assert seen[0] >= 0 and seen[1] and seen[2], (n, seen)
+        clipped, cue = page.execute_script(_CLIPPED)
+        assert clipped == cue

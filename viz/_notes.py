@@ -156,11 +156,13 @@ def forward_notes(node, view) -> list[str]:
         shown = fmt_result(op.A, p).replace("\n", "\n   ")
         return [f"with {activation_name(z)} = {fused_activation(op)}({z}) = {shown}, m = {node._ctx}"]
     if op.name == "L2" and view.m is not None:
-        squares = sum(float((W.data ** 2).sum()) for W in node._parents)
+        each = [float((W.data ** 2).sum()) for W in node._parents]
         lambd = node._ctx * view.m
-        norms = " + ".join(f"‖{names.symbol(W)}‖²" for W in node._parents)
-        return [f"λ = {fmt_number(lambd, p)}, m = {view.m}: {names.symbol(node)} = ({fmt_number(lambd, p)}/"
-                f"(2·{view.m}))·({norms}) = {fmt_number(lambd / (2 * view.m), p)} · {fmt_number(squares, p)}"]
+        norms = " + ".join(f"‖{names.symbol(W)}‖²_F" for W in node._parents)
+        lam = fmt_number(lambd, p)
+        return [f"λ = {lam}, m = {view.m}: {names.symbol(node)} = ({lam}/(2·{view.m})) · ({norms}) = "
+                f"({lam}/{2 * view.m}) · ({' + '.join(fmt_number(x, p) for x in each)}) = "
+                f"{fmt_number(lambd / (2 * view.m), p)} · {fmt_number(sum(each), p)}"]
     if op.name == "conv2d":  # the notes' output size, with the padding and stride the shapes line leaves out
         stride, pad = node._ctx
         _, n_H, n_W, _ = np.shape(node._parents[0].data)

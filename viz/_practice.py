@@ -20,16 +20,18 @@ autodiff's gradient times the factor between the two (m for dZ and dA, 1 for dW 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from autograd_mini import Tensor
 
-from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula
+from ._chain import FUSED_COSTS, forward_formula, fused_activation, named_by_formula, number
 from ._format import fmt_result, visible_text
-from ._notes import closed_forms
+from ._notes import closed_forms, forward_notes
 from .graph import _partial as paren_name
 
-__all__ = ["SCOPES", "TOLERANCE", "practice_frames", "check_practice"]
+__all__ = ["SCOPES", "TOLERANCE", "VALUES", "practice_frames", "check_practice"]
 
 #: what a teacher can practise: every frame, the backward pass, or only the notes' closed forms
 SCOPES = ("all", "backward", "closed forms")
@@ -40,17 +42,24 @@ _GRID = 32  # up to this many entries the learner answers every one
 # the ops whose local derivative has the shape of the result (elementwise): the "local derivative alone" slip
 _ELEMENTWISE = frozenset({"sigmoid", "tanh", "relu", "leaky_relu", "exp", "log", "**"})
 _COUNT = {2: "two", 3: "three", 4: "four"}
+#: where a hint names the values it works from; the page writes there which of them the graph shows now and,
+#: for one still hidden, the frame that asks it (a learner may have gone on without answering it)
+VALUES = "{values}"
 
 
-def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, collapse: bool) -> None:
-    """Refuse the practice options that cannot mean anything, rather than ignore them."""
-    if scope not in SCOPES:
-        raise ValueError(f"practice_scope must be one of {', '.join(repr(s) for s in SCOPES)}; got {scope!r}")
+def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, collapse: bool) -> str:
+    """Refuse the practice options that cannot mean anything, rather than ignore them; returns the scope as
+    :data:`SCOPES` spells it (the command line's ``closed-forms`` is ``"closed forms"``)."""
+    spelled = scope.replace("-", " ") if isinstance(scope, str) else scope
+    if spelled not in SCOPES:
+        raise ValueError(f"practice_scope must be one of {', '.join(repr(s) for s in SCOPES)} (or 'closed-forms', "
+                         f"as the command line spells it); got {scope!r}")
+    scope = spelled
     if not practice:
         if scope != "all" or nodes is not None:
             raise ValueError("practice_scope and practice_nodes choose what practice mode asks: pass practice=True "
                              "with them")
-        return
+        return scope
     if edge_derivatives:
         raise ValueError("practice mode hides the values the learner works out, and edge_derivatives=True would "
                          "write each local derivative's value on the graph: leave edge_derivatives off")
@@ -59,6 +68,7 @@ def check_practice(practice: bool, scope: str, nodes, edge_derivatives: bool, co
                          "practise on a graph small enough to draw node by node")
     if nodes is not None and (isinstance(nodes, str) or not all(isinstance(n, str) for n in nodes)):
         raise ValueError(f"practice_nodes must be a list of node names, e.g. ['dz', 'z'] or ['z']; got {nodes!r}")
+    return scope
 
 
 def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
@@ -71,6 +81,8 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
         if unknown:
             raise ValueError(f"practice_nodes names no node {', '.join(unknown)}; the graph's nodes with a frame: "
                              f"{', '.join(dict.fromkeys(view.names.symbol(s.node) for s in steps))}")
+    # the frame that shows each node's value (forward) and gradient (backward): a hint's values come from these
+    shown_in = {(step.kind, id(step.node)): k for k, step in enumerate(steps)}
     for frame, step in zip(frames, steps):
         if scope != "all" and step.kind != "backward":
             continue
@@ -82,7 +94,7 @@ def practice_frames(frames: list, steps: list, view, scope: str, nodes) -> None:
             if not forms:
                 continue
             form = forms[0]
-        question = _question(step, view, form)
+        question = _question(step, view, form, shown_in)
         if question is not None:
             frame["practice"] = question
             if form is not None and form.factor != 1:  # the reveal shows the notes' value asked, beside autodiff's
@@ -108,7 +120,7 @@ def _scale(values: np.ndarray) -> float:
     return top if top > 0 else 1.0
 
 
-def _question(step, view, form) -> dict | None:
+def _question(step, view, form, shown_in: dict) -> dict | None:
     """The frame's question as data for the page; None where its result is not a finite number."""
     result = _array(step.value) if step.value is not None else None
     if result is None or not np.all(np.isfinite(result)):
@@ -120,12 +132,13 @@ def _question(step, view, form) -> dict | None:
     entry = None
     if expected.size > _GRID:
         entry = [int(i) for i in np.unravel_index(int(np.argmax(np.abs(expected))), expected.shape)]
-    hints = _hints(step, view, form)
+    hints, values = _hints(step, view, form, shown_in)
     slips = _slips(step, view, form, expected)
     pick = (lambda a: [float(_array(a)[tuple(entry)])]) if entry is not None else (lambda a: _array(a).ravel().tolist())
     return {"ask": visible_text(ask), "question": visible_text(_ask_line(step, view, form, ask, shape, entry)),
             "shape": shape, "entry": entry, "answer": pick(expected), "scale": _scale(expected),
             "hints": [visible_text(h) for h in hints],
+            "values": [[visible_text(name), k] for name, k in values],
             "slips": [{"value": pick(v), "scale": _scale(_array(v)), "says": visible_text(says)}
                       for v, says in slips]}
 
@@ -238,21 +251,22 @@ def _local_hint(step, term, view) -> str:
     return f"{formula} passes back {term.text}"
 
 
-def _hints(step, view, form) -> list:
+def _hints(step, view, form, shown_in: dict) -> tuple:
     """Three hints for a backward frame (the terms; the local derivatives, or the formula a product's rule
     comes from; the numbers), two for a forward frame (the inputs; the numbers); a closed form's first hint
     says how the notes' quantity relates to autodiff's. No hint writes the gradient it asks for on both sides
-    of an equation."""
+    of an equation. With them, the values a hint works from as (name, the frame that shows it, or -1 for an
+    input shown from the start), which the page says at :data:`VALUES` as they are at that moment."""
     if step.kind == "forward":
-        parents = list(dict.fromkeys(view.names.symbol(p) for p in step.node._parents))
-        first = (f"{step.head} is computed from {', '.join(parents)}, whose values are on the graph"
-                 + (" (hover or Tab to a node for every entry)" if isinstance(step.node, Tensor) else ""))
+        parents = list(dict.fromkeys(step.node._parents))
+        values = [(view.names.symbol(p), shown_in.get(("forward", id(p)), -1)) for p in parents]
+        first = f"{step.head} is computed from {', '.join(name for name, _ in values)}; {VALUES}"
         numbers = f"{step.head} = {step.numbers}" if step.numbers and not step.shapes_line else step.numbers
-        numbers = "; ".join(filter(None, (numbers, *step.where)))
-        return [first, numbers or f"with the numbers: {step.formula}"]
+        numbers = "; ".join(filter(None, (_cost_numbers(step, view) or numbers, *step.where)))
+        return [first, numbers or f"the formula to work out: {step.formula}"], values
     if not step.terms:
         return [f"{step.name} is the {'cost' if view.names.partial else 'loss'} itself: backprop starts from "
-                f"{step.dname} = 1, the seed"]
+                f"{step.dname} = 1, the seed"], []
     d = step.dname
     n = len(step.terms)
     count = "one term" if n == 1 else f"{_COUNT.get(n, n)} terms, one for each use"
@@ -271,24 +285,102 @@ def _hints(step, view, form) -> list:
         local = "; ".join(_local_hint(step, t, view) for t in step.terms)
         if any(t.upstream for t in step.terms):  # the cost's own local derivative is the answer's formula already
             local += f"; so {step.formula}"
+    ups = list(dict.fromkeys((t.upstream, shown_in.get(("backward", id(t.node)), -1))
+                             for t in step.terms if t.upstream))
     if isinstance(step.node, Tensor):
-        ups = list(dict.fromkeys(t.upstream for t in step.terms if t.upstream))
-        numbers = ((step.numbers + "; " if step.numbers else "")
-                   + (f"the values of {', '.join(ups)} are on the graph" if ups else "the values are on the graph")
-                   + " (hover or Tab to a node for every entry)")
+        numbers = "; ".join(filter(None, (step.numbers, VALUES if ups else ""))) or _seed_numbers(step, view)
     else:
-        numbers = f"{d} = {step.numbers}" if step.numbers else f"{step.formula}: the values are on the graph"
+        numbers = (f"{d} = {step.numbers}" if step.numbers else
+                   f"{step.formula}; {VALUES}" if ups else _seed_numbers(step, view))
     numbers += "".join(f"; {w}" for w in step.where)
     hints = [terms, local, numbers]
+    if form is not None and view.m is not None:  # a net's closed form: the hints stay in the notes' quantities
+        hints, values = _notes_hints(step, view, form, shown_in)
+        return [_relation(form, d, view), *hints], values
     if form is not None:
-        if form.factor != 1:
-            relation = (f"the notes' {form.symbol} is per example, without the 1/m of J = (1/m) Σ L: "
-                        f"{form.symbol} = m · {d}, m = {view.m}")
-        else:
-            relation = (f"the notes' {form.symbol} = {form.formula}: autodiff computes the same"
-                        + (" (the 1/m is in both)" if view.m else ""))
-        hints.insert(0, relation)
-    return hints
+        hints.insert(0, _relation(form, d, view))
+    return hints, ups
+
+
+def _relation(form, d: str, view) -> str:
+    """A closed form's first hint: how the notes' quantity asked relates to autodiff's gradient of the node."""
+    if form.factor != 1:
+        return (f"the notes' {form.symbol} is per example, without the 1/m of J = (1/m) Σ L: "
+                f"{form.symbol} = m · {d}, m = {view.m}")
+    return (f"the notes' {form.symbol} = {form.formula}: autodiff computes the same"
+            + (" (the 1/m is in both)" if view.m else ""))
+
+
+def _notes_hints(step, view, form, shown_in: dict) -> tuple:
+    """A net's closed form worked in the notes' quantities, never through autodiff's ∂J/∂… (which is the notes'
+    per-example dZ, dA divided by m, the 1/m slip): the formula and where each notes' quantity in it comes from
+    (an earlier frame, m times the gradient the graph shows), what its functions mean, then the same with m (the
+    output's A[L] − Y with its numbers); and the gradients these hints work from, as :func:`_hints` gives them."""
+    m, p = view.m, view.precision
+    used = []  # (the notes' per-example quantity in the formula, the autodiff gradient the graph shows, its frame)
+    for node in view.order:
+        k = shown_in.get(("backward", id(node)))
+        for f in closed_forms(node, view) if k is not None else ():
+            if f.factor != 1 and re.search(rf"(?<!\w){re.escape(f.symbol)}(?![0-9A-Za-z_])", form.formula):
+                used.append((f.symbol, view.grad(node), k))
+    terms = f"{form.symbol} = {form.formula}" + "".join(f", with the notes' {q} from frame {k + 1} (= m · {g})"
+                                                        for q, g, k in used)
+    local = "; ".join(filter(None, (*step.where, f"the 1/m is 1/{m}" if "(1/m)" in form.formula else "")))
+    worked = form.formula.replace("(1/m)", f"(1/{m})")
+    for q, g, _ in used:
+        worked = worked.replace(q, f"({m} · {g})")
+    numbers = f"with m = {m}: {form.symbol} = {worked}"
+    cost = next((c for c, _ in view.used_by[step.node] if isinstance(c._op, FUSED_COSTS)), None)
+    if cost is not None and not used:  # the output's dZ[L] = A[L] - Y: A[L] is in the cost's forward frame
+        a = form.formula.split(" - ")[0]
+        terms += (f", with {a} = {fused_activation(cost._op)}({step.name}) from frame "
+                  f"{shown_in[('forward', id(cost))] + 1} (the cost's forward frame)")
+        local = (f"{form.symbol} has no m in it: it is per example, one column each ({a} and Y are "
+                 f"{tuple(np.shape(step.value))} here)")
+        A, Y = _array(cost._op.A), _array(cost._parents[1].data)
+        rows = ["; ".join(", ".join(f"{number(x, p)} - {number(y, p)}" for x, y in zip(a, t))
+                          for a, t in zip(np.atleast_2d(A), np.atleast_2d(Y)))]  # a row of the matrix per ;
+        numbers = (f"with the numbers: {form.symbol} = {form.formula} = " +
+                   (f"[{rows[0]}]" if A.size <= _GRID else f"{fmt_result(A, p)} - {fmt_result(Y, p)}"))
+    numbers = "; ".join(filter(None, (numbers, step.numbers if step.shapes_line and used else "",
+                                      VALUES if used else "")))
+    return [terms, local or f"{form.symbol} has the shape of {step.name}, {tuple(np.shape(step.value))}", numbers], \
+        [(g, k) for _, g, k in used]
+
+
+def _cost_numbers(step, view) -> str:
+    """A cost's forward frame as a teacher writes it with the numbers: the cross-entropy's term per example
+    (log a where y = 1, log(1 - a) where y = 0), the regulariser's λ, m and each ‖W[l]‖²_F; "" for any other node."""
+    node, p = step.node, view.precision
+    op = node._op
+    if op is not None and op.name == "L2" and view.m is not None:
+        return "with the numbers: " + forward_notes(node, view)[0].split(": ", 1)[1]
+    if not isinstance(op, FUSED_COSTS):
+        return ""
+    A, Y, m = _array(op.A), _array(node._parents[1].data), node._ctx
+    if A.size > _GRID:
+        return ""
+
+    def log(x: float) -> str:
+        return f"log {number(x, p)}"
+
+    if fused_activation(op) == "σ":
+        terms = [log(a) if y == 1 else f"log(1 - {number(a, p)})" if y == 0 else
+                 f"{number(y, p)}·log {number(a, p)} + (1 - {number(y, p)})·log(1 - {number(a, p)})"
+                 for a, y in zip(A.ravel(), Y.ravel())]
+        which = "log a where y = 1, log(1 - a) where y = 0"
+    else:
+        terms = [log(a) if y == 1 else f"{number(y, p)}·log {number(a, p)}"
+                 for a, y in zip(A.ravel(), Y.ravel()) if y != 0]
+        which = "log a of each column's entry where y = 1"
+    return f"with the numbers ({which}): {step.head} = -(1/{m}) · ({' + '.join(terms)})"
+
+
+def _seed_numbers(step, view) -> str:
+    """The numbers of a gradient whose only terms come from the cost itself: the seed times each local derivative."""
+    root = view.names.symbol(view.root)
+    return (f"with the numbers: {step.dname} = " + " + ".join(f"∂{root}/∂{root} · {t.local}" for t in step.terms)
+            + " = " + " + ".join(f"1 · {t.local}" for t in step.terms))
 
 
 def _slips(step, view, form, expected: np.ndarray) -> list:

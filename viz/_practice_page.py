@@ -74,6 +74,7 @@ SCRIPT = """
     return f.practice ? { tries: 0, hints: 0, revealed: false, first: false, shown: false, typed: [], said: '' } : null;
   });
   var practised = state.filter(function (s) { return s; }).length;
+  sized = true;  // the frame text keeps practice mode's height, as tall as the answer panel beside it
   open = function (k) { return !state[k] || state[k].revealed; };
   var fields = byId('fields'), feedback = byId('feedback'), summary = byId('summary');
   function near(x, v, scale) { return Math.abs(x - v) <= Math.max(1e-2 * Math.abs(v), 1e-3 * scale); }
@@ -115,10 +116,37 @@ SCRIPT = """
     var t = text.trim().replace(/\\u2212/g, '-');
     return /^[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?$/i.test(t) ? Number(t) : null;
   }
+  // the values a hint works from as the graph shows them now: one whose frame was passed unanswered is blank
+  function values(q) {
+    var shown = [], said = [];
+    q.values.forEach(function (v) { if (v[1] < 0 || open(v[1])) { shown.push(v[0]); } });
+    if (shown.length) {
+      said.push('the values of ' + shown.join(', ') + ' are on the graph' +
+                (q.shape.length ? ' (hover or Tab to a node for every entry)' : ''));
+    }
+    q.values.forEach(function (v) {
+      if (v[1] >= 0 && !open(v[1])) {
+        said.push(v[0] + ' is not on the graph yet: frame ' + (v[1] + 1) + ' asks it and it is not answered ' +
+                  '(answer it there, or press show me there)');
+      }
+    });
+    return said.join('; ');
+  }
+  // the question and the hints given so far, the newest in a span of its own: the text box scrolls to it (all of
+  // it when it fits, else its start), so a hint past the box's height is seen, and the cue says if more is below
   function ask(f, s) {
-    var lines = [f.practice.question];
-    for (var k = 0; k < s.hints; k++) { lines.push('hint ' + (k + 1) + ' of ' + f.practice.hints.length + ': ' + f.practice.hints[k]); }
-    return lines.join('\\n');
+    var q = f.practice, lines = [q.question];
+    for (var k = 0; k < s.hints; k++) { lines.push('hint ' + (k + 1) + ' of ' + q.hints.length + ': ' + q.hints[k].replace('{values}', values(q))); }
+    text.textContent = s.hints ? lines.slice(0, -1).join('\\n') + '\\n' : lines[0];
+    if (!s.hints) { text.scrollTop = 0; return; }
+    var newest = document.createElement('span');
+    newest.className = 'newest';
+    newest.textContent = lines[lines.length - 1];
+    text.appendChild(newest);
+    var box = text.getBoundingClientRect(), r = newest.getBoundingClientRect();
+    var top = r.top - box.top + text.scrollTop - 4, bottom = r.bottom - box.top + text.scrollTop + 4;
+    text.scrollTop = bottom - top <= text.clientHeight ? bottom - text.clientHeight : top;
+    cue();
   }
   function score() {
     var right = 0, done = 0;
@@ -162,7 +190,7 @@ SCRIPT = """
     } else {
       byId('ask').textContent = q.ask + ' =';
       build(q, s);
-      if (!s.revealed) { text.textContent = ask(f, s); }
+      if (!s.revealed) { ask(f, s); }
     }
     score();
     if (q) { say(s.said, s.revealed ? (s.first ? 'right' : '') : (s.tries ? 'wrong' : '')); }
@@ -209,14 +237,14 @@ SCRIPT = """
     s.hints = Math.min(q.hints.length, s.hints + 1);
     s.said = 'Not yet' + (boxes.length > 1 ? ' (' + wrong + ' of ' + boxes.length + ' entries off)' : '') + '. ' +
       (slip ? slip.says + '. ' : '') + 'Hint ' + s.hints + ' of ' + q.hints.length + ' is in the frame text.';
-    text.textContent = ask(f, s);
+    ask(f, s);
     say(s.said, 'wrong');
   }
   function hint() {
     var f = frames[current], q = f.practice, s = state[current];
     if (!q || s.revealed) { return; }
     s.hints = Math.min(q.hints.length, s.hints + 1);
-    text.textContent = ask(f, s);
+    ask(f, s);
     say('Hint ' + s.hints + ' of ' + q.hints.length + ' is in the frame text.');
   }
   function showMe() {

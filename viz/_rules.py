@@ -115,7 +115,8 @@ def term(view, child, i: int) -> Piece:
         local = f"({a} - {y})/m" if i == 0 else f"-{sym(child._parents[0])}/m"
         # softmax couples a column's entries: its rule is the fused softmax-cross-entropy one, not elementwise
         kind = "elementwise" if fused_activation(op) == "σ" else "columns"
-        return _times(up, local, "∗", shapes=(kind, shape_text(parent.data.shape)),
+        # the upstream ∂J/∂CE is one number: a scalar factor, ·, not the elementwise ∗
+        return _times(up, local, "·", shapes=(kind, shape_text(parent.data.shape)),
                       where=f"m = {m}, the number of examples (columns)")
     if name == "L2":
         lam = fmt_number(child._ctx, p)
@@ -299,10 +300,13 @@ def _tensor_term(view, child, i: int, up: str) -> Piece:
                          where=f"each of the {windows} gets {W} times its entry of {g}; overlapping windows add up"
                                + ("; the padding's share is dropped" if pad else ""))
         if i == 1:
+            # the windows are cut from the padded A_prev, so that is the shape the product runs over
+            m, n_H, n_W, n_c = child._parents[0].data.shape
+            padded = f"{A_prev} padded {shape_text((m, n_H + 2 * pad, n_W + 2 * pad, n_c))}" if pad else \
+                shape_text(child._parents[0].data.shape)
             return Piece(f"Σ_windows {A_prev}[window] · {g}", "+", f"{A_prev}[window]", shapes=(
-                "other", f"{shape_text(child._parents[0].data.shape)} and {gs} → {ps}"), upstream=up,
-                where=f"each filter's gradient adds, over the {windows}, the window times its "
-                      f"entry of {g}")
+                "other", f"{padded} and {gs} → {ps}"), upstream=up,
+                where=f"each filter's gradient adds window · its entry of {g} over the {windows}")
         return Piece(f"Σ_m,n_H,n_W {g}", "+", "1", shapes=("sum", f"Σ over m, n_H, n_W: {gs} → {ps}"), upstream=up)
     # any other op: the engine's own term template
     if op.dterm and i < len(op.dterm) and op.dterm[i]:

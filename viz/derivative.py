@@ -2,8 +2,10 @@
 
 Nodes are the gradients dL, da, dz, dw1, … (a Tensor cost's intermediates ∂J/∂Z1, …),
 numbered in the teacher's order (the step-through's order); an edge d(child) → d(parent)
-carries the chain-rule term the child passed back, in parentheses (dz · x1). Each node says
-its formula, wrapped so a long sum stays readable, and its value.
+carries one thing, said once in the picture's legend: the local derivative the chain rule
+multiplies d(child) by along that edge, in parentheses ((a(1 - a)), (x1), (A2ᵀ (on the right)),
+(relu′(Z2)), (Σ_columns) for a bias broadcast over the columns). Each node says its formula,
+wrapped so a long sum stays readable, and its value (once: ∂J/∂CE = 1 is not followed by = 1).
 
 >>> from autograd_mini.notes_graph import logistic_graph
 >>> L = logistic_graph(); L.backward()
@@ -47,21 +49,26 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
     view = _view(root, precision, None)
     drawn = set(view.backward_order(show_data))
     check_size(len(drawn), sum(1 for node in drawn for child, _ in view.used_by[node] if child in drawn),
-               max_nodes, instead(len(drawn), max_nodes), "draw_derivative_graph's max_nodes")
+               max_nodes, instead(len(drawn), max_nodes), "draw_derivative_graph's max_nodes", "gradient nodes")
     steps = _backward_steps(view, show_data)
     position = {step.node: k for k, step in enumerate(steps)}
     edges = [(position[child], position[node], term)
              for step in steps for node in (step.node,) for (child, _), term in zip(view.used_by[node], step.terms)
              if child in position]
     rankdir = auto_rankdir(rankdir, len(steps), [(a, b) for a, b, _ in edges])
-    g = new_digraph("derivative_graph", rankdir, html_label_text(title) if title else None)
+    labels = [_parenthesised(_local_factor(term)) for _, _, term in edges]
+    legend = LEGEND + (" (Σ_columns: it is summed over the columns)" if "(Σ_columns)" in labels else "")
+    g = new_digraph("derivative_graph", rankdir, (html_label_text(title) + "<BR/>" if title else "")
+                    + html_label_text(legend))
     for k, step in enumerate(steps):
         node = step.node
         head = f"<B>{k + 1}. {html_label_text(step.dname)}</B>"
         if isinstance(node.data, np.ndarray) and node.data.ndim:
             head += f' <FONT POINT-SIZE="10">{node.data.shape}</FONT>'
         rows = [head] + [html_label_text(line) for line in wrap(step.formula)]
-        if show_values and not needs_grad(node):
+        if step.says_its_value and node.has_grad:
+            pass  # dL = 1 (the seed), ∂J/∂CE = 1: the formula says the value
+        elif show_values and not needs_grad(node):
             rows.append(f'<FONT COLOR="#4b5563">{html_label_text("none: data takes no gradient")}</FONT>')
         elif show_values and node.has_grad and np.ndim(step.value) and np.size(step.value) <= 32:
             # a small matrix entry by entry, as the frames print it (columns aligned), so the learner can redo it
@@ -78,11 +85,32 @@ def draw_derivative_graph(root, *, rankdir: str = "auto", precision: int = 4, sh
                       f'CELLPADDING="1">{table}</TABLE>> fillcolor="{fill}" color="{border}" '
                       f'tooltip="{_quote(step.formula)}"]\n')
     label_kind = edge_label_kind(g, len(edges))
-    for a, b, term in edges:
-        text = term.text if term.text.startswith("(") else f"({term.text})"
+    for (a, b, _), text in zip(edges, labels):
         g.body.append(f"\t{dot_id(steps[a].dname)} -> {dot_id(steps[b].dname)} "
                       f"[{label_kind}=<{html_label_text(text)}> tooltip=\"{_quote(text)}\"]\n")
     return g
+
+
+#: what every edge label is, said once under the picture's title
+LEGEND = "an edge d(child) → d(parent) carries the local derivative the chain rule multiplies d(child) by along it"
+
+
+def _local_factor(term) -> str:
+    """The edge's local derivative: a bias's 1 is summed over the axes it was broadcast over, so its edge says
+    the sum (Σ_columns) rather than 1."""
+    if term.local == "1" and term.text.startswith("Σ_"):
+        return term.text.split(" ", 1)[0]
+    return term.local
+
+
+def _parenthesised(text: str) -> str:
+    """``text`` in one pair of parentheses: ``(A3 - Y)/m`` gets its own, ``(-y/a + …)`` keeps the one it has."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and k < len(text) - 1:
+            return f"({text})"
+    return text if text.startswith("(") and text.endswith(")") else f"({text})"
 
 
 def instead(nodes: int, below: int) -> str:

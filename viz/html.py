@@ -190,6 +190,7 @@ _SCRIPT = """
     counter.textContent = (f.pass === 'forward' ? 'forward pass ' : 'backward pass ') + f.step + ' / ' + f.of +
       '  (frame ' + (current + 1) + ' / ' + n + ')';
     text.textContent = render(f);
+    text.scrollTop = 0;
     slider.value = current + 1;
     byId('prev').disabled = byId('first').disabled = current === 0;
     byId('next').disabled = byId('last').disabled = current === n - 1;
@@ -308,11 +309,25 @@ _SCRIPT = """
     var wanted = Math.min(900, Math.max(240, h * Math.min(1, view.clientWidth / w)));
     document.documentElement.setAttribute('data-height', Math.ceil(top + window.scrollY + wanted + 20));
   }
+  // the frame text's box as tall as its longest frame, as this window wraps it, up to a third of the window
+  // (a longer frame scrolls, with the cue); practice mode sets sized, its box being as tall as its panel
+  var sized = false;
+  function textHeight() {
+    if (sized) { return; }
+    var style = getComputedStyle(text), line = parseFloat(style.lineHeight);
+    var pad = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom), most = 0;
+    text.style.height = '0px';
+    frames.forEach(function (f) { text.textContent = render(f); most = Math.max(most, text.scrollHeight - pad); });
+    text.style.height = Math.min(Math.ceil(most), Math.max(4 * line, window.innerHeight / 3)) + 'px';
+  }
   /*practice*/
-  // a text longer than its box scrolls: say so, whoever wrote it (a frame, practice mode's question and hints)
-  function cue() { byId('more').classList.toggle('on', text.scrollHeight > text.clientHeight + 1); }
+  // a text longer than its box scrolls: say so while more is below, whoever wrote it (a frame, practice mode's
+  // question and hints)
+  function cue() { byId('more').classList.toggle('on', text.scrollTop + text.clientHeight < text.scrollHeight - 1); }
   new MutationObserver(cue).observe(text, {childList: true, characterData: true, subtree: true});
-  window.addEventListener('resize', function () { size(); fit(); cue(); });
+  text.addEventListener('scroll', cue);
+  window.addEventListener('resize', function () { textHeight(); show(current); size(); fit(); cue(); });
+  textHeight();
   size();
   fit();
   show(0);
@@ -359,7 +374,7 @@ def _frame(step, kind: str, node: int, edges: list, sources: list, position: dic
     """A frame as data: the node, its result, the chain-rule terms and where each comes from, the notes;
     the page renders the text from these."""
     lines = step.lines()
-    result = [] if step.kind == "backward" and not step.terms else step.result().split("\n")  # the seed: said once
+    result = [] if step.says_its_value else step.result().split("\n")  # the seed, ∂J/∂CE = 1: said once
     work = ""
     if step.numbers:
         work = lines[1].lstrip()
@@ -502,8 +517,9 @@ def _page_parts(root, rankdir: str, precision: int, edge_derivatives: bool, max_
     return graph, frames, leaves, count, info
 
 
-# about this many characters of the frame text fit on a line of a 1400 px window beside the legend
-_TEXT_WIDTH = 120
+# about this many characters of the frame text fit on a line of a 1400 px window beside the legend (118 measured
+# in Chromium, less a margin for lines that wrap at a space); the page measures the real height when it loads
+_TEXT_WIDTH = 112
 # practice mode: the frame text's lines, its answer panel beside it as tall (a longer text or answer scrolls)
 _PRACTICE_LINES = 9
 
@@ -576,7 +592,8 @@ def step_through_html(root, path=None, *, title: str = "Backprop, step by step",
     asks to be shown; a wrong answer gets the next of the frame's hints and the name of the classic
     slip it matches. ``practice_scope``: ``"all"`` (every frame), ``"backward"`` (the backward pass)
     or ``"closed forms"`` (the notes' closed forms, answered as the notes define them: the
-    per-example dZ3 = A3 − Y is m · ∂J/∂Z3); ``practice_nodes``: only these nodes' frames, by name.
+    per-example dZ3 = A3 − Y is m · ∂J/∂Z3; ``"closed-forms"``, the command line's spelling, is
+    accepted too); ``practice_nodes``: only these nodes' frames, by name.
     The answers are in the page (it judges them offline, nothing is sent): it is for practice, not
     for an exam.
     """
@@ -673,7 +690,7 @@ def step_through(root, *, title: str = "Backprop, step by step", rankdir: str = 
     the options are :func:`step_through_html`'s (``_note``: the command line's words for a collapsed page). A net is laid out for a 1400 × 900 window; the notebook's
     output, 1000 px wide and as tall as the page, gets its own layout, made when it is first shown.
     A practice page's static fallback (the SVG a viewer without scripts shows) hides what it asks."""
-    check_practice(practice, practice_scope, practice_nodes, edge_derivatives, collapse)
+    practice_scope = check_practice(practice, practice_scope, practice_nodes, edge_derivatives, collapse)
     asked = (practice_scope, None if practice_nodes is None else list(practice_nodes)) if practice else None
     options = (title, rankdir, precision, edge_derivatives, max_steps, max_nodes, collapse)
     return StepThrough(*_page(root, *options, practice=asked, note=_note),

@@ -77,11 +77,13 @@ def _too_large(width: int, height: int, max_pixels: int) -> str:
             "below the node count: one box per neuron, layer or stretch of a chain) reads as a whole")
 
 
-def check_size(nodes: int, edges: int, limit: int, way_out: str, limit_name: str = "max_nodes") -> None:
+def check_size(nodes: int, edges: int, limit: int, way_out: str, limit_name: str = "max_nodes",
+               what: str = "nodes") -> None:
     """Refuse a graph of more than ``limit`` nodes (the limit called ``limit_name``) before Graphviz is
-    asked to lay it out; ``way_out`` says what to do instead."""
+    asked to lay it out; ``way_out`` says what to do instead; ``what`` the nodes counted (a derivative graph
+    counts its gradient nodes, fewer than the computational graph's nodes)."""
     if nodes > limit:
-        raise GraphTooLarge(f"the graph has {nodes:,} nodes and {edges:,} edges, more than the {limit:,} of "
+        raise GraphTooLarge(f"the graph has {nodes:,} {what} and {edges:,} edges, more than the {limit:,} of "
                             f"{limit_name}: {way_out}")
 
 
@@ -104,7 +106,8 @@ def _check_source(graph: graphviz.Digraph, max_nodes: int) -> None:
                      "or stretch of a chain)")
     check_size(nodes, len(_EDGE_LINE.findall(source)), max_nodes,
                f"{collapsed}, render a smaller graph, or pass max_nodes={nodes} (Graphviz then takes minutes)",
-               "render's max_nodes, the render cap: past it Graphviz takes more than a few seconds to lay a graph out")
+               "render's max_nodes, the render cap: past it Graphviz takes more than a few seconds to lay a graph out",
+               "gradient nodes" if graph.name == "derivative_graph" else "nodes")
 
 
 def _graphviz(program: list[str], source: bytes, formats: list[str], folder: str, stem: str) -> dict:
@@ -130,12 +133,49 @@ def _png_size(laid_out: bytes) -> tuple[int, int]:
     return tuple(round((extent + 8) * _PNG_DPI / 72) for extent in (x1 - x0, y1 - y0))
 
 
+# Graphviz's <title>s, which a browser shows on hover: the graph's and a cluster's name, an edge's "tail:port->head:port"
+_GRAPH_TITLE = re.compile(r'(<g id="graph\d+" class="graph"[^>]*>\s*)<title>[^<]*</title>\s*')
+_CLUSTER_TITLE = re.compile(r'(<g id="clust\d+" class="cluster">\s*)<title>([^<]*)</title>\s*(.*?)(?=</g>)', re.S)
+_EDGE_TITLE = re.compile(r'(<g id="[^"]*" class="edge">\s*)<title>([^<]*)</title>')
+_PORT = re.compile(r":(?:n|ne|e|se|s|sw|w|nw|c|_)$")
+
+
+def _readable_titles(svg: str) -> str:
+    """The SVG's hover titles in a learner's words: none for the graph (its name is internal), a cluster's
+    label (or "layer 2" for cluster_layer2; none for a numbered one without a label), an edge's "from A to B"
+    without port suffixes. A node's title is its name already (its DOT name)."""
+    def cluster(match):
+        label = " ".join(t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", match.group(3)) if t.strip())
+        name = label or re.sub(r"^cluster_?", "", match.group(2))
+        name = re.sub(r"^layer(\d+)$", r"layer \1", name)
+        title = "" if not name or name.isdigit() else f"<title>{name}</title>\n"
+        return f"{match.group(1)}{title}{match.group(3)}"
+
+    def edge(match):
+        ends = match.group(2).split("&#45;&gt;")
+        if len(ends) != 2:
+            return match.group(1)
+        tail, head = (_PORT.sub("", end) for end in ends)
+        return f"{match.group(1)}<title>from {tail} to {head}</title>"
+
+    svg = _GRAPH_TITLE.sub(r"\1", svg, count=1)
+    return _EDGE_TITLE.sub(edge, _CLUSTER_TITLE.sub(cluster, svg))
+
+
 def _run_dot(source: str, formats: list[str], max_pixels: int | None = MAX_PNG_PIXELS) -> dict:
-    """Lay ``source`` out once and write it in every format; returns the bytes per format.
+    """Lay ``source`` out once and write it in every format; returns the bytes per format (an SVG's hover
+    titles made readable).
 
     A PNG is drawn from that layout (``neato -n2`` keeps dot's positions) only after its size is known:
     past ``max_pixels`` its entry is the :class:`PictureTooLarge` warning instead of bytes.
     """
+    content = _run_graphviz(source, formats, max_pixels)
+    if "svg" in content:
+        content["svg"] = _readable_titles(content["svg"].decode("utf-8")).encode("utf-8")
+    return content
+
+
+def _run_graphviz(source: str, formats: list[str], max_pixels: int | None) -> dict:
     first = [fmt for fmt in formats if fmt != "png"]
     with tempfile.TemporaryDirectory() as folder:
         if "png" not in formats:

@@ -83,6 +83,8 @@ class Step:
         """``dz = da · a(1 - a)``; the root reads ``dL = 1 (the seed)``; a forward step ``a = σ(z)``, and
         an unnamed node whose name is its formula, ``x + x``, says it once."""
         if self.kind == "forward":
+            if self._product_named_by_formula:  # wᵀX = wᵀ · X: the product gets its left-hand side and its dot
+                return f"{self.name} = {self.expression.replace(' ', ' · ', 1)}"
             return self.expression if self._named_by_formula else f"{self.name} = {self.expression}"
         if not self.terms:
             return f"{self.dname} = 1 (the seed)"
@@ -97,11 +99,22 @@ class Step:
     def head(self) -> str:
         """What the frame's formula is about: the gradient's symbol, or the node's name (or its formula)."""
         return self.formula.split(" = ", 1)[0] if self.kind == "backward" or not self._named_by_formula \
-            else self.expression
+            or self._product_named_by_formula else self.expression
 
     @property
     def _named_by_formula(self) -> bool:
         return named_by_formula(self.name, self.expression)
+
+    @property
+    def _product_named_by_formula(self) -> bool:
+        op = getattr(self.node, "_op", None)
+        return self._named_by_formula and op is not None and op.name in ("@", "ᵀ@") and " " in self.expression
+
+    @property
+    def says_its_value(self) -> bool:
+        """Whether the formula states the value already: the seed (dL = 1), or a gradient that is a plain number
+        (∂J/∂CE = 1), whose result line would only repeat it."""
+        return self.kind == "backward" and (not self.terms or not self.numbers and self.expression == self.result())
 
     def result(self) -> str:
         """The value (:func:`fmt_result`)."""
@@ -116,7 +129,7 @@ class Step:
         out = [self.formula]
         if self.numbers:
             out.append(f"{pad}{'' if self.shapes_line else '= '}{self.numbers}")
-        if self.kind == "backward" and not self.terms:  # the seed: "dL = 1 (the seed)" says its value already
+        if self.says_its_value:  # "dL = 1 (the seed)", "∂J/∂CE = 1": said once
             return out + list(self.where) + list(self.notes)
         result = self.result().split("\n")
         out.append(f"{pad}= {result[0]}")
